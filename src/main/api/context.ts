@@ -1,0 +1,54 @@
+// What every request handler receives. Hosts (Electron main, web host, CLI, tests) build one AppContext;
+// handlers stay plain Node and never import Electron.
+import type { Emit, RequestInput, RequestName, RequestResult, Result } from '../../shared/contract';
+import { parseInput } from '../../shared/contract';
+import type { TrainConfig } from '../../shared/types';
+import type { Library } from '../library';
+
+/** Runs training jobs outside the calling thread (utilityProcess in Electron, worker in CLI/web host). */
+export interface TrainingHost {
+  start(lib: Library, config: TrainConfig): Promise<{ runId: string }>;
+  cancel(runId: string): boolean;
+  /** Resolves when the run reaches a final state (tests and the CLI wait on it). */
+  wait(runId: string): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export interface Dialogs {
+  pickFolder(): Promise<string | null>;
+  pickFiles(): Promise<string[]>;
+}
+
+export interface AppContext {
+  host: 'electron' | 'web' | 'cli';
+  /** The library every request works on; `switchLibrary` replaces it (library.open). */
+  library(): Library;
+  switchLibrary(dir: string): Library;
+  emit: Emit;
+  training: TrainingHost;
+  dialogs: Dialogs | null;
+}
+
+export type Handler<K extends RequestName> = (
+  input: RequestInput<K>,
+  ctx: AppContext,
+) => Promise<RequestResult<K>> | RequestResult<K>;
+export type Handlers = { [K in RequestName]: Handler<K> };
+export type HandlerGroup<K extends RequestName> = { [P in K]: Handler<P> };
+
+/** Validate, call, and turn any error into data: the one path every host uses for every request. */
+export async function dispatch<K extends RequestName>(
+  handlers: Handlers,
+  ctx: AppContext,
+  name: K,
+  rawInput: unknown,
+): Promise<Result<RequestResult<K>>> {
+  try {
+    if (!Object.prototype.hasOwnProperty.call(handlers, name)) throw new Error(`unknown request "${String(name)}"`);
+    const input = parseInput(name, rawInput);
+    const value = await (handlers[name] as Handler<K>)(input, ctx);
+    return { ok: true, value };
+  } catch (e) {
+    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+  }
+}

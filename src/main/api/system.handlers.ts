@@ -1,0 +1,24 @@
+import type { HandlerGroup } from './context';
+import { notImplemented } from './not-implemented';
+
+export const systemHandlers: HandlerGroup<
+  | 'system.info'
+  | 'settings.get'
+  | 'settings.set'
+  | 'library.info'
+  | 'library.open'
+  | 'library.stats'
+  | 'classes.add'
+  | 'classes.rename'
+  | 'classes.merge'
+> = {
+  'system.info': () => notImplemented('system.info'),
+  'settings.get': () => notImplemented('settings.get'),
+  'settings.set': () => notImplemented('settings.set'),
+  'library.info': () => notImplemented('library.info'),
+  'library.open': () => notImplemented('library.open'),
+  'library.stats': () => notImplemented('library.stats'),
+  'classes.add': () => notImplemented('classes.add'),
+  'classes.rename': () => notImplemented('classes.rename'),
+  'classes.merge': () => notImplemented('classes.merge'),
+};

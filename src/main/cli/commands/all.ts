@@ -1,0 +1,1 @@
+// Importing a command file registers it. One line per command file.

@@ -1,0 +1,6 @@
+import type { Migration } from '../migrate';
+import { m0001 } from './0001-init';
+import { m0002 } from './0002-runs';
+
+/** Append-only list: add `NNNN-name.ts` and its test, then list it here. */
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002];

@@ -1,0 +1,255 @@
+// The one contract between renderer, preload, main, web host, CLI and training worker.
+// Every request has an input schema (validated on the receiving side, always) and a result type.
+// Channel names are derived here and nowhere else: IPC uses `channelOf(name)`, the web host `apiPath(name)`.
+import { z } from 'zod';
+import type {
+  CompareResult,
+  ImageDetail,
+  ImagePage,
+  ImportReport,
+  ImportSummary,
+  LabelChangeResult,
+  LibraryInfo,
+  PredictResult,
+  RunDetail,
+  RunSummary,
+  Settings,
+  Stats,
+  SuspectScan,
+  Suspect,
+  SystemInfo,
+  TestMetrics,
+  UndoResult,
+  TrainConfig,
+  EpochMetrics,
+  BackendName,
+} from './types';
+
+const id = z.number().int().nonnegative();
+const runId = z.string().regex(/^[a-z0-9-]{1,64}$/, 'run id: lowercase letters, digits and dashes');
+const path = z.string().min(1).max(4096);
+const split = z.enum(['train', 'val', 'test']);
+const origin = z.enum(['folder', 'manual', 'suggestion']);
+const backendChoice = z.enum(['auto', 'tensorflow', 'wasm', 'cpu']);
+
+export const imageFilterSchema = z
+  .object({
+    classIds: z.array(id).max(1000).optional(),
+    splits: z.array(split).max(3).optional(),
+    origins: z.array(origin).max(3).optional(),
+    conflictsOnly: z.boolean().optional(),
+    runId: runId.optional(),
+    predictedClassIds: z.array(id).max(1000).optional(),
+    correctness: z.enum(['correct', 'wrong']).optional(),
+    confidenceMin: z.number().min(0).max(1).optional(),
+    confidenceMax: z.number().min(0).max(1).optional(),
+    search: z.string().max(256).optional(),
+    imageIds: z.array(id).max(100_000).optional(),
+  })
+  .strict();
+
+const trainCommon = {
+  epochs: z.number().int().min(1).max(1000),
+  batchSize: z.number().int().min(1).max(4096),
+  learningRate: z.number().positive().max(10),
+  seed: z.number().int().min(0).max(2 ** 31 - 1),
+  augment: z.boolean(),
+  earlyStopping: z.boolean(),
+  patience: z.number().int().min(1).max(100),
+  backend: backendChoice,
+  maxPerClass: z.number().int().positive().optional(),
+};
+
+export const trainConfigSchema = z.discriminatedUnion('model', [
+  z
+    .object({
+      model: z.literal('cnn'),
+      imageSize: z.number().int().min(16).max(512),
+      filters: z.array(z.number().int().min(1).max(1024)).min(1).max(8),
+      dense: z.array(z.number().int().min(1).max(8192)).max(4),
+      dropout: z.number().min(0).max(0.95),
+      ...trainCommon,
+    })
+    .strict(),
+  z
+    .object({
+      model: z.literal('mobilenetv2'),
+      alpha: z.union([z.literal(1), z.literal(0.35)]),
+      fineTuneBlocks: z.number().int().min(0).max(17),
+      dense: z.array(z.number().int().min(1).max(8192)).max(4),
+      dropout: z.number().min(0).max(0.95),
+      weightsDir: path.optional(),
+      ...trainCommon,
+    })
+    .strict(),
+]);
+
+/** Declares a request: its input schema and (as a phantom type) its result. */
+function req<I extends z.ZodType, R>(input: I): { input: I; result: R } {
+  return { input, result: undefined as R };
+}
+const none = z.object({}).strict();
+
+export const requests = {
+  'system.info': req<typeof none, SystemInfo>(none),
+  'settings.get': req<typeof none, Settings>(none),
+  'settings.set': req<z.ZodType<Partial<Settings>>, Settings>(
+    z.object({ backend: backendChoice.optional(), weightsDir: path.nullable().optional() }).strict(),
+  ),
+
+  'library.info': req<typeof none, LibraryInfo>(none),
+  /** Open (or create) a library folder; the host switches every service to it. */
+  'library.open': req<z.ZodType<{ path: string }>, LibraryInfo>(z.object({ path }).strict()),
+  'library.stats': req<typeof none, Stats>(none),
+
+  'import.folder': req<z.ZodType<{ folder: string }>, ImportReport>(z.object({ folder: path }).strict()),
+  'import.demo': req<typeof none, ImportReport>(none),
+  'import.list': req<typeof none, ImportSummary[]>(none),
+  'import.report': req<z.ZodType<{ importId: number }>, ImportReport>(z.object({ importId: id }).strict()),
+
+  'classes.add': req<z.ZodType<{ name: string }>, LibraryInfo>(z.object({ name: z.string().trim().min(1).max(100) }).strict()),
+  'classes.rename': req<z.ZodType<{ classId: number; name: string }>, LibraryInfo>(
+    z.object({ classId: id, name: z.string().trim().min(1).max(100) }).strict(),
+  ),
+  'classes.merge': req<z.ZodType<{ fromId: number; intoId: number }>, LibraryInfo>(
+    z.object({ fromId: id, intoId: id }).strict(),
+  ),
+
+  'images.query': req<
+    z.ZodType<{ filter: z.infer<typeof imageFilterSchema>; sort: 'name' | 'date' | 'confidence' | 'loss'; desc: boolean; offset: number; limit: number }>,
+    ImagePage
+  >(
+    z
+      .object({
+        filter: imageFilterSchema,
+        sort: z.enum(['name', 'date', 'confidence', 'loss']),
+        desc: z.boolean(),
+        offset: z.number().int().min(0),
+        limit: z.number().int().min(1).max(5000),
+      })
+      .strict(),
+  ),
+  /** Every image id matching a filter, in sort order ("select all in filter"). */
+  'images.ids': req<z.ZodType<{ filter: z.infer<typeof imageFilterSchema> }>, number[]>(
+    z.object({ filter: imageFilterSchema }).strict(),
+  ),
+  'images.detail': req<z.ZodType<{ imageId: number }>, ImageDetail>(z.object({ imageId: id }).strict()),
+
+  'labels.set': req<z.ZodType<{ imageIds: number[]; classId: number; origin?: 'manual' | 'suggestion' }>, LabelChangeResult>(
+    z
+      .object({ imageIds: z.array(id).min(1).max(100_000), classId: id, origin: z.enum(['manual', 'suggestion']).optional() })
+      .strict(),
+  ),
+  'labels.undo': req<typeof none, UndoResult>(none),
+  'labels.redo': req<typeof none, UndoResult>(none),
+
+  'export.folder': req<
+    z.ZodType<{ outDir: string; csv?: string; mode?: 'copy' | 'link' }>,
+    { images: number; outDir: string; csv: string | null }
+  >(z.object({ outDir: path, csv: path.optional(), mode: z.enum(['copy', 'link']).optional() }).strict()),
+
+  'train.start': req<z.ZodType<{ config: Partial<TrainConfig> & { model: 'cnn' | 'mobilenetv2' } }>, { runId: string }>(
+    z.object({ config: z.object({ model: z.enum(['cnn', 'mobilenetv2']) }).passthrough() }).strict(),
+  ),
+  'train.cancel': req<z.ZodType<{ runId: string }>, { cancelled: boolean }>(z.object({ runId }).strict()),
+  'train.defaults': req<z.ZodType<{ model: 'cnn' | 'mobilenetv2' }>, TrainConfig>(
+    z.object({ model: z.enum(['cnn', 'mobilenetv2']) }).strict(),
+  ),
+
+  'runs.list': req<typeof none, RunSummary[]>(none),
+  'runs.get': req<z.ZodType<{ runId: string }>, RunDetail>(z.object({ runId }).strict()),
+  'runs.delete': req<z.ZodType<{ runId: string }>, { deleted: boolean }>(z.object({ runId }).strict()),
+  'runs.compare': req<z.ZodType<{ a: string; b: string }>, CompareResult>(z.object({ a: runId, b: runId }).strict()),
+  'runs.evaluate': req<z.ZodType<{ runId: string; folder?: string }>, TestMetrics>(
+    z.object({ runId, folder: path.optional() }).strict(),
+  ),
+  'runs.predict': req<z.ZodType<{ runId: string; paths: string[] }>, PredictResult[]>(
+    z.object({ runId, paths: z.array(path).min(1).max(1000) }).strict(),
+  ),
+
+  'suspects.scan': req<z.ZodType<{ folds?: number; top?: number }>, SuspectScan>(
+    z.object({ folds: z.number().int().min(2).max(20).optional(), top: z.number().int().min(1).max(100_000).optional() }).strict(),
+  ),
+  'suspects.list': req<typeof none, Suspect[]>(none),
+  'suspects.decide': req<
+    z.ZodType<{ imageId: number; decision: 'accept' | 'keep' | 'relabel'; classId?: number }>,
+    LabelChangeResult
+  >(z.object({ imageId: id, decision: z.enum(['accept', 'keep', 'relabel']), classId: id.optional() }).strict()),
+
+  /** Only in Electron: a native folder / file picker. The web host answers with an error. */
+  'dialog.pickFolder': req<typeof none, string | null>(none),
+  'dialog.pickFiles': req<typeof none, string[]>(none),
+} as const;
+
+export type RequestName = keyof typeof requests;
+export type RequestInput<K extends RequestName> = z.infer<(typeof requests)[K]['input']>;
+export type RequestResult<K extends RequestName> = (typeof requests)[K]['result'];
+
+// ---- events (main → renderer), each keyed by the job they belong to --------------------------------
+
+export interface Progress {
+  done: number;
+  total: number;
+  current?: string;
+}
+
+export type TrainEvent =
+  | { type: 'started'; runId: string; backend: BackendName; config: TrainConfig; totalEpochs: number; batchesPerEpoch: number }
+  | { type: 'phase'; runId: string; phase: string; done: number; total: number }
+  | { type: 'batch'; runId: string; epoch: number; batch: number; batches: number; loss: number; accuracy: number; etaSeconds: number | null }
+  | { type: 'epoch'; runId: string; metrics: EpochMetrics }
+  | { type: 'finished'; runId: string; test: TestMetrics; seconds: Record<string, number> }
+  | { type: 'failed'; runId: string; error: string }
+  | { type: 'cancelled'; runId: string };
+
+export interface EventMap {
+  'import.progress': { importId: number } & Progress;
+  'train.event': TrainEvent;
+  'suspects.progress': { phase: string } & Progress;
+  'library.changed': { reason: string };
+}
+export type EventName = keyof EventMap;
+export const EVENT_NAMES: readonly EventName[] = ['import.progress', 'train.event', 'suspects.progress', 'library.changed'];
+
+export type Emit = <K extends EventName>(name: K, payload: EventMap[K]) => void;
+
+// ---- transport names ------------------------------------------------------------------------------
+
+export const REQUEST_NAMES = Object.keys(requests) as RequestName[];
+/** Electron IPC channel of a request (ipcMain.handle / ipcRenderer.invoke). */
+export const channelOf = (name: RequestName): string => `paddy:req:${name}`;
+/** Electron IPC channel of an event (webContents.send / ipcRenderer.on). */
+export const eventChannelOf = (name: EventName): string => `paddy:evt:${name}`;
+/** Web host: POST `apiPath(name)` with the JSON input; events come over the socket at WS_PATH. */
+export const apiPath = (name: RequestName): string => `/api/${name}`;
+export const WS_PATH = '/api/events';
+/** Custom protocol that serves library files (thumbnails, full images) in Electron. */
+export const IMAGE_SCHEME = 'paddy-img';
+/** URL of an image's thumbnail or full image; the web host serves the same under /api/img/. */
+export const imageUrlPath = (kind: 'thumb' | 'full', imageId: number): string => `${kind}/${imageId}`;
+
+/** What a handler returns across a process boundary: errors are data, never thrown across IPC. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** Validate a request input; throws a readable error naming the request and the field. */
+export function parseInput<K extends RequestName>(name: K, input: unknown): RequestInput<K> {
+  const schema = requests[name]?.input as z.ZodType | undefined;
+  if (!schema) throw new Error(`unknown request "${String(name)}"`);
+  const parsed = schema.safeParse(input ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') : 'input';
+    throw new Error(`${name}: ${where}: ${issue?.message ?? 'invalid input'}`);
+  }
+  return parsed.data as RequestInput<K>;
+}
+
+/** The API as the renderer sees it, identical under Electron (preload) and in a browser (web host). */
+export type PaddyApi = {
+  [K in RequestName]: (input: RequestInput<K>) => Promise<RequestResult<K>>;
+} & {
+  on<K extends EventName>(name: K, listener: (payload: EventMap[K]) => void): () => void;
+  imageUrl(kind: 'thumb' | 'full', imageId: number): string;
+};
+
+export type { TrainConfig, BackendName };

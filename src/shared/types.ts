@@ -1,0 +1,282 @@
+// Domain types shared by every layer (renderer, preload, main, web host, CLI, training worker).
+// Pure data: no imports from Node, Electron or the DOM, so any side can use them.
+
+export type Split = 'train' | 'val' | 'test';
+export const SPLITS: readonly Split[] = ['train', 'val', 'test'];
+
+/** Where an image's current label came from. */
+export type LabelOrigin = 'folder' | 'manual' | 'suggestion';
+export const LABEL_ORIGINS: readonly LabelOrigin[] = ['folder', 'manual', 'suggestion'];
+
+export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+
+export interface ClassInfo {
+  id: number;
+  name: string;
+  count: number;
+  perSplit: Record<Split, number>;
+}
+
+export interface LibraryInfo {
+  path: string;
+  imageCount: number;
+  classes: ClassInfo[];
+  conflicts: number;
+  backend: BackendName | null;
+}
+
+export interface SkippedFile {
+  path: string;
+  reason: string;
+}
+
+export interface ImportReport {
+  importId: number;
+  folder: string;
+  imported: number;
+  alreadyPresent: number;
+  conflicts: number;
+  skipped: SkippedFile[];
+  /** Images per class in the library after the import. */
+  classes: Record<string, number>;
+  seconds: number;
+}
+
+export interface ImportSummary {
+  id: number;
+  folder: string;
+  startedAt: string;
+  finishedAt: string | null;
+  status: 'running' | 'completed' | 'interrupted' | 'failed';
+  imported: number;
+  alreadyPresent: number;
+  conflicts: number;
+  skipped: number;
+}
+
+export interface Stats {
+  total: number;
+  classes: Array<{ name: string; total: number } & Record<Split, number>>;
+  splits: Record<Split, number>;
+  unlabeled: number;
+}
+
+export type SortKey = 'name' | 'date' | 'confidence' | 'loss';
+
+export interface ImageFilter {
+  classIds?: number[];
+  splits?: Split[];
+  origins?: LabelOrigin[];
+  conflictsOnly?: boolean;
+  /** Filters that need a run: its test predictions. */
+  runId?: string;
+  predictedClassIds?: number[];
+  correctness?: 'correct' | 'wrong';
+  confidenceMin?: number;
+  confidenceMax?: number;
+  /** Confusion-matrix cell: true class + predicted class (with runId). */
+  search?: string;
+  imageIds?: number[];
+}
+
+export interface ImageSummary {
+  id: number;
+  fileName: string;
+  classId: number | null;
+  className: string | null;
+  origin: LabelOrigin | null;
+  split: Split | null;
+  conflict: boolean;
+  width: number;
+  height: number;
+  /** Present when the query names a run. */
+  predictedClassId?: number | null;
+  confidence?: number | null;
+  loss?: number | null;
+}
+
+export interface ImagePage {
+  total: number;
+  offset: number;
+  items: ImageSummary[];
+}
+
+export interface LabelEvent {
+  id: number;
+  at: string;
+  oldClass: string | null;
+  newClass: string | null;
+  origin: LabelOrigin;
+  state: 'done' | 'undone' | 'discarded';
+}
+
+export interface ImagePrediction {
+  runId: string;
+  model: ModelKind;
+  predictedClass: string;
+  probabilities: Record<string, number>;
+}
+
+export interface ImageDetail extends ImageSummary {
+  sha256: string;
+  sourcePath: string;
+  format: string;
+  bytes: number;
+  importedAt: string;
+  sources: Array<{ path: string; className: string }>;
+  history: LabelEvent[];
+  predictions: ImagePrediction[];
+}
+
+export interface LabelChangeResult {
+  batchId: number | null;
+  changed: number;
+}
+
+export interface UndoResult {
+  batchId: number | null;
+  changed: number;
+  imageIds: number[];
+}
+
+// ---- training -------------------------------------------------------------------------------------
+
+export type ModelKind = 'cnn' | 'mobilenetv2';
+
+export interface CnnConfig {
+  model: 'cnn';
+  imageSize: number;
+  /** Filters per conv block, e.g. [16, 32, 64]. */
+  filters: number[];
+  dense: number[];
+  dropout: number;
+}
+
+export interface MobileNetConfig {
+  model: 'mobilenetv2';
+  alpha: 1 | 0.35;
+  fineTuneBlocks: number;
+  dense: number[];
+  dropout: number;
+  weightsDir?: string;
+}
+
+export interface TrainCommon {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+  augment: boolean;
+  earlyStopping: boolean;
+  patience: number;
+  backend: BackendChoice;
+  /** Optional cap on images per class (quick experiments and tests). */
+  maxPerClass?: number;
+}
+
+export type TrainConfig = (CnnConfig | MobileNetConfig) & TrainCommon;
+
+export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+export interface EpochMetrics {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  valLoss: number | null;
+  valAccuracy: number | null;
+  seconds: number;
+}
+
+export interface PerClassMetrics {
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+export interface TestMetrics {
+  accuracy: number;
+  macroF1: number;
+  n: number;
+  classes: string[];
+  perClass: Record<string, PerClassMetrics>;
+  /** confusion[true][predicted], in `classes` order. */
+  confusion: number[][];
+}
+
+export interface RunSummary {
+  id: string;
+  model: ModelKind;
+  status: RunStatus;
+  backend: BackendName | null;
+  createdAt: string;
+  finishedAt: string | null;
+  config: TrainConfig;
+  params: number | null;
+  modelBytes: number | null;
+  testAccuracy: number | null;
+  macroF1: number | null;
+  seconds: Record<string, number>;
+  error: string | null;
+}
+
+export interface RunDetail extends RunSummary {
+  epochs: EpochMetrics[];
+  test: TestMetrics | null;
+  snapshotHash: string | null;
+  imageCount: number;
+}
+
+export interface CompareResult {
+  a: string;
+  b: string;
+  n: number;
+  classes: string[];
+  accuracyA: number;
+  accuracyB: number;
+  perClass: Record<string, { a: PerClassMetrics; b: PerClassMetrics }>;
+  /** [[both right, A right B wrong], [A wrong B right, both wrong]] */
+  table: [[number, number], [number, number]];
+  mcnemarP: number;
+  aRightBWrong: number[];
+  bRightAWrong: number[];
+}
+
+export interface PredictResult {
+  path: string;
+  predicted: string | null;
+  probabilities: Record<string, number>;
+  error?: string;
+}
+
+// ---- label review ---------------------------------------------------------------------------------
+
+export interface Suspect {
+  imageId: number;
+  path: string;
+  label: string;
+  suggested: string;
+  score: number;
+  probabilities: Record<string, number>;
+  kind: 'label' | 'near-duplicate';
+}
+
+export interface SuspectScan {
+  scanned: number;
+  suspects: Suspect[];
+  seconds: number;
+}
+
+export interface Settings {
+  backend: BackendChoice;
+  weightsDir: string | null;
+}
+
+export interface SystemInfo {
+  version: string;
+  backend: BackendName | null;
+  availableBackends: BackendName[];
+  host: 'electron' | 'web';
+  platform: string;
+}
