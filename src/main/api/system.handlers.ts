@@ -2,7 +2,6 @@ import type { HandlerGroup } from './context';
 import { notImplemented } from './not-implemented';
 
 export const systemHandlers: HandlerGroup<
-  | 'system.info'
   | 'settings.get'
   | 'settings.set'
   | 'library.info'
@@ -12,7 +11,6 @@ export const systemHandlers: HandlerGroup<
   | 'classes.rename'
   | 'classes.merge'
 > = {
-  'system.info': () => notImplemented('system.info'),
   'settings.get': () => notImplemented('settings.get'),
   'settings.set': () => notImplemented('settings.set'),
   'library.info': () => notImplemented('library.info'),

@@ -2,6 +2,7 @@ import type { HandlerGroup } from './context';
 import { notImplemented } from './not-implemented';
 
 export const trainingHandlers: HandlerGroup<
+  | 'system.info'
   | 'train.start'
   | 'train.cancel'
   | 'train.defaults'
@@ -12,6 +13,7 @@ export const trainingHandlers: HandlerGroup<
   | 'runs.evaluate'
   | 'runs.predict'
 > = {
+  'system.info': () => notImplemented('system.info'),
   'train.start': () => notImplemented('train.start'),
   'train.cancel': () => notImplemented('train.cancel'),
   'train.defaults': () => notImplemented('train.defaults'),
