@@ -7,16 +7,10 @@ export const systemHandlers: HandlerGroup<
   | 'library.info'
   | 'library.open'
   | 'library.stats'
-  | 'classes.add'
-  | 'classes.rename'
-  | 'classes.merge'
 > = {
   'settings.get': () => notImplemented('settings.get'),
   'settings.set': () => notImplemented('settings.set'),
   'library.info': () => notImplemented('library.info'),
   'library.open': () => notImplemented('library.open'),
   'library.stats': () => notImplemented('library.stats'),
-  'classes.add': () => notImplemented('classes.add'),
-  'classes.rename': () => notImplemented('classes.rename'),
-  'classes.merge': () => notImplemented('classes.merge'),
 };
