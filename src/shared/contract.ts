@@ -252,4 +252,10 @@ export type PaddyApi = {
   imageUrl(kind: 'thumb' | 'full', imageId: number): string;
 };
 
+/** What the Electron preload exposes as `window.paddy`: requests answer with a Result (errors stay data across
+ *  the bridge); the renderer's `createIpcApi` turns it into a `PaddyApi`. */
+export type PaddyBridge = {
+  [K in RequestName]: (input: RequestInput<K>) => Promise<Result<RequestResult<K>>>;
+} & Pick<PaddyApi, 'on' | 'imageUrl'>;
+
 export type { TrainConfig, BackendName };
