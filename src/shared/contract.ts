@@ -227,6 +227,10 @@ export const WS_PATH = '/api/events';
 export const IMAGE_SCHEME = 'paddy-img';
 /** URL of an image's thumbnail or full image; the web host serves the same under /api/img/. */
 export const imageUrlPath = (kind: 'thumb' | 'full', imageId: number): string => `${kind}/${imageId}`;
+/** Web host: the prefix its image route lives under (`/api/img/thumb/12`; <img> tags add `?token=`). */
+export const WEB_IMAGE_PREFIX = '/api/img/';
+/** Web host: one message on the event socket at WS_PATH. */
+export type EventMessage = { [K in EventName]: { name: K; payload: EventMap[K] } }[EventName];
 
 /** What a handler returns across a process boundary: errors are data, never thrown across IPC. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
