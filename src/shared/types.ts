@@ -271,6 +271,8 @@ export interface SuspectScan {
 export interface Settings {
   backend: BackendChoice;
   weightsDir: string | null;
+  /** Seed of the stratified train/val/test assignment (default 42); changing it affects only new images. */
+  splitSeed?: number;
 }
 
 export interface SystemInfo {
