@@ -1,5 +1,31 @@
-// Paddy's gradient kernels for the tfjs `wasm` backend (which lacks Conv2DBackpropFilter and the depthwise
-// backprop kernels). Filled in by the kernels work; until then this registers nothing and says so.
+// Paddy's gradient kernels for the tfjs `wasm` backend. tfjs-backend-wasm 4.22 lacks Conv2DBackpropFilter and
+// the depthwise backprop kernels, and its Conv2DBackpropInput is a slow scalar loop; these replace all four
+// with formulations built from the backend's fast XNNPACK forward kernels (see conv2d-grads.ts).
+import * as tf from '@tensorflow/tfjs';
+// Loaded first so its own kernel registrations (which would overwrite ours) have already run.
+import '@tensorflow/tfjs-backend-wasm';
+import { conv2DBackpropFilter, conv2DBackpropInput } from './conv2d-grads';
+import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise-grads';
+
+const KERNELS: Array<{ kernelName: string; kernelFunc: (args: never) => tf.TensorInfo }> = [
+  { kernelName: 'Conv2DBackpropFilter', kernelFunc: conv2DBackpropFilter },
+  { kernelName: 'Conv2DBackpropInput', kernelFunc: conv2DBackpropInput },
+  { kernelName: 'DepthwiseConv2dNativeBackpropFilter', kernelFunc: depthwiseBackpropFilter },
+  { kernelName: 'DepthwiseConv2dNativeBackpropInput', kernelFunc: depthwiseBackpropInput },
+];
+
+const registered = new Set<string>();
+
+/**
+ * Registers Paddy's kernels for backend 'wasm' (idempotent; replaces tfjs's own Conv2DBackpropInput) and
+ * returns their names. Call it before or after `tf.setBackend('wasm')`.
+ */
 export function registerWasmTrainingKernels(): string[] {
-  return [];
+  for (const k of KERNELS) {
+    if (registered.has(k.kernelName)) continue;
+    if (tf.getKernel(k.kernelName, 'wasm')) tf.unregisterKernel(k.kernelName, 'wasm');
+    tf.registerKernel({ kernelName: k.kernelName, backendName: 'wasm', kernelFunc: k.kernelFunc as unknown as tf.KernelFunc });
+    registered.add(k.kernelName);
+  }
+  return KERNELS.map((k) => k.kernelName);
 }
