@@ -1,0 +1,53 @@
+// Prepared statements for the frozen-base feature cache (feature_cache) and the image facts it is keyed by.
+import type Database from 'better-sqlite3';
+
+export interface ImageFile {
+  id: number;
+  sha256: string;
+  sourcePath: string;
+}
+
+function build(db: Database.Database) {
+  // Ids/hashes travel as one JSON array: one statement for any number of rows.
+  const images = db.prepare<[string], ImageFile>(
+    `SELECT i.id, i.sha256, i.source_path AS sourcePath FROM images i JOIN json_each(?) j ON j.value = i.id`,
+  );
+  const cached = db.prepare<[string, string], { sha256: string; dims: number; vec: Buffer }>(
+    `SELECT f.sha256, f.dims, f.vec FROM feature_cache f JOIN json_each(?) j ON j.value = f.sha256 WHERE f.extractor = ?`,
+  );
+  const insert = db.prepare(`INSERT OR REPLACE INTO feature_cache (extractor, sha256, dims, vec) VALUES (?, ?, ?, ?)`);
+  const count = db.prepare<[string], { n: number }>(`SELECT COUNT(*) AS n FROM feature_cache WHERE extractor = ?`);
+  return { images, cached, insert, count };
+}
+
+const cache = new WeakMap<Database.Database, ReturnType<typeof build>>();
+function stmts(db: Database.Database) {
+  let s = cache.get(db);
+  if (!s) cache.set(db, (s = build(db)));
+  return s;
+}
+
+export function imageFiles(db: Database.Database, ids: readonly number[]): Map<number, ImageFile> {
+  return new Map(stmts(db).images.all(JSON.stringify(ids)).map((r) => [r.id, r]));
+}
+
+export function cachedFeatures(db: Database.Database, extractor: string, shas: readonly string[]): Map<string, Float32Array> {
+  const out = new Map<string, Float32Array>();
+  for (const r of stmts(db).cached.all(JSON.stringify(shas), extractor)) {
+    // Copy: the Buffer may share a pool and need not be 4-byte aligned.
+    out.set(r.sha256, new Float32Array(new Uint8Array(r.vec).buffer));
+  }
+  return out;
+}
+
+/** One transaction per call: a kill loses at most the batch being written. */
+export function storeFeatures(db: Database.Database, extractor: string, rows: ReadonlyArray<{ sha256: string; vec: Float32Array }>): void {
+  const s = stmts(db);
+  db.transaction(() => {
+    for (const r of rows) s.insert.run(extractor, r.sha256, r.vec.length, Buffer.from(r.vec.buffer, r.vec.byteOffset, r.vec.byteLength));
+  })();
+}
+
+export function cachedCount(db: Database.Database, extractor: string): number {
+  return stmts(db).count.get(extractor)?.n ?? 0;
+}

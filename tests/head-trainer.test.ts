@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { useBackend } from '../src/main/training/backends';
+import { predictHead, trainHead } from '../src/main/training/head-trainer';
+import { rng } from '../src/main/training/random';
+
+/** Three Gaussian blobs in 8 dims: separable, so a head must learn them. */
+function blobs(n: number, seed: number): { x: Float32Array; y: Int32Array } {
+  const r = rng(seed);
+  const x = new Float32Array(n * 8);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    y[i] = i % 3;
+    for (let d = 0; d < 8; d++) x[i * 8 + d] = (d % 3 === y[i] ? 2 : 0) + (r() - 0.5);
+  }
+  return { x, y };
+}
+
+test('trainHead learns separable features, reports epochs, and is reproducible with a seed', async () => {
+  await useBackend('wasm');
+  const before = tf.memory().numTensors;
+  const train = blobs(150, 1);
+  const val = blobs(60, 2);
+  const epochs: number[] = [];
+  const opts = { dense: [16], dropout: 0.2, epochs: 8, batchSize: 16, learningRate: 0.01, seed: 7, validation: val };
+  const m1 = await trainHead(train.x, 8, train.y, 3, { ...opts, onEpoch: (m) => epochs.push(m.valAccuracy!) });
+  assert.equal(epochs.length, 8);
+  assert.ok(epochs.at(-1)! > 0.95, `val accuracy ${epochs.at(-1)}`);
+  const p1 = predictHead(m1, val.x, 8);
+  assert.equal(p1.length, 60 * 3);
+  assert.ok(Math.abs(p1[0]! + p1[1]! + p1[2]! - 1) < 1e-4);
+  const m2 = await trainHead(train.x, 8, train.y, 3, opts);
+  assert.deepEqual(predictHead(m2, val.x, 8), p1, 'same seed, same backend: same model');
+  m1.dispose();
+  m2.dispose();
+  assert.equal(tf.memory().numTensors, before);
+});
+
+test('trainHead stops between batches when asked, and rejects mismatched input', async () => {
+  await useBackend('wasm');
+  const d = blobs(64, 3);
+  let batches = 0;
+  const m = await trainHead(d.x, 8, d.y, 3, {
+    dense: [], dropout: 0, epochs: 50, batchSize: 8, learningRate: 0.01, seed: 1,
+    onBatch: () => batches++, shouldStop: () => batches >= 3,
+  });
+  assert.equal(batches, 3);
+  m.dispose();
+  await assert.rejects(trainHead(d.x, 8, new Int32Array(3), 3, { dense: [], dropout: 0, epochs: 1, batchSize: 8, learningRate: 0.01, seed: 1 }), /64 feature rows but 3 labels/);
+  await assert.rejects(trainHead(d.x, 7, d.y, 3, { dense: [], dropout: 0, epochs: 1, batchSize: 8, learningRate: 0.01, seed: 1 }), /not a multiple of dims 7/);
+});
