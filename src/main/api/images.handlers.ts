@@ -1,5 +1,6 @@
 import type { HandlerGroup } from './context';
 import { notImplemented } from './not-implemented';
+import { redo, setLabels, undo } from '../services/labels';
 
 export const imagesHandlers: HandlerGroup<
   | 'images.query'
@@ -12,7 +13,19 @@ export const imagesHandlers: HandlerGroup<
   'images.query': () => notImplemented('images.query'),
   'images.ids': () => notImplemented('images.ids'),
   'images.detail': () => notImplemented('images.detail'),
-  'labels.set': () => notImplemented('labels.set'),
-  'labels.undo': () => notImplemented('labels.undo'),
-  'labels.redo': () => notImplemented('labels.redo'),
+  'labels.set': ({ imageIds, classId, origin }, ctx) => {
+    const result = setLabels(ctx.library().db, imageIds, classId, origin ?? 'manual');
+    if (result.changed) ctx.emit('library.changed', { reason: 'labels' });
+    return result;
+  },
+  'labels.undo': (_input, ctx) => {
+    const result = undo(ctx.library().db);
+    if (result.batchId !== null) ctx.emit('library.changed', { reason: 'labels' });
+    return result;
+  },
+  'labels.redo': (_input, ctx) => {
+    const result = redo(ctx.library().db);
+    if (result.batchId !== null) ctx.emit('library.changed', { reason: 'labels' });
+    return result;
+  },
 };
