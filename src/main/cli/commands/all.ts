@@ -1,1 +1,2 @@
 // Importing a command file registers it. One line per command file.
+import './serve';

@@ -1,0 +1,49 @@
+// electron-vite 6 build: the Electron main process (plus the training worker it forks), the sandboxed preload,
+// and the React renderer. Native and heavy packages stay external to the main bundle (they are loaded from
+// node_modules at run time, asar-unpacked when packaged); the preload bundles everything because a sandboxed
+// preload cannot require anything but `electron`.
+import fs from 'node:fs';
+import path from 'node:path';
+import { defineConfig } from 'electron-vite';
+import react from '@vitejs/plugin-react';
+
+// electron-vite runs from the project root (its own default root is process.cwd() too); the config file is
+// bundled before it runs, so import.meta paths would not point here.
+const src = (p: string): string => path.resolve(process.cwd(), 'src', p);
+
+// The training worker is a second main-side entry (utilityProcess.fork runs it). Until the training work lands
+// the build stays green without it.
+const mainInput: Record<string, string> = { index: src('main/index.ts') };
+if (fs.existsSync(src('main/training/train.worker.ts'))) mainInput['train.worker'] = src('main/training/train.worker.ts');
+
+const NATIVE = ['better-sqlite3', 'sharp', 'onnxruntime-node', /^@tensorflow\//, /^@img\//];
+
+export default defineConfig({
+  main: {
+    build: {
+      externalizeDeps: true,
+      rolldownOptions: {
+        input: mainInput,
+        external: NATIVE,
+        output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+      },
+    },
+  },
+  preload: {
+    build: {
+      // Sandboxed preloads are run as one CommonJS script: bundle zod and the contract into it.
+      externalizeDeps: false,
+      rolldownOptions: {
+        input: { index: src('preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false },
+      },
+    },
+  },
+  renderer: {
+    root: src('renderer'),
+    plugins: [react()],
+    build: {
+      rolldownOptions: { input: { index: src('renderer/index.html') } },
+    },
+  },
+});

@@ -1,0 +1,69 @@
+// The one studio window, locked down: isolated sandboxed renderer without Node, the preload as its only bridge,
+// no new windows, no navigation away from the app, no permissions, no webviews.
+import { BrowserWindow, shell, type WebContents } from 'electron';
+
+export interface WindowOptions {
+  preload: string;
+  /** The dev server URL (electron-vite dev) or null to load the built index.html. */
+  devUrl: string | null;
+  indexHtml: string;
+  icon?: string;
+}
+
+export const WEB_PREFERENCES_SECURE = {
+  contextIsolation: true,
+  sandbox: true,
+  nodeIntegration: false,
+  nodeIntegrationInWorker: false,
+  nodeIntegrationInSubFrames: false,
+  webSecurity: true,
+  allowRunningInsecureContent: false,
+  webviewTag: false,
+  experimentalFeatures: false,
+  spellcheck: false,
+} as const;
+
+export function createMainWindow(opts: WindowOptions): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    minWidth: 960,
+    minHeight: 600,
+    show: false,
+    title: 'Paddy',
+    backgroundColor: '#14161a',
+    ...(opts.icon ? { icon: opts.icon } : {}),
+    webPreferences: { ...WEB_PREFERENCES_SECURE, preload: opts.preload },
+  });
+  win.once('ready-to-show', () => win.show());
+  lockDown(win.webContents, opts.devUrl);
+  if (opts.devUrl) void win.loadURL(opts.devUrl);
+  else void win.loadFile(opts.indexHtml);
+  return win;
+}
+
+/** True if `url` belongs to the app itself (the built files or the dev server). */
+export function isAppUrl(url: string, devUrl: string | null): boolean {
+  try {
+    const u = new URL(url);
+    if (devUrl) return u.origin === new URL(devUrl).origin;
+    return u.protocol === 'file:';
+  } catch {
+    return false;
+  }
+}
+
+function lockDown(contents: WebContents, devUrl: string | null): void {
+  contents.setWindowOpenHandler(({ url }) => {
+    // Links to documentation open in the user's browser; the app itself never opens windows.
+    if (/^https:\/\//.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  contents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url, devUrl) || url !== contents.getURL()) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!isAppUrl(url, devUrl)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+}

@@ -1,0 +1,72 @@
+// The AppContext of the web host: one library, events broadcast to every authorized socket, no native dialogs,
+// and training in a forked worker (src/main/training/fork-host.ts, loaded on first use so the host starts and
+// serves everything else even where training cannot run).
+import type { Emit, EventMap, EventName } from '../../shared/contract';
+import type { AppContext, TrainingHost } from '../api/context';
+import type { TrainConfig } from '../../shared/types';
+import { openLibrary, type Library } from '../library';
+
+export type Broadcast = <K extends EventName>(name: K, payload: EventMap[K]) => void;
+
+export interface WebContext extends AppContext {
+  close(): Promise<void>;
+}
+
+type ForkHostModule = { createForkTrainingHost(emit: Emit): TrainingHost };
+
+/** A TrainingHost that loads the fork host the first time a run starts. */
+export function lazyForkTraining(emit: Emit): TrainingHost {
+  let host: TrainingHost | null = null;
+  let loading: Promise<TrainingHost> | null = null;
+  const load = (): Promise<TrainingHost> =>
+    (loading ??= (async () => {
+      // A variable specifier keeps this optional at type-check and bundle time.
+      const spec = '../training/fork-host';
+      let mod: ForkHostModule;
+      try {
+        mod = (await import(spec)) as ForkHostModule;
+      } catch (e) {
+        loading = null;
+        throw new Error(`training is unavailable in this build: ${(e as Error).message}`);
+      }
+      host = mod.createForkTrainingHost(emit);
+      return host;
+    })());
+  return {
+    start: async (lib: Library, config: TrainConfig) => (await load()).start(lib, config),
+    cancel: (runId) => host?.cancel(runId) ?? false,
+    wait: async (runId) => (host ? host.wait(runId) : undefined),
+    dispose: async () => (host ? host.dispose() : undefined),
+  };
+}
+
+export function createWebContext(
+  libraryDir: string,
+  broadcast: Broadcast,
+  makeTraining: (emit: Emit) => TrainingHost = lazyForkTraining,
+): WebContext {
+  let lib: Library | null = null;
+  let training: TrainingHost | null = null;
+  const emit: Emit = (name, payload) => broadcast(name, payload);
+  return {
+    host: 'web',
+    library: () => (lib ??= openLibrary(libraryDir)),
+    switchLibrary(next: string) {
+      const opened = openLibrary(next);
+      lib?.close();
+      lib = opened;
+      emit('library.changed', { reason: 'opened' });
+      return lib;
+    },
+    emit,
+    get training() {
+      return (training ??= makeTraining(emit));
+    },
+    dialogs: null,
+    async close() {
+      if (training) await training.dispose();
+      lib?.close();
+      lib = null;
+    },
+  };
+}

@@ -1,0 +1,15 @@
+// The web host's token arrives once in the address bar (?token=…). Keep it for this tab in sessionStorage and
+// take it out of the visible URL so it does not end up in screenshots, history or bookmarks.
+const KEY = 'paddy.token';
+
+export function takeToken(loc: Location = window.location, storage: Storage = window.sessionStorage): string | null {
+  const url = new URL(loc.href);
+  const fromUrl = url.searchParams.get('token');
+  if (fromUrl) {
+    storage.setItem(KEY, fromUrl);
+    url.searchParams.delete('token');
+    window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash);
+    return fromUrl;
+  }
+  return storage.getItem(KEY);
+}
