@@ -1,5 +1,7 @@
 import type { HandlerGroup } from './context';
-import { notImplemented } from './not-implemented';
+import { importDemo } from '../services/demo';
+import { exportLibrary } from '../services/export';
+import { importFolder, importReport, listImports } from '../services/import/index';
 
 export const importHandlers: HandlerGroup<
   | 'import.folder'
@@ -8,9 +10,9 @@ export const importHandlers: HandlerGroup<
   | 'import.report'
   | 'export.folder'
 > = {
-  'import.folder': () => notImplemented('import.folder'),
-  'import.demo': () => notImplemented('import.demo'),
-  'import.list': () => notImplemented('import.list'),
-  'import.report': () => notImplemented('import.report'),
-  'export.folder': () => notImplemented('export.folder'),
+  'import.folder': (input, ctx) => importFolder(ctx.library(), input.folder, { emit: ctx.emit }),
+  'import.demo': (_input, ctx) => importDemo(ctx.library(), { emit: ctx.emit }),
+  'import.list': (_input, ctx) => listImports(ctx.library().db),
+  'import.report': (input, ctx) => importReport(ctx.library(), input.importId),
+  'export.folder': (input, ctx) => exportLibrary(ctx.library(), input.outDir, { csv: input.csv, mode: input.mode ?? 'copy' }),
 };

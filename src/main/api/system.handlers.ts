@@ -1,5 +1,7 @@
 import type { HandlerGroup } from './context';
-import { notImplemented } from './not-implemented';
+import { libraryInfo } from '../services/library-info';
+import { getSettings, updateSettings } from '../services/settings';
+import { stats } from '../services/stats';
 
 export const systemHandlers: HandlerGroup<
   | 'settings.get'
@@ -8,9 +10,9 @@ export const systemHandlers: HandlerGroup<
   | 'library.open'
   | 'library.stats'
 > = {
-  'settings.get': () => notImplemented('settings.get'),
-  'settings.set': () => notImplemented('settings.set'),
-  'library.info': () => notImplemented('library.info'),
-  'library.open': () => notImplemented('library.open'),
-  'library.stats': () => notImplemented('library.stats'),
+  'settings.get': (_input, ctx) => getSettings(ctx.library().db),
+  'settings.set': (input, ctx) => updateSettings(ctx.library().db, input),
+  'library.info': (_input, ctx) => libraryInfo(ctx.library()),
+  'library.open': (input, ctx) => libraryInfo(ctx.switchLibrary(input.path)),
+  'library.stats': (_input, ctx) => stats(ctx.library()),
 };

@@ -1,2 +1,6 @@
 // Importing a command file registers it. One line per command file.
+import './import';
+import './demo';
+import './stats';
+import './export';
 import './serve';

@@ -1,0 +1,93 @@
+// `paddy import <folder>`: imports a folder of class folders into the library, with a progress bar on a
+// terminal, a readable summary, or (--json) exactly one JSON object on stdout.
+import { parseInput, type RequestInput, type RequestName } from '../../../shared/contract';
+import type { ImportReport } from '../../../shared/types';
+import { importHandlers } from '../../api/import.handlers';
+import { str, UsageError, type CliIo, type Command, type ParsedArgs } from '../command';
+import { createCliContext, type CliContext } from '../context';
+import { ProgressBar } from '../progress';
+import { register } from './index';
+
+const noTraining = (): never => {
+  throw new Error('training is not available in this command');
+};
+
+/** Runs `fn` with a CLI context on --library (or the default library) and always closes it. */
+export async function withLibrary<T>(args: ParsedArgs, fn: (ctx: CliContext) => Promise<T>): Promise<T> {
+  const ctx = createCliContext(str(args, 'library'), noTraining);
+  try {
+    return await fn(ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** Calls a request's handler the way every host does: validated input, same code as the app. */
+export async function call<K extends keyof typeof importHandlers & RequestName>(
+  ctx: CliContext,
+  name: K,
+  input: RequestInput<K>,
+): Promise<Awaited<ReturnType<(typeof importHandlers)[K]>>> {
+  const handler = importHandlers[name] as (i: unknown, c: CliContext) => unknown;
+  return (await handler(parseInput(name, input), ctx)) as Awaited<ReturnType<(typeof importHandlers)[K]>>;
+}
+
+/** Shows import.progress events as a bar while `run` works (nothing when not on a terminal). */
+export async function withProgress<T>(ctx: CliContext, io: CliIo, label: string, run: () => Promise<T>): Promise<T> {
+  const bar = new ProgressBar(label, io.interactive);
+  const stop = ctx.listen((name, payload) => {
+    if (name !== 'import.progress') return;
+    const p = payload as { done: number; total: number; current?: string };
+    bar.update(p.done, p.total, p.current ?? '');
+  });
+  try {
+    return await run();
+  } finally {
+    stop();
+    bar.done();
+  }
+}
+
+export function printImportReport(report: ImportReport, io: CliIo, json: boolean): void {
+  if (json) {
+    io.out(JSON.stringify(report));
+    return;
+  }
+  io.out(
+    `Imported ${report.imported} new image${report.imported === 1 ? '' : 's'} from ${report.folder} in ${report.seconds.toFixed(1)} s` +
+      ` (${report.alreadyPresent} already present, ${report.conflicts} conflict${report.conflicts === 1 ? '' : 's'}, ${report.skipped.length} skipped)`,
+  );
+  const names = Object.keys(report.classes);
+  if (names.length) {
+    const w = Math.max(...names.map((n) => n.length));
+    io.out('Library now has:');
+    for (const n of names) io.out(`  ${n.padEnd(w)}  ${report.classes[n]}`);
+  }
+  if (report.conflicts) io.out(`Conflicts: ${report.conflicts} image(s) found under more than one class folder; each kept once, marked as a conflict.`);
+  if (report.skipped.length) {
+    io.out('Skipped:');
+    const shown = report.skipped.slice(0, 25);
+    for (const s of shown) io.out(`  ${s.path}: ${s.reason}`);
+    if (report.skipped.length > shown.length) io.out(`  … and ${report.skipped.length - shown.length} more (use --json for the full list)`);
+  }
+}
+
+export const importCommand: Command = {
+  name: 'import',
+  summary: 'Import a folder with one sub-folder per class (images are referenced in place, never changed)',
+  usage: 'paddy import <folder> [--library DIR] [--json]',
+  options: {},
+  async run(args, io) {
+    const [folder, ...extra] = args.positionals;
+    if (!folder) throw new UsageError('give the folder to import: paddy import <folder>');
+    if (extra.length) throw new UsageError(`one folder at a time (got ${args.positionals.length})`);
+    const json = Boolean(args.values.json);
+    return withLibrary(args, async (ctx) => {
+      const report = await withProgress(ctx, io, 'Importing', () => call(ctx, 'import.folder', { folder }));
+      printImportReport(report, io, json);
+      return 0;
+    });
+  },
+};
+
+register(importCommand);

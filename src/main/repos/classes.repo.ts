@@ -1,0 +1,55 @@
+// Classes: created on first sight by an import (or by hand); position follows alphabetical order.
+import type Database from 'better-sqlite3';
+
+export interface ClassRow {
+  id: number;
+  name: string;
+  position: number;
+}
+
+interface Statements {
+  all: Database.Statement<[], ClassRow>;
+  byName: Database.Statement<[string], ClassRow>;
+  insert: Database.Statement<[string, string]>;
+  reposition: Database.Statement<[]>;
+}
+
+const cache = new WeakMap<Database.Database, Statements>();
+
+function statements(db: Database.Database): Statements {
+  let s = cache.get(db);
+  if (!s) {
+    s = {
+      all: db.prepare(`SELECT id, name, position FROM classes ORDER BY position, name`),
+      // Case-insensitive like the class editor: a folder "basmati" joins the class "Basmati".
+      byName: db.prepare(`SELECT id, name, position FROM classes WHERE name = ? COLLATE NOCASE`),
+      insert: db.prepare(`INSERT INTO classes (name, position, created_at) VALUES (?, 0, ?)`),
+      // Rank by name (case-insensitive, then exact) so the order is alphabetical whatever the insertion order.
+      reposition: db.prepare(`
+        UPDATE classes SET position = (
+          SELECT COUNT(*) FROM classes c2
+          WHERE lower(c2.name) < lower(classes.name) OR (lower(c2.name) = lower(classes.name) AND c2.name < classes.name)
+        )`),
+    };
+    cache.set(db, s);
+  }
+  return s;
+}
+
+export function listClasses(db: Database.Database): ClassRow[] {
+  return statements(db).all.all();
+}
+
+export function findClassByName(db: Database.Database, name: string): ClassRow | undefined {
+  return statements(db).byName.get(name);
+}
+
+/** The class named `name`, created (and positions renumbered) when missing. Call inside a transaction. */
+export function ensureClass(db: Database.Database, name: string): number {
+  const s = statements(db);
+  const found = s.byName.get(name);
+  if (found) return found.id;
+  const id = Number(s.insert.run(name, new Date().toISOString()).lastInsertRowid);
+  s.reposition.run();
+  return id;
+}

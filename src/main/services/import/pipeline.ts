@@ -1,0 +1,215 @@
+// The import pipeline: read + hash + decode + thumbnail several files at a time (sharp works on libuv's pool),
+// then commit the results in input order, in batches, each batch one transaction that writes images, sources,
+// folder labels, journal rows, splits, skips and the import's counts together. A kill between batches leaves
+// every committed image complete (its thumbnail was renamed into place before the commit).
+import crypto from 'node:crypto';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type { Emit } from '../../../shared/contract';
+import type { SkippedFile } from '../../../shared/types';
+import type { Library } from '../../library';
+import { ensureClass } from '../../repos/classes.repo';
+import {
+  addImageSource,
+  findImageBySha,
+  hasImageSource,
+  imageSourceClasses,
+  insertFolderLabel,
+  insertImage,
+  markConflict,
+  nextJournalBatch,
+} from '../../repos/images.repo';
+import { addImportSkip, updateImportCounts, type ImportCounts } from '../../repos/imports.repo';
+import { assignSplits, type SplitCandidate } from '../splits';
+import { decodeImage } from './decode';
+import { writeThumb } from './thumbnails';
+import { fsReason, type Candidate } from './walk';
+
+export const BATCH_SIZE = 256;
+/** How far processing may run ahead of the commit point: bounds memory whatever one slow file does. */
+const WINDOW = BATCH_SIZE * 4;
+
+type Outcome =
+  | { kind: 'new'; sha: string; bytes: number; width: number; height: number; format: string }
+  | { kind: 'known'; sha: string }
+  | { kind: 'skip'; reason: string; sha?: string };
+
+export interface PipelineOptions {
+  importId: number;
+  concurrency: number;
+  maxPixels: number;
+  emit?: Emit;
+  signal?: AbortSignal;
+  /** Skips found while walking, committed with the first batch. */
+  walkSkips: SkippedFile[];
+}
+
+export interface PipelineResult extends ImportCounts {
+  skippedFiles: SkippedFile[];
+  aborted: boolean;
+}
+
+export async function runPipeline(lib: Library, files: Candidate[], opts: PipelineOptions): Promise<PipelineResult> {
+  const { db } = lib;
+  const counts: ImportCounts = { total: files.length, imported: 0, alreadyPresent: 0, conflicts: 0, skipped: 0 };
+  const skippedFiles: SkippedFile[] = [];
+  const outcomes: Array<Outcome | undefined> = new Array(files.length);
+  /** Bytes already handled in this run (sha → the first index), so a duplicate is not decoded twice. */
+  const seen = new Map<string, number>();
+  const failed = new Map<string, string>();
+  const classIds = new Map<string, number>();
+  let next = 0;
+  let committed = 0;
+  let done = 0;
+  let lastEmit = 0;
+  let pendingSkips = [...opts.walkSkips];
+  let wake: (() => void) | null = null;
+  let aborted = false;
+
+  const progress = (force: boolean): void => {
+    if (!opts.emit) return;
+    const now = Date.now();
+    if (!force && now - lastEmit < 100) return;
+    lastEmit = now;
+    const current = done > 0 && done <= files.length ? path.basename(files[done - 1]!.path) : undefined;
+    opts.emit('import.progress', { importId: opts.importId, done, total: files.length, current });
+  };
+
+  const commit = db.transaction((upTo: number) => {
+    const at = new Date().toISOString();
+    const batch = nextJournalBatch(db);
+    const fresh: SplitCandidate[] = [];
+    for (const s of pendingSkips) {
+      addImportSkip(db, opts.importId, s);
+      skippedFiles.push(s);
+      counts.skipped++;
+    }
+    pendingSkips = [];
+    for (let i = committed; i < upTo; i++) {
+      const o = outcomes[i]!;
+      const file = files[i]!;
+      const skip = (reason: string): void => {
+        const s = { path: file.path, reason };
+        addImportSkip(db, opts.importId, s);
+        skippedFiles.push(s);
+        counts.skipped++;
+      };
+      if (o.kind === 'skip') {
+        skip(o.reason);
+        continue;
+      }
+      const existing = findImageBySha(db, o.sha);
+      if (existing) {
+        if (hasImageSource(db, existing.id, file.path)) {
+          counts.alreadyPresent++;
+          continue;
+        }
+        const known = imageSourceClasses(db, existing.id);
+        addImageSource(db, existing.id, file.path, file.className, opts.importId);
+        if (known.length > 0 && !known.includes(file.className)) {
+          markConflict(db, existing.id);
+          counts.conflicts++;
+        } else counts.alreadyPresent++;
+        continue;
+      }
+      if (o.kind === 'known') {
+        // Its first copy in this run failed to decode, so this one fails for the same reason.
+        skip(failed.get(o.sha) ?? 'duplicate of a file that could not be imported');
+        continue;
+      }
+      let classId = classIds.get(file.className);
+      if (classId === undefined) {
+        classId = ensureClass(db, file.className);
+        classIds.set(file.className, classId);
+      }
+      const imageId = insertImage(
+        db,
+        {
+          sha256: o.sha,
+          sourcePath: file.path,
+          fileName: path.basename(file.path),
+          width: o.width,
+          height: o.height,
+          format: o.format,
+          bytes: o.bytes,
+          importId: opts.importId,
+        },
+        at,
+      );
+      addImageSource(db, imageId, file.path, file.className, opts.importId);
+      insertFolderLabel(db, imageId, classId, batch, at);
+      fresh.push({ imageId, sha256: o.sha, classId });
+      counts.imported++;
+    }
+    if (fresh.length) assignSplits(db, fresh);
+    updateImportCounts(db, opts.importId, counts);
+  });
+
+  const flush = (force: boolean): void => {
+    let upTo = committed;
+    while (upTo < files.length && outcomes[upTo] !== undefined) upTo++;
+    if (upTo === committed && !(force && pendingSkips.length)) return;
+    if (!force && upTo - committed < BATCH_SIZE) return;
+    commit(upTo);
+    for (let i = committed; i < upTo; i++) outcomes[i] = undefined;
+    committed = upTo;
+    wake?.();
+    wake = null;
+  };
+
+  const processOne = async (i: number): Promise<Outcome> => {
+    const file = files[i]!;
+    let buf: Buffer;
+    try {
+      buf = await fsp.readFile(file.path);
+    } catch (e) {
+      return { kind: 'skip', reason: fsReason(e) };
+    }
+    if (buf.length === 0) return { kind: 'skip', reason: 'empty file (0 bytes)' };
+    const sha = crypto.createHash('sha256').update(buf).digest('hex');
+    if (seen.has(sha) || findImageBySha(db, sha)) return { kind: 'known', sha };
+    seen.set(sha, i);
+    const d = await decodeImage(buf, opts.maxPixels);
+    if (!d.ok) {
+      failed.set(sha, d.reason);
+      return { kind: 'skip', reason: d.reason, sha };
+    }
+    await writeThumb(lib, sha, d.thumb);
+    return { kind: 'new', sha, bytes: buf.length, width: d.width, height: d.height, format: d.format };
+  };
+
+  const worker = async (): Promise<void> => {
+    while (next < files.length) {
+      if (opts.signal?.aborted) {
+        aborted = true;
+        return;
+      }
+      if (next - committed >= WINDOW) {
+        await new Promise<void>((resolve) => {
+          const prev = wake;
+          wake = () => {
+            prev?.();
+            resolve();
+          };
+        });
+        continue;
+      }
+      const i = next++;
+      let o: Outcome;
+      try {
+        o = await processOne(i);
+      } catch (e) {
+        o = { kind: 'skip', reason: `could not be imported: ${(e as Error).message}` };
+      }
+      outcomes[i] = o;
+      done++;
+      progress(false);
+      flush(false);
+    }
+  };
+
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
+  flush(true);
+  progress(true);
+  return { ...counts, skippedFiles, aborted };
+}
