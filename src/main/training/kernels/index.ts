@@ -5,6 +5,8 @@ import * as tf from '@tensorflow/tfjs';
 // Loaded first so its own kernel registrations (which would overwrite ours) have already run.
 import '@tensorflow/tfjs-backend-wasm';
 import { conv2DBackpropFilter, conv2DBackpropInput } from './conv2d-grads';
+import { maxPoolGrad } from './maxpool-grad';
+import { makeLeadingAxesSum } from './sum-leading';
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise-grads';
 
 const KERNELS: Array<{ kernelName: string; kernelFunc: (args: never) => tf.TensorInfo }> = [
@@ -12,7 +14,10 @@ const KERNELS: Array<{ kernelName: string; kernelFunc: (args: never) => tf.Tenso
   { kernelName: 'Conv2DBackpropInput', kernelFunc: conv2DBackpropInput },
   { kernelName: 'DepthwiseConv2dNativeBackpropFilter', kernelFunc: depthwiseBackpropFilter },
   { kernelName: 'DepthwiseConv2dNativeBackpropInput', kernelFunc: depthwiseBackpropInput },
+  { kernelName: 'MaxPoolGrad', kernelFunc: maxPoolGrad },
 ];
+// Sum wraps tfjs's own kernel (kept as the fallback), so it is looked up when registering, not at import.
+const SUM = 'Sum';
 
 const registered = new Set<string>();
 
@@ -27,5 +32,13 @@ export function registerWasmTrainingKernels(): string[] {
     tf.registerKernel({ kernelName: k.kernelName, backendName: 'wasm', kernelFunc: k.kernelFunc as unknown as tf.KernelFunc });
     registered.add(k.kernelName);
   }
-  return KERNELS.map((k) => k.kernelName);
+  if (!registered.has(SUM)) {
+    const original = tf.getKernel(SUM, 'wasm');
+    if (original) {
+      tf.unregisterKernel(SUM, 'wasm');
+      tf.registerKernel({ ...original, kernelFunc: makeLeadingAxesSum(original.kernelFunc) });
+      registered.add(SUM);
+    }
+  }
+  return [...KERNELS.map((k) => k.kernelName), ...(registered.has(SUM) ? [SUM] : [])];
 }
