@@ -1,5 +1,6 @@
 import type { HandlerGroup } from './context';
-import { notImplemented } from './not-implemented';
+import { matchingIds, queryImages } from '../services/browse';
+import { imageDetail } from '../services/image-detail';
 import { redo, setLabels, undo } from '../services/labels';
 
 export const imagesHandlers: HandlerGroup<
@@ -10,9 +11,9 @@ export const imagesHandlers: HandlerGroup<
   | 'labels.undo'
   | 'labels.redo'
 > = {
-  'images.query': () => notImplemented('images.query'),
-  'images.ids': () => notImplemented('images.ids'),
-  'images.detail': () => notImplemented('images.detail'),
+  'images.query': (input, ctx) => queryImages(ctx.library().db, input),
+  'images.ids': ({ filter }, ctx) => matchingIds(ctx.library().db, filter),
+  'images.detail': ({ imageId }, ctx) => imageDetail(ctx.library().db, imageId),
   'labels.set': ({ imageIds, classId, origin }, ctx) => {
     const result = setLabels(ctx.library().db, imageIds, classId, origin ?? 'manual');
     if (result.changed) ctx.emit('library.changed', { reason: 'labels' });

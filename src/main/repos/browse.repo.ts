@@ -1,0 +1,166 @@
+// The grid's queries: filtered, sorted pages of images, their count, and every matching id.
+//
+// The filter has many optional parts, so the SQL is assembled from fixed fragments (never from user text:
+// every value is a bound parameter, lists travel as one JSON array through json_each) and each distinct shape is
+// prepared once and cached per connection.
+//
+// Paging is by OFFSET, not keyset: the virtualized grid jumps straight to any scroll position (drag the
+// scrollbar to 80%), which a keyset cursor cannot reach without walking there. The page query selects only ids
+// from the narrowest join set that the filter and sort need, so deep offsets walk an index (images_file_name,
+// images_imported_at, run_predictions_*) rather than full rows; the page's details are then fetched for those
+// ≤ limit ids alone. bench/browse.bench.ts measures this on 75,000 images.
+import type Database from 'better-sqlite3';
+import type { ImageFilter, ImageSummary, LabelOrigin, SortKey, Split } from '../../shared/types';
+
+interface Built {
+  from: string;
+  where: string;
+  params: Record<string, unknown>;
+  order: string;
+}
+
+function build(filter: ImageFilter, sort: SortKey, desc: boolean, forCount: boolean): Built {
+  const where: string[] = [];
+  const params: Record<string, unknown> = {};
+  const run = filter.runId !== undefined;
+  // Only join what the filter needs: the planner can then drive from the most selective index.
+  let needLabels = false;
+  let needSplits = false;
+  if (run) params.runId = filter.runId;
+  if (filter.classIds) {
+    // With a run, "class" is the true class the run was scored against, so a confusion-matrix cell lands on
+    // exactly the images it counts even if some were relabelled since.
+    where.push(`${run ? 'p.true_class_id' : 'l.class_id'} IN (SELECT value FROM json_each(@classIds))`);
+    params.classIds = JSON.stringify(filter.classIds);
+    if (!run) needLabels = true;
+  }
+  if (filter.origins) {
+    where.push(`l.origin IN (SELECT value FROM json_each(@origins))`);
+    params.origins = JSON.stringify(filter.origins);
+    needLabels = true;
+  }
+  if (filter.splits) {
+    where.push(`s.split IN (SELECT value FROM json_each(@splits))`);
+    params.splits = JSON.stringify(filter.splits);
+    needSplits = true;
+  }
+  if (filter.conflictsOnly) where.push(`i.conflict = 1`);
+  if (filter.search !== undefined && filter.search.trim() !== '') {
+    where.push(`i.file_name LIKE @search ESCAPE '\\'`);
+    params.search = `%${filter.search.trim().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+  }
+  if (filter.imageIds) {
+    where.push(`i.id IN (SELECT value FROM json_each(@imageIds))`);
+    params.imageIds = JSON.stringify(filter.imageIds);
+  }
+  if (filter.predictedClassIds) {
+    where.push(`p.predicted_class_id IN (SELECT value FROM json_each(@predicted))`);
+    params.predicted = JSON.stringify(filter.predictedClassIds);
+  }
+  if (filter.correctness) where.push(filter.correctness === 'correct' ? `p.predicted_class_id = p.true_class_id` : `p.predicted_class_id <> p.true_class_id`);
+  if (filter.confidenceMin !== undefined) {
+    where.push(`p.confidence >= @confMin`);
+    params.confMin = filter.confidenceMin;
+  }
+  if (filter.confidenceMax !== undefined) {
+    where.push(`p.confidence <= @confMax`);
+    params.confMax = filter.confidenceMax;
+  }
+
+  const dir = desc ? 'DESC' : 'ASC';
+  const key = !run && (sort === 'confidence' || sort === 'loss') ? 'name' : sort;
+  const order = forCount
+    ? ''
+    : key === 'name'
+      ? `ORDER BY i.file_name ${dir}, i.id ${dir}`
+      : key === 'date'
+        ? `ORDER BY i.imported_at ${dir}, i.id ${dir}`
+        : `ORDER BY p.${key} ${dir}, i.id ${dir}`;
+
+  const joins = [
+    // A run restricts the grid to the images it predicted (its test set).
+    run ? `JOIN run_predictions p ON p.run_id = @runId AND p.image_id = i.id` : '',
+    needLabels ? `JOIN labels l ON l.image_id = i.id` : '',
+    needSplits ? `JOIN splits s ON s.image_id = i.id` : '',
+  ].filter(Boolean);
+  return {
+    from: `FROM images i ${joins.join(' ')}`,
+    where: where.length ? `WHERE ${where.join(' AND ')}` : '',
+    params,
+    order,
+  };
+}
+
+type Row = {
+  id: number;
+  fileName: string;
+  classId: number | null;
+  className: string | null;
+  origin: LabelOrigin | null;
+  split: Split | null;
+  conflict: number;
+  width: number;
+  height: number;
+  predictedClassId?: number | null;
+  confidence?: number | null;
+  loss?: number | null;
+};
+
+const DETAIL_COLUMNS = `i.id, i.file_name AS fileName, l.class_id AS classId, c.name AS className, l.origin,
+  s.split, i.conflict, i.width, i.height`;
+
+function repo(db: Database.Database) {
+  const statements = new Map<string, Database.Statement>();
+  const prepared = (sql: string): Database.Statement => {
+    let st = statements.get(sql);
+    if (!st) {
+      // Shapes are bounded by the filter's fields, but keep the cache from growing without limit anyway.
+      if (statements.size > 512) statements.clear();
+      statements.set(sql, (st = db.prepare(sql)));
+    }
+    return st;
+  };
+  const detailsPlain = db.prepare<[string], Row>(`
+    SELECT ${DETAIL_COLUMNS}
+    FROM json_each(?) j JOIN images i ON i.id = j.value
+    LEFT JOIN labels l ON l.image_id = i.id LEFT JOIN classes c ON c.id = l.class_id
+    LEFT JOIN splits s ON s.image_id = i.id
+    ORDER BY j.key`);
+  const detailsRun = db.prepare<[string, string], Row>(`
+    SELECT ${DETAIL_COLUMNS}, p.predicted_class_id AS predictedClassId, p.confidence, p.loss
+    FROM json_each(?) j JOIN images i ON i.id = j.value
+    LEFT JOIN labels l ON l.image_id = i.id LEFT JOIN classes c ON c.id = l.class_id
+    LEFT JOIN splits s ON s.image_id = i.id
+    LEFT JOIN run_predictions p ON p.run_id = ? AND p.image_id = i.id
+    ORDER BY j.key`);
+  const runExists = db.prepare<[string], { id: string }>(`SELECT id FROM runs WHERE id = ?`);
+
+  return {
+    runExists: (runId: string) => runExists.get(runId) !== undefined,
+    count(filter: ImageFilter): number {
+      const b = build(filter, 'name', false, true);
+      return (prepared(`SELECT COUNT(*) AS n ${b.from} ${b.where}`).get(b.params) as { n: number }).n;
+    },
+    /** Matching ids in sort order; `limit` undefined = all. */
+    ids(filter: ImageFilter, sort: SortKey, desc: boolean, offset = 0, limit?: number): number[] {
+      const b = build(filter, sort, desc, false);
+      const page = limit === undefined ? '' : `LIMIT @limit OFFSET @offset`;
+      const params = limit === undefined ? b.params : { ...b.params, limit, offset };
+      return prepared(`SELECT i.id ${b.from} ${b.where} ${b.order} ${page}`).pluck().all(params) as number[];
+    },
+    summaries(ids: readonly number[], runId: string | undefined): ImageSummary[] {
+      const json = JSON.stringify(ids);
+      const rows = runId === undefined ? detailsPlain.all(json) : detailsRun.all(json, runId);
+      return rows.map((r) => ({ ...r, conflict: r.conflict === 1 }));
+    },
+  };
+}
+
+export type BrowseRepo = ReturnType<typeof repo>;
+const cache = new WeakMap<Database.Database, BrowseRepo>();
+
+export function browseRepo(db: Database.Database): BrowseRepo {
+  let r = cache.get(db);
+  if (!r) cache.set(db, (r = repo(db)));
+  return r;
+}
