@@ -45,7 +45,7 @@ function setup(): { fx: Fixture; rows: Model[]; classes: number[] } {
     .prepare(
       `SELECT i.id, i.file_name AS name, i.imported_at AS date, l.class_id AS classId, l.origin, s.split, i.conflict FROM images i JOIN labels l ON l.image_id = i.id JOIN splits s ON s.image_id = i.id`,
     )
-    .all() as Array<Model & { conflict: number | boolean }>;
+    .all() as Array<Omit<Model, 'conflict'> & { conflict: number }>;
   const byId = new Map(preds.map((p) => [p.imageId, p]));
   return {
     fx,
