@@ -1,0 +1,21 @@
+// The one place host events become store updates (Bruno-style): subscribed once when the app mounts.
+import { getApi } from '../api';
+import { invalidate } from '../features/browse/browse.store';
+import { onImportProgress } from '../features/library/library.store';
+import { onSuspectsProgress } from '../features/suspects/suspects.store';
+import { onTrainEvent } from '../features/train/train.store';
+import { refreshLibrarySoon } from './app.store';
+
+export function subscribeEvents(): () => void {
+  const api = getApi();
+  const offs = [
+    api.on('import.progress', onImportProgress),
+    api.on('train.event', onTrainEvent),
+    api.on('suspects.progress', onSuspectsProgress),
+    api.on('library.changed', () => {
+      refreshLibrarySoon();
+      invalidate();
+    }),
+  ];
+  return () => offs.forEach((off) => off());
+}

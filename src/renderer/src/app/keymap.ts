@@ -1,0 +1,77 @@
+// Every keyboard shortcut in one table. A key press resolves to an action id (+ argument); the same action
+// functions are called by buttons and menus, so the keyboard is never a second implementation.
+
+export type ViewId = 'library' | 'browse' | 'train' | 'runs' | 'predict' | 'suspects';
+
+export type Resolved =
+  | { action: 'label.assign'; position: number }
+  | { action: 'grid.move'; key: 'ArrowLeft' | 'ArrowRight' | 'ArrowUp' | 'ArrowDown' | 'Home' | 'End' | 'PageUp' | 'PageDown'; extend: boolean }
+  | { action: 'select.all' }
+  | { action: 'select.clear' }
+  | { action: 'detail.toggle' }
+  | { action: 'labels.undo' }
+  | { action: 'labels.redo' }
+  | { action: 'help.toggle' }
+  | { action: 'suspects.accept' }
+  | { action: 'suspects.keep' }
+  | { action: 'suspects.relabel'; position: number }
+  | { action: 'suspects.move'; delta: 1 | -1 };
+
+export interface KeyLike {
+  key: string;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  shiftKey: boolean;
+  altKey: boolean;
+}
+
+const MOVE_KEYS = new Set(['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Home', 'End', 'PageUp', 'PageDown']);
+
+export function resolveKey(e: KeyLike, view: ViewId): Resolved | null {
+  const mod = e.ctrlKey || e.metaKey;
+  const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+  if (mod && !e.altKey) {
+    if (key === 'z') return { action: e.shiftKey ? 'labels.redo' : 'labels.undo' };
+    if (key === 'y') return { action: 'labels.redo' };
+    if (key === 'a' && view === 'browse') return { action: 'select.all' };
+    return null;
+  }
+  if (e.altKey) return null;
+  if (e.key === '?') return { action: 'help.toggle' };
+  const digit = /^[1-9]$/.test(e.key) ? Number(e.key) - 1 : null;
+  if (view === 'browse') {
+    if (digit !== null) return { action: 'label.assign', position: digit };
+    if (MOVE_KEYS.has(e.key)) return { action: 'grid.move', key: e.key as never, extend: e.shiftKey };
+    if (e.key === 'Escape') return { action: 'select.clear' };
+    if (e.key === 'Enter' || e.key === ' ') return { action: 'detail.toggle' };
+  }
+  if (view === 'suspects') {
+    if (digit !== null) return { action: 'suspects.relabel', position: digit };
+    if (key === 'a' || e.key === 'Enter') return { action: 'suspects.accept' };
+    if (key === 'k') return { action: 'suspects.keep' };
+    if (e.key === 'ArrowDown' || key === 'j') return { action: 'suspects.move', delta: 1 };
+    if (e.key === 'ArrowUp') return { action: 'suspects.move', delta: -1 };
+  }
+  return null;
+}
+
+/** The shortcut sheet (`?`), grouped by where the keys work. */
+export const SHORTCUTS: Array<{ scope: string; keys: string[]; what: string }> = [
+  { scope: 'Browse', keys: ['←', '→', '↑', '↓'], what: 'Move the cursor (shift extends the selection)' },
+  { scope: 'Browse', keys: ['1', '…', '9'], what: 'Label the selection with the class at that position, then move on' },
+  { scope: 'Browse', keys: ['Click'], what: 'Select one image; shift-click selects a range, ctrl/⌘-click toggles' },
+  { scope: 'Browse', keys: ['Ctrl', 'A'], what: 'Select every image matching the filter' },
+  { scope: 'Browse', keys: ['Enter'], what: 'Show or hide the detail panel' },
+  { scope: 'Browse', keys: ['Esc'], what: 'Clear the selection' },
+  { scope: 'Everywhere', keys: ['Ctrl', 'Z'], what: 'Undo the last label change' },
+  { scope: 'Everywhere', keys: ['Ctrl', 'Shift', 'Z'], what: 'Redo' },
+  { scope: 'Suspects', keys: ['A'], what: 'Accept the suggested label' },
+  { scope: 'Suspects', keys: ['K'], what: 'Keep the current label' },
+  { scope: 'Suspects', keys: ['1', '…', '9'], what: 'Give the class at that position' },
+  { scope: 'Everywhere', keys: ['?'], what: 'Show this sheet' },
+];
+
+/** Keys typed into a text field belong to the field, not to the shortcuts. */
+export function isTypingTarget(tagName: string | undefined, editable: boolean): boolean {
+  return editable || tagName === 'INPUT' || tagName === 'TEXTAREA' || tagName === 'SELECT';
+}

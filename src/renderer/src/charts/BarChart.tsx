@@ -1,0 +1,69 @@
+// Grouped horizontal bars: per class, one bar per series (precision / recall / F1 of runs A and B).
+import { linear } from './scale';
+
+export interface BarGroup {
+  label: string;
+  values: Array<{ name: string; value: number; color: string }>;
+}
+
+export function BarChart(props: { groups: BarGroup[]; title: string; testId?: string }) {
+  const W = 420;
+  const bar = 9;
+  const gap = 3;
+  const groupGap = 12;
+  const m = { l: 86, r: 44, t: 4 };
+  const perGroup = Math.max(1, props.groups[0]?.values.length ?? 1);
+  const groupH = perGroup * (bar + gap) - gap;
+  const H = m.t + props.groups.length * (groupH + groupGap) + 14;
+  const sx = linear([0, 1], [m.l, W - m.r]);
+  const legend = props.groups[0]?.values ?? [];
+  return (
+    <figure style={{ margin: 0 }} data-testid={props.testId}>
+      <div className="row" style={{ justifyContent: 'space-between', marginBottom: 6 }}>
+        <h4>{props.title}</h4>
+        <div className="legend">
+          {legend.map((v) => (
+            <span key={v.name}>
+              <i style={{ background: v.color }} />
+              {v.name}
+            </span>
+          ))}
+        </div>
+      </div>
+      <svg className="chart" viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label={props.title}>
+        {[0, 0.25, 0.5, 0.75, 1].map((t) => (
+          <g key={t}>
+            <line className="gridline" x1={sx(t)} x2={sx(t)} y1={m.t} y2={H - 14} />
+            <text x={sx(t)} y={H - 2} textAnchor="middle">
+              {Math.round(t * 100)}%
+            </text>
+          </g>
+        ))}
+        {props.groups.map((g, gi) => {
+          const y0 = m.t + gi * (groupH + groupGap);
+          return (
+            <g key={g.label}>
+              <text x={m.l - 8} y={y0 + groupH / 2 + 3} textAnchor="end" style={{ fill: 'var(--fg-1)', fontSize: 11 }}>
+                {g.label}
+              </text>
+              {g.values.map((v, vi) => {
+                const y = y0 + vi * (bar + gap);
+                const w = Math.max(0, sx(Math.max(0, Math.min(1, v.value))) - m.l);
+                return (
+                  <g key={v.name}>
+                    <rect x={m.l} y={y} width={w} height={bar} rx={2} fill={v.color}>
+                      <title>{`${g.label} · ${v.name}: ${(v.value * 100).toFixed(1)}%`}</title>
+                    </rect>
+                    <text x={m.l + w + 4} y={y + bar - 1}>
+                      {(v.value * 100).toFixed(1)}
+                    </text>
+                  </g>
+                );
+              })}
+            </g>
+          );
+        })}
+      </svg>
+    </figure>
+  );
+}

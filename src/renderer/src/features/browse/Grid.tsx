@@ -1,0 +1,161 @@
+// The virtualized thumbnail grid: a tall spacer, and absolutely positioned cells for the visible rows plus a
+// little overscan. Fixed cell size keeps the maths O(1) at any library size.
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { ImageSummary } from '../../../../shared/types';
+import { imageUrl } from '../../api';
+import { classSlot, useApp } from '../../app/app.store';
+import { pct } from '../../app/format';
+import { clickImage } from '../labels/labels.actions';
+import { PAGE_SIZE, cache, ensurePages, reportLayout, useBrowse } from './browse.store';
+import { cellPosition, gridGeometry, pagesFor, scrollToReveal, totalHeight, visibleRange } from './grid-math';
+
+const CELL = 148;
+const GAP = 8;
+const PADDING = 16;
+const OVERSCAN_ROWS = 2;
+
+export function Grid() {
+  const ref = useRef<HTMLDivElement>(null);
+  const [size, setSize] = useState({ width: 0, height: 0 });
+  const [scrollTop, setScrollTop] = useState(0);
+  const total = useBrowse((s) => s.total) ?? 0;
+  const version = useBrowse((s) => s.version);
+  const queryKey = useBrowse((s) => s.queryKey);
+  const queryEpoch = useBrowse((s) => s.queryEpoch);
+  const selection = useBrowse((s) => s.selection);
+  const library = useApp((s) => s.library);
+
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setSize({ width: el.clientWidth, height: el.clientHeight }));
+    ro.observe(el);
+    setSize({ width: el.clientWidth, height: el.clientHeight });
+    return () => ro.disconnect();
+  }, []);
+
+  // One state update per animation frame at most, however fast scroll events arrive.
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    let frame = 0;
+    const onScroll = () => {
+      if (frame) return;
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        setScrollTop(el.scrollTop);
+      });
+    };
+    el.addEventListener('scroll', onScroll, { passive: true });
+    return () => {
+      el.removeEventListener('scroll', onScroll);
+      cancelAnimationFrame(frame);
+    };
+  }, []);
+
+  // A new query starts at the top.
+  useEffect(() => {
+    if (ref.current) ref.current.scrollTop = 0;
+    setScrollTop(0);
+  }, [queryEpoch]);
+
+  const geo = useMemo(() => gridGeometry(size.width, CELL, GAP, PADDING), [size.width]);
+  const range = visibleRange(geo, scrollTop, size.height, total, OVERSCAN_ROWS);
+
+  useEffect(() => {
+    reportLayout(geo.columns, Math.max(1, Math.floor(size.height / geo.rowHeight)));
+  }, [geo.columns, geo.rowHeight, size.height]);
+
+  // The first page is needed before the total is known; afterwards, the pages under the viewport.
+  const wantPages = total === 0 ? [0] : pagesFor(range, PAGE_SIZE);
+  const wantKey = `${queryKey}:${wantPages.join(',')}`;
+  useEffect(() => {
+    void ensurePages(wantPages);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [wantKey]);
+
+  // Keep the cursor in view when the keyboard moves it.
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || selection.focus === null) return;
+    const to = scrollToReveal(geo, selection.focus, el.scrollTop, el.clientHeight);
+    if (to !== null) el.scrollTop = to;
+  }, [selection.focus, geo]);
+
+  const classIndex = useMemo(() => {
+    const m = new Map<number, number>();
+    for (const c of library?.classes ?? []) m.set(c.id, classSlot(library, c.id));
+    return m;
+  }, [library]);
+
+  const cells = [];
+  for (let i = range.start; i < range.end; i++) {
+    const item = cache.item(i);
+    const { x, y } = cellPosition(geo, i);
+    cells.push(
+      <Cell
+        key={i}
+        index={i}
+        x={x}
+        y={y}
+        item={item}
+        slot={item?.classId != null ? (classIndex.get(item.classId) ?? -1) : -1}
+        selected={item ? selection.ids.has(item.id) : false}
+        focused={selection.focus === i}
+      />,
+    );
+  }
+
+  return (
+    <div className="grid-scroll" ref={ref} data-testid="grid" data-total={total} data-version={version}>
+      <div className="grid-spacer" style={{ height: totalHeight(geo, total) }}>
+        {cells}
+      </div>
+    </div>
+  );
+}
+
+interface CellProps {
+  index: number;
+  x: number;
+  y: number;
+  item: ImageSummary | undefined;
+  slot: number;
+  selected: boolean;
+  focused: boolean;
+}
+
+const Cell = memo(function Cell({ index, x, y, item, slot, selected, focused }: CellProps) {
+  const style = { transform: `translate(${x}px, ${y}px)`, width: CELL, height: CELL };
+  if (!item) return <div className="cell placeholder" style={style} />;
+  const predicted = item.predictedClassId !== undefined && item.predictedClassId !== null;
+  const wrong = predicted && item.predictedClassId !== item.classId;
+  return (
+    <div
+      className={`cell${selected ? ' selected' : ''}${focused ? ' focused' : ''}`}
+      style={style}
+      data-testid="cell"
+      data-index={index}
+      data-id={item.id}
+      data-class={item.className ?? ''}
+      onMouseDown={(e) => {
+        if (e.shiftKey) e.preventDefault(); // no text selection on shift-click
+      }}
+      onClick={(e) => clickImage(index, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey })}
+      title={item.fileName}
+    >
+      <img src={imageUrl('thumb', item.id)} alt={item.fileName} decoding="async" draggable={false} />
+      {item.conflict && <span className="cell-flag conflict" title="Seen under two class folders">conflict</span>}
+      {predicted && (
+        <span className={`cell-flag pred ${wrong ? 'wrong' : 'right'}`} title={`Predicted with ${pct(item.confidence ?? null)} confidence`}>
+          {wrong ? '✕' : '✓'} {pct(item.confidence ?? null, 0)}
+        </span>
+      )}
+      <div className="cell-label">
+        <i className="dot" style={{ background: slot >= 0 ? `var(--class-${slot})` : 'var(--fg-3)' }} />
+        <span>{item.className ?? 'unlabeled'}</span>
+        {item.origin === 'manual' && <span className="cell-origin" title="Labeled by hand">✎</span>}
+      </div>
+    </div>
+  );
+});

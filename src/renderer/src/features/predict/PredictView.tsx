@@ -1,0 +1,145 @@
+// Predict: pick a finished run and some image files; see each file's predicted class and probabilities.
+import { useEffect, useState } from 'react';
+import type { PredictResult } from '../../../../shared/types';
+import { getApi, hostKind } from '../../api';
+import { navigate } from '../../app/app.store';
+import { errorMessage, pct } from '../../app/format';
+import { Banner, EmptyState, ErrorState, Loading } from '../../ui/states';
+import { modelLabel } from '../runs/compare';
+import { loadRuns, useRuns } from '../runs/runs.store';
+import { parsePaths } from './paths';
+import { ProbabilityBars } from './ProbabilityBars';
+
+export function PredictView() {
+  const runs = useRuns((s) => s.runs);
+  const runsError = useRuns((s) => s.error);
+  const [runId, setRunId] = useState('');
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [results, setResults] = useState<PredictResult[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    void loadRuns();
+  }, []);
+  const done = (runs ?? []).filter((r) => r.status === 'completed');
+  const chosen = runId || done[0]?.id || '';
+
+  const predict = async (paths: string[]) => {
+    if (!chosen || paths.length === 0) return;
+    setBusy(true);
+    setError(null);
+    try {
+      setResults(await getApi()['runs.predict']({ runId: chosen, paths }));
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+    setBusy(false);
+  };
+  const pick = async () => {
+    try {
+      const files = await getApi()['dialog.pickFiles']({});
+      if (files.length) {
+        setText(files.join('\n'));
+        await predict(files);
+      }
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  };
+
+  return (
+    <div className="view" data-testid="view-predict">
+      <div className="view-head">
+        <div>
+          <h1>Predict</h1>
+          <div className="sub">Classify images that are not in the library with a trained model.</div>
+        </div>
+      </div>
+      {runsError && !runs ? (
+        <div className="card">
+          <ErrorState title="Runs unavailable" error={runsError} />
+        </div>
+      ) : !runs ? (
+        <Loading />
+      ) : done.length === 0 ? (
+        <div className="card">
+          <EmptyState
+            icon="◎"
+            title="No trained model yet"
+            action={
+              <button className="btn primary" onClick={() => navigate('train')}>
+                Train a model
+              </button>
+            }
+          >
+            Predictions need a finished training run.
+          </EmptyState>
+        </div>
+      ) : (
+        <>
+          <div className="card stack">
+            <div className="field">
+              <label className="label" htmlFor="predict-run">
+                Model
+              </label>
+              <select id="predict-run" className="select" value={chosen} onChange={(e) => setRunId(e.target.value)} data-testid="predict-run">
+                {done.map((r) => (
+                  <option key={r.id} value={r.id}>
+                    {modelLabel(r.model)} · {r.id} · test {pct(r.testAccuracy)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label className="label" htmlFor="predict-paths">
+                Image files
+              </label>
+              <textarea
+                id="predict-paths"
+                className="textarea"
+                rows={4}
+                placeholder="/path/to/grain1.jpg&#10;/path/to/grain2.jpg"
+                value={text}
+                onChange={(e) => setText(e.target.value)}
+                data-testid="predict-paths"
+              />
+              <span className="help">One path per line. The files are read, never changed or added to the library.</span>
+            </div>
+            <div className="row">
+              <button className="btn primary" disabled={busy || !parsePaths(text).length} onClick={() => void predict(parsePaths(text))} data-testid="predict-go">
+                {busy ? 'Predicting…' : 'Predict'}
+              </button>
+              {hostKind() === 'electron' && (
+                <button className="btn" disabled={busy} onClick={() => void pick()}>
+                  Choose files…
+                </button>
+              )}
+            </div>
+            {error && <Banner kind="error" title="Prediction failed">{error}</Banner>}
+          </div>
+          {results && (
+            <div className="grid-3" style={{ marginTop: 16 }} data-testid="predict-results">
+              {results.map((r) => (
+                <div className="card" key={r.path} data-testid="predict-result">
+                  <div className="mono xs muted" style={{ wordBreak: 'break-all', marginBottom: 8 }}>
+                    {r.path}
+                  </div>
+                  {r.error ? (
+                    <div className="bad small">{r.error}</div>
+                  ) : (
+                    <>
+                      <h3 style={{ marginBottom: 8 }}>
+                        {r.predicted} <span className="muted small">{pct(r.predicted ? r.probabilities[r.predicted] : null)}</span>
+                      </h3>
+                      <ProbabilityBars probabilities={r.probabilities} />
+                    </>
+                  )}
+                </div>
+              ))}
+            </div>
+          )}
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,127 @@
+// Runs: every training run in a table; tick two to compare them below.
+import { useEffect } from 'react';
+import { navigate } from '../../app/app.store';
+import { bytes, duration, int, pct, runSeconds } from '../../app/format';
+import { EmptyState, ErrorState, Loading } from '../../ui/states';
+import { CompareView } from './CompareView';
+import { configSummary, modelLabel } from './compare';
+import { deleteRun, loadRuns, pickRun, useRuns } from './runs.store';
+
+export function RunsView() {
+  const runs = useRuns((s) => s.runs);
+  const error = useRuns((s) => s.error);
+  const picked = useRuns((s) => s.picked);
+  useEffect(() => {
+    void loadRuns();
+  }, []);
+  return (
+    <div className="view" data-testid="view-runs">
+      <div className="view-head">
+        <div>
+          <h1>Runs</h1>
+          <div className="sub">Tick two finished runs to compare them on the same test images.</div>
+        </div>
+        <div className="spacer" />
+        <button className="btn" onClick={() => void loadRuns()}>
+          Refresh
+        </button>
+      </div>
+      {error && !runs ? (
+        <div className="card">
+          <ErrorState title="Runs unavailable" error={error} />
+        </div>
+      ) : !runs ? (
+        <Loading label="Loading runs…" />
+      ) : runs.length === 0 ? (
+        <div className="card">
+          <EmptyState
+            icon="≋"
+            title="No runs yet"
+            action={
+              <button className="btn primary" onClick={() => navigate('train')}>
+                Train a model
+              </button>
+            }
+          >
+            Every training run is kept here with its settings, curves and test results.
+          </EmptyState>
+        </div>
+      ) : (
+        <>
+          <div className="card" style={{ padding: 0, overflow: 'auto' }}>
+            <table className="table" data-testid="runs-table">
+              <thead>
+                <tr>
+                  <th style={{ width: 36 }} />
+                  <th>Run</th>
+                  <th>Model</th>
+                  <th>Configuration</th>
+                  <th>Backend</th>
+                  <th>Status</th>
+                  <th className="num">Duration</th>
+                  <th className="num">Test acc.</th>
+                  <th className="num">Macro-F1</th>
+                  <th className="num">Params</th>
+                  <th className="num">Size</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                {runs.map((r) => {
+                  const on = picked.includes(r.id);
+                  const done = r.status === 'completed';
+                  return (
+                    <tr key={r.id} className={`${done ? 'clickable' : ''}${on ? ' picked' : ''}`} data-testid="run-row" data-run={r.id} onClick={() => done && pickRun(r.id)}>
+                      <td>
+                        <input type="checkbox" checked={on} disabled={!done} readOnly aria-label={`Compare ${r.id}`} />
+                      </td>
+                      <td className="mono small">
+                        {r.id}
+                        <div className="faint xs">{new Date(r.createdAt).toLocaleString()}</div>
+                      </td>
+                      <td>{modelLabel(r.model)}</td>
+                      <td className="small muted">{configSummary(r)}</td>
+                      <td className="small">{r.backend ?? '—'}</td>
+                      <td>
+                        <span className={`badge${done ? ' ok' : r.status === 'failed' ? ' bad' : r.status === 'running' ? ' run' : ''}`} title={r.error ?? undefined}>
+                          {r.status}
+                        </span>
+                      </td>
+                      <td className="num">{duration(runSeconds(r.seconds))}</td>
+                      <td className="num">{pct(r.testAccuracy)}</td>
+                      <td className="num">{r.macroF1 === null ? '—' : r.macroF1.toFixed(3)}</td>
+                      <td className="num">{int(r.params)}</td>
+                      <td className="num">{bytes(r.modelBytes)}</td>
+                      <td>
+                        <button
+                          className="btn sm ghost"
+                          title="Delete this run and its model"
+                          onClick={(e) => {
+                            e.stopPropagation();
+                            if (window.confirm(`Delete run ${r.id} and its model files?`)) void deleteRun(r.id);
+                          }}
+                        >
+                          ✕
+                        </button>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          {picked.length === 2 ? (
+            <CompareView a={picked[0]} b={picked[1]} />
+          ) : (
+            <div className="card">
+              <EmptyState icon="⇆" title={picked.length === 1 ? 'Pick one more run' : 'Pick two runs to compare'}>
+                Side by side: accuracy, per-class precision, recall and F1, both confusion matrices, McNemar’s test and the images one
+                run gets right and the other wrong.
+              </EmptyState>
+            </div>
+          )}
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,92 @@
+// Runs: the list, the two picked for comparison, the comparison itself and the detail of one run.
+import { create } from 'zustand';
+import type { CompareResult, RunDetail, RunSummary } from '../../../../shared/types';
+import { getApi } from '../../api';
+import { navigate, toast, useApp } from '../../app/app.store';
+import { errorMessage } from '../../app/format';
+import { replaceFilter } from '../browse/browse.store';
+import { confusionCellFilter, togglePick } from './compare';
+
+interface RunsState {
+  runs: RunSummary[] | null;
+  error: string | null;
+  picked: string[];
+  compare: CompareResult | null;
+  compareError: string | null;
+  comparing: boolean;
+  details: Record<string, RunDetail>;
+}
+
+export const useRuns = create<RunsState>(() => ({
+  runs: null,
+  error: null,
+  picked: [],
+  compare: null,
+  compareError: null,
+  comparing: false,
+  details: {},
+}));
+
+export async function loadRuns(): Promise<void> {
+  try {
+    const runs = await getApi()['runs.list']({});
+    useRuns.setState({ runs, error: null });
+  } catch (e) {
+    useRuns.setState({ error: errorMessage(e), runs: useRuns.getState().runs });
+  }
+}
+
+export async function loadRunDetail(runId: string): Promise<void> {
+  try {
+    const d = await getApi()['runs.get']({ runId });
+    useRuns.setState((s) => ({ details: { ...s.details, [runId]: d } }));
+  } catch (e) {
+    toast(`Could not load run ${runId}: ${errorMessage(e)}`, 'error');
+  }
+}
+
+/** Tick a run in the table; with two picked, compare them. */
+export function pickRun(runId: string): void {
+  const picked = togglePick(useRuns.getState().picked, runId);
+  useRuns.setState({ picked, compare: null, compareError: null });
+  for (const id of picked) void loadRunDetail(id);
+  if (picked.length === 2) void compareRuns(picked[0], picked[1]);
+}
+
+export async function compareRuns(a: string, b: string): Promise<void> {
+  useRuns.setState({ comparing: true, compareError: null });
+  try {
+    const compare = await getApi()['runs.compare']({ a, b });
+    useRuns.setState({ compare, comparing: false });
+  } catch (e) {
+    useRuns.setState({ compareError: errorMessage(e), comparing: false });
+  }
+}
+
+export async function deleteRun(runId: string): Promise<void> {
+  try {
+    await getApi()['runs.delete']({ runId });
+    useRuns.setState((s) => ({ picked: s.picked.filter((p) => p !== runId), compare: null }));
+    await loadRuns();
+    toast(`Deleted run ${runId}`);
+  } catch (e) {
+    toast(`Could not delete: ${errorMessage(e)}`, 'error');
+  }
+}
+
+/** Clicking a confusion-matrix cell: open those test images in Browse. */
+export function openConfusionCell(runId: string, classes: string[], t: number, p: number): void {
+  try {
+    replaceFilter(confusionCellFilter(runId, classes, t, p, useApp.getState().library?.classes ?? []));
+    navigate('browse');
+  } catch (e) {
+    toast(errorMessage(e), 'error');
+  }
+}
+
+/** Opening a gallery ("A right, B wrong") in Browse with those images and run A's predictions. */
+export function openImagesInBrowse(imageIds: number[], runId?: string): void {
+  if (imageIds.length === 0) return;
+  replaceFilter({ imageIds, ...(runId ? { runId } : {}) });
+  navigate('browse');
+}

@@ -1,0 +1,83 @@
+// Live state of a training run, folded from 'train.event' events. Pure, so it is tested without a browser.
+import type { TrainEvent } from '../../../../shared/contract';
+import type { BackendName, EpochMetrics, TestMetrics } from '../../../../shared/types';
+
+export interface LiveRun {
+  runId: string;
+  status: 'starting' | 'running' | 'completed' | 'failed' | 'cancelled';
+  backend: BackendName | null;
+  totalEpochs: number | null;
+  batchesPerEpoch: number | null;
+  phase: { name: string; done: number; total: number } | null;
+  batch: { epoch: number; batch: number; batches: number; loss: number; accuracy: number; etaSeconds: number | null } | null;
+  epochs: EpochMetrics[];
+  test: TestMetrics | null;
+  error: string | null;
+  startedAt: number;
+}
+
+export function newLiveRun(runId: string, now: number): LiveRun {
+  return {
+    runId,
+    status: 'starting',
+    backend: null,
+    totalEpochs: null,
+    batchesPerEpoch: null,
+    phase: null,
+    batch: null,
+    epochs: [],
+    test: null,
+    error: null,
+    startedAt: now,
+  };
+}
+
+export function applyTrainEvent(run: LiveRun, ev: TrainEvent): LiveRun {
+  if (ev.runId !== run.runId) return run;
+  switch (ev.type) {
+    case 'started':
+      return { ...run, status: 'running', backend: ev.backend, totalEpochs: ev.totalEpochs, batchesPerEpoch: ev.batchesPerEpoch };
+    case 'phase':
+      return { ...run, status: run.status === 'starting' ? 'running' : run.status, phase: { name: ev.phase, done: ev.done, total: ev.total } };
+    case 'batch':
+      return {
+        ...run,
+        status: 'running',
+        batch: { epoch: ev.epoch, batch: ev.batch, batches: ev.batches, loss: ev.loss, accuracy: ev.accuracy, etaSeconds: ev.etaSeconds },
+      };
+    case 'epoch': {
+      // An epoch reported twice (a replay after reconnect) replaces the first report.
+      const epochs = run.epochs.filter((e) => e.epoch !== ev.metrics.epoch).concat(ev.metrics).sort((a, b) => a.epoch - b.epoch);
+      return { ...run, status: 'running', epochs };
+    }
+    case 'finished':
+      return { ...run, status: 'completed', test: ev.test, batch: null };
+    case 'failed':
+      return { ...run, status: 'failed', error: ev.error, batch: null };
+    case 'cancelled':
+      return { ...run, status: 'cancelled', batch: null };
+  }
+}
+
+export function isActive(run: LiveRun | null): boolean {
+  return !!run && (run.status === 'starting' || run.status === 'running');
+}
+
+/** Overall progress 0..1 from epochs done and the current batch. */
+export function overallProgress(run: LiveRun): number | null {
+  if (!run.totalEpochs) return null;
+  const done = run.epochs.length;
+  const inEpoch = run.batch && run.batch.batches > 0 ? run.batch.batch / run.batch.batches : 0;
+  const current = run.batch && run.batch.epoch >= done ? inEpoch : 0;
+  return Math.min(1, (done + current) / run.totalEpochs);
+}
+
+/** What to tell the user when a run fails: the error, and what to do about the ones we recognise. */
+export function failureHint(error: string): string | null {
+  if (/weight|model\.json|mobilenet/i.test(error) && /not found|no such|missing|ENOENT|cannot find/i.test(error))
+    return 'MobileNetV2 needs its ImageNet weights: put the model folder (model.json + shards) under the library’s models folder or set "weights folder" in Settings, then start again — or train the custom CNN, which needs no weights.';
+  if (/not enough|too few|no images|empty/i.test(error)) return 'Import images first, with at least two classes and a few images in each split.';
+  if (/backend/i.test(error)) return 'Choose another backend (auto, WebAssembly or JavaScript) and start again.';
+  if (/out of memory|OOM/i.test(error)) return 'Use a smaller batch size or image size.';
+  return null;
+}
