@@ -31,9 +31,8 @@ function looksLikeText(buf: Buffer): boolean {
 }
 
 function notAnImage(buf: Buffer): string {
+  if (buf[0] === 0xff && buf[1] === 0xd8) return 'truncated or corrupt JPEG: the header is damaged';
   if (looksLikeText(buf)) return 'not an image: the file contains text';
-  const head = buf.subarray(0, 4);
-  if (head[0] === 0xff && head[1] === 0xd8) return 'truncated or corrupt JPEG: the header is damaged';
   return 'not an image: unrecognised content (not a format Paddy can decode)';
 }
 
@@ -42,7 +41,8 @@ const mpx = (n: number): string => `${Math.round((n / 1e6) * 10) / 10} Mpx`;
 export async function decodeImage(buf: Buffer, maxPixels = DEFAULT_MAX_PIXELS): Promise<Decoded> {
   let meta: Metadata;
   try {
-    meta = await sharp(buf).metadata();
+    // Only the header is read here, so no limit yet: the size check below gives the readable refusal.
+    meta = await sharp(buf, { limitInputPixels: false }).metadata();
   } catch {
     return { ok: false, reason: notAnImage(buf) };
   }
