@@ -44,7 +44,9 @@ export type WebApi = PaddyApi & {
 export function createWebApi(baseUrl: string, token: string, options: WebApiOptions = {}): WebApi {
   const base = baseUrl.replace(/\/+$/, '');
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-  const makeSocket: SocketFactory = options.socket ?? ((url) => new WebSocket(url) as unknown as SocketLike);
+  // Through globalThis so this file also type-checks (and runs in tests) outside the DOM.
+  const makeSocket: SocketFactory =
+    options.socket ?? ((url) => new (globalThis as unknown as { WebSocket: new (u: string) => SocketLike }).WebSocket(url));
   const api: Record<string, unknown> = {};
 
   for (const name of REQUEST_NAMES) {
