@@ -18,6 +18,8 @@ export interface OnnxExtractorOptions {
   threads?: number;
   /** Images per session.run; larger batches are split. Default 32 (the fastest measured on 2 cores). */
   maxBatch?: number;
+  /** Let ORT's pool threads spin between ops (its default). Off by default: on shared cores spinning steals time from decoding. */
+  spinning?: boolean;
 }
 
 /** Bump when keras-to-onnx's output changes, so cached exports are rebuilt. */
@@ -85,6 +87,7 @@ export async function createOnnxExtractor(weightsDir: string, alpha: 1 | 0.35, o
     interOpNumThreads: 1,
     executionMode: 'sequential' as const,
     graphOptimizationLevel: 'all' as const,
+    extra: { session: { intra_op: { allow_spinning: opts.spinning ? '1' : '0' } } },
   };
   let base = exportBase(modelDir, opts.cacheDir);
   let session: Awaited<ReturnType<Ort['InferenceSession']['create']>>;
