@@ -1,8 +1,21 @@
 import type { HandlerGroup } from './context';
-import { notImplemented } from './not-implemented';
+import { addClass, mergeClasses, renameClass } from '../services/classes';
 
 export const classesHandlers: HandlerGroup<'classes.add' | 'classes.rename' | 'classes.merge'> = {
-  'classes.add': () => notImplemented('classes.add'),
-  'classes.rename': () => notImplemented('classes.rename'),
-  'classes.merge': () => notImplemented('classes.merge'),
+  'classes.add': ({ name }, ctx) => {
+    const info = addClass(ctx.library(), name);
+    ctx.emit('library.changed', { reason: 'classes' });
+    return info;
+  },
+  'classes.rename': ({ classId, name }, ctx) => {
+    const info = renameClass(ctx.library(), classId, name);
+    ctx.emit('library.changed', { reason: 'classes' });
+    return info;
+  },
+  'classes.merge': ({ fromId, intoId }, ctx) => {
+    const { info, changed } = mergeClasses(ctx.library(), fromId, intoId);
+    ctx.emit('library.changed', { reason: 'classes' });
+    if (changed) ctx.emit('library.changed', { reason: 'labels' });
+    return info;
+  },
 };

@@ -12,10 +12,14 @@ function build(db: Database.Database) {
   const byId = db.prepare<[number], ClassRow>(`SELECT id, name, hidden FROM classes WHERE id = ?`);
   // Class names compare case-insensitively: "basmati" next to "Basmati" is a typo, not a new class.
   const byName = db.prepare<[string], ClassRow>(`SELECT id, name, hidden FROM classes WHERE name = ? COLLATE NOCASE`);
-  const insert = db.prepare<[string, string]>(`
-    INSERT INTO classes (name, position, created_at)
-    VALUES (?, (SELECT COALESCE(MAX(position), -1) + 1 FROM classes), ?)`);
   const rename = db.prepare<[string, number]>(`UPDATE classes SET name = ? WHERE id = ?`);
+  // Same ordering rule as the importer's classes.repo (alphabetical, case-insensitive first): a renamed class
+  // moves to its new place in the list.
+  const reposition = db.prepare(`
+    UPDATE classes SET position = (
+      SELECT COUNT(*) FROM classes c2
+      WHERE lower(c2.name) < lower(classes.name) OR (lower(c2.name) = lower(classes.name) AND c2.name < classes.name)
+    )`);
   const setHidden = db.prepare<[number, number]>(`UPDATE classes SET hidden = ? WHERE id = ?`);
   const labelCount = db.prepare<[number], { n: number }>(`SELECT COUNT(*) AS n FROM labels WHERE class_id = ?`);
   const recordMerge = db.prepare<[number, number, number, string]>(
@@ -28,8 +32,10 @@ function build(db: Database.Database) {
   return {
     byId: (id: number) => byId.get(id),
     byName: (name: string) => byName.get(name),
-    insert: (name: string, at: string) => Number(insert.run(name, at).lastInsertRowid),
-    rename: (id: number, name: string) => rename.run(name, id),
+    rename(id: number, name: string): void {
+      rename.run(name, id);
+      reposition.run();
+    },
     setHidden: (id: number, hidden: boolean) => setHidden.run(hidden ? 1 : 0, id),
     labelCount: (id: number) => labelCount.get(id)!.n,
     recordMerge: (batchId: number, fromId: number, intoId: number, at: string) => recordMerge.run(batchId, fromId, intoId, at),
