@@ -16,3 +16,8 @@ export function buildReferenceCnn(numClasses = 5, seed = 1, size = 64, lr = 1e-3
   model.compile({ optimizer: tf.train.adam(lr), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   return model;
 }
+
+/** Entry point for `createParallelTrainer({ modelModule })`: each worker thread builds its replica here. */
+export function buildModel(args: { numClasses?: number; seed?: number; size?: number; lr?: number } = {}): tf.LayersModel {
+  return buildReferenceCnn(args.numClasses ?? 5, args.seed ?? 1, args.size ?? 64, args.lr ?? 1e-3);
+}
