@@ -26,13 +26,12 @@ async function init(msg: Extract<ToWorker, { type: 'init' }>): Promise<void> {
   if (typeof mod.buildModel !== 'function') throw new Error(`${msg.modelModule}: exports no buildModel(args) function`);
   model = mod.buildModel(msg.modelArgs);
   if (!model.optimizer) throw new Error(`${msg.modelModule}: buildModel must return a compiled model (optimizer and loss)`);
-  send({ type: 'ready', backend: tf.getBackend(), trainable: model.trainableWeights.map((w) => ({ name: w.originalName, shape: w.shape })) });
+  send({ type: 'ready', backend: tf.getBackend(), trainable: model.trainableWeights.map((w) => ({ name: w.originalName, shape: w.shape as number[] })) });
 }
 
 type LossFn = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
 const NAMED_LOSSES: Record<string, LossFn> = {
   categoricalCrossentropy: tf.metrics.categoricalCrossentropy,
-  sparseCategoricalCrossentropy: tf.metrics.sparseCategoricalCrossentropy,
   binaryCrossentropy: tf.metrics.binaryCrossentropy,
   meanSquaredError: tf.metrics.meanSquaredError,
 };
@@ -80,7 +79,7 @@ function apply(msg: Extract<ToWorker, { type: 'apply' }>): void {
 function weights(): WeightBlob[] {
   return model!.weights.map((w) => {
     const v = w.read();
-    return { name: w.originalName, shape: w.shape, data: (v.dataSync() as Float32Array).slice() };
+    return { name: w.originalName, shape: w.shape as number[], data: (v.dataSync() as Float32Array).slice() };
   });
 }
 
