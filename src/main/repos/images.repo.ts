@@ -11,7 +11,7 @@ export interface NewImage {
   height: number;
   format: string;
   bytes: number;
-  importId: number;
+  importId: number | null;
 }
 
 export interface ExistingImage {
@@ -38,7 +38,7 @@ export interface ExportRow {
 
 interface Statements {
   bySha: Database.Statement<[string], ExistingImage>;
-  insert: Database.Statement<[string, string, string, number, number, string, number, string, number]>;
+  insert: Database.Statement<[string, string, string, number, number, string, number, string, number | null]>;
   addSource: Database.Statement<[number, string, string, number]>;
   hasSource: Database.Statement<[number, string], { n: number }>;
   sourceClasses: Database.Statement<[number], { class_name: string }>;
