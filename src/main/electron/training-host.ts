@@ -1,21 +1,33 @@
-// Training in the desktop app: one Electron utilityProcess per run, running the built train.worker.js (the
-// worker talks through process.parentPort there; through process.send under child_process.fork elsewhere).
+// Training in the desktop app: the training helper's host core (run rows, one worker per run, crash → failed)
+// over Electron utilityProcess, running the built out/main/train.worker.js. The worker's port adapts itself to
+// process.parentPort there (src/main/training/worker-port.ts).
 import { utilityProcess } from 'electron';
 import type { Emit } from '../../shared/contract';
+import type { ToWorker } from '../../shared/worker-protocol';
 import type { TrainingHost } from '../api/context';
-import { createProcessTrainingHost, type WorkerPort } from './process-training-host';
+import { createTrainingHost, type WorkerHandle } from '../training/host-core';
+
+export function spawnUtilityWorker(workerPath: string): WorkerHandle {
+  const child = utilityProcess.fork(workerPath, [], { serviceName: 'Paddy training', stdio: ['ignore', 'inherit', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-2000);
+  });
+  // Messages sent before the process is up are held until it is.
+  let spawned = false;
+  const pending: ToWorker[] = [];
+  child.once('spawn', () => {
+    spawned = true;
+    for (const m of pending.splice(0)) child.postMessage(m);
+  });
+  return {
+    send: (m) => (spawned ? child.postMessage(m) : void pending.push(m)),
+    onMessage: (fn) => void child.on('message', fn),
+    onExit: (fn) => void child.on('exit', (code) => fn(code, null, stderr.trim().split('\n').slice(-3).join(' | '))),
+    kill: () => void child.kill(),
+  };
+}
 
 export function createUtilityTrainingHost(workerPath: string, emit: Emit): TrainingHost {
-  return createProcessTrainingHost({
-    emit,
-    spawn(): WorkerPort {
-      const child = utilityProcess.fork(workerPath, [], { serviceName: 'Paddy training', stdio: 'inherit' });
-      return {
-        send: (msg) => child.postMessage(msg),
-        onMessage: (fn) => child.on('message', fn),
-        onExit: (fn) => child.on('exit', fn),
-        kill: () => void child.kill(),
-      };
-    },
-  });
+  return createTrainingHost(() => spawnUtilityWorker(workerPath), emit);
 }
