@@ -2,7 +2,7 @@
 // MobileNetV2 runs with a frozen base and by label review's k-fold cross-validation.
 import * as tf from '@tensorflow/tfjs';
 import type { EpochMetrics } from '../../shared/types';
-import { rng, shuffled, withSeededMathRandom } from './random';
+import { rng, shuffled, withSeededMathRandom, yieldToEventLoop } from './random';
 
 export interface HeadOptions {
   dense: number[];
@@ -102,6 +102,7 @@ export async function trainHead(
         let seen = 0;
         let stopped = false;
         for (let b = 0; b < batches; b++) {
+          await yieldToEventLoop();
           if (opts.shouldStop?.()) {
             stopped = true;
             break;

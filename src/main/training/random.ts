@@ -36,3 +36,11 @@ export async function withSeededMathRandom<T>(seed: number, fn: () => Promise<T>
     Math.random = original;
   }
 }
+
+/**
+ * tfjs awaits resolve as microtasks, so a training loop never lets the event loop run: without this, a
+ * cancel message (IPC) would only be seen after training ends. Called between batches.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

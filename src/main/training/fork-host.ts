@@ -1,0 +1,40 @@
+// TrainingHost for the CLI, the web host and tests: each run in a child_process.fork of train.worker.ts
+// (TypeScript through tsx), so a crash or kill -9 of the worker never takes the caller down.
+import { fork } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Emit } from '../../shared/contract';
+import type { TrainingHost } from '../api/context';
+import { createTrainingHost, type WorkerHandle } from './host-core';
+
+const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'train.worker.ts');
+
+export function spawnForkWorker(): WorkerHandle & { pid: number | undefined } {
+  // Resolved here so the worker finds tsx whatever the current directory is.
+  const tsx = import.meta.resolve('tsx');
+  const child = fork(WORKER, [], { execArgv: ['--import', tsx], stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-2000);
+    if (process.env.PADDY_WORKER_STDERR) process.stderr.write(d);
+  });
+  return {
+    pid: child.pid,
+    send: (m) => {
+      if (child.connected) child.send(m);
+    },
+    onMessage: (fn) => child.on('message', fn),
+    onExit: (fn) => child.on('exit', (code, signal) => fn(code, signal, stderr.trim().split('\n').slice(-3).join(' | '))),
+    kill: () => child.kill('SIGKILL'),
+  };
+}
+
+export function createForkTrainingHost(emit: Emit): TrainingHost & { pidOf(runId: string): number | undefined } {
+  const pids = new Map<string, number | undefined>();
+  const host = createTrainingHost((runId) => {
+    const w = spawnForkWorker();
+    pids.set(runId, w.pid);
+    return w;
+  }, emit);
+  return { ...host, pidOf: (runId) => pids.get(runId) };
+}

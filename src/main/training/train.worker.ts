@@ -1,0 +1,53 @@
+// Training worker entry: one process per run. Works under Electron's utilityProcess and child_process.fork
+// (see worker-port.ts). It opens the library itself (SQLite WAL allows a second process), runs the training,
+// and reports every TrainEvent to its host, then 'exit' and ends.
+import { isToWorker, type ToWorker } from '../../shared/worker-protocol';
+import { openLibrary, type Library } from '../library';
+import { runTraining } from './trainer';
+import { parentPort } from './worker-port';
+
+const port = parentPort();
+const abort = new AbortController();
+let current: string | null = null;
+
+async function start(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
+  if (current) {
+    await port.send({ type: 'event', event: { type: 'failed', runId: m.runId, error: `this worker is already training ${current}` } });
+    return;
+  }
+  current = m.runId;
+  let lib: Library | null = null;
+  let code = 0;
+  try {
+    lib = openLibrary(m.libraryDir);
+    const status = await runTraining(lib, m.runId, m.config, (event) => void port.send({ type: 'event', event }), {
+      cancelled: () => abort.signal.aborted,
+      signal: abort.signal,
+    });
+    code = status === 'failed' ? 1 : 0;
+  } catch (e) {
+    // Only reached when the library itself cannot be opened: the host records the failure.
+    await port.send({ type: 'event', event: { type: 'failed', runId: m.runId, error: (e as Error).message } });
+    code = 1;
+  } finally {
+    lib?.close();
+  }
+  await port.send({ type: 'exit', runId: m.runId, code });
+  process.exit(code);
+}
+
+port.onMessage((raw) => {
+  if (!isToWorker(raw)) return;
+  if (raw.type === 'start') void start(raw);
+  else if (raw.type === 'cancel' && raw.runId === current) abort.abort();
+  else if (raw.type === 'shutdown') {
+    if (current) abort.abort();
+    else process.exit(0);
+  }
+});
+// Orphaned (the CLI was killed): stop at the next batch; the run ends as cancelled.
+port.onParentGone(() => {
+  abort.abort();
+  if (!current) process.exit(0);
+});
+void port.send({ type: 'ready', pid: process.pid });
