@@ -16,10 +16,23 @@ const src = (p: string): string => path.resolve(process.cwd(), 'src', p);
 const mainInput: Record<string, string> = { index: src('main/index.ts') };
 if (fs.existsSync(src('main/training/train.worker.ts'))) mainInput['train.worker'] = src('main/training/train.worker.ts');
 
+// electron-vite appends `const require = createRequire(import.meta.url)` to every ESM chunk that uses `require`.
+// A source module that declares that same binding itself (plain Node needs it) would then collide in the
+// bundle ("Identifier 'require' has already been declared"); drop the module's own, identical declaration.
+const OWN_REQUIRE = /^const require = createRequire\(import\.meta\.url\);?$/m;
+const sharedRequireShim = {
+  name: 'paddy:shared-require-shim',
+  transform(code: string, id: string) {
+    if (!id.includes('/src/main/') || !OWN_REQUIRE.test(code)) return null;
+    return { code: code.replace(OWN_REQUIRE, '// (require: provided by the bundle\'s CommonJS shim)'), map: null };
+  },
+};
+
 const NATIVE = ['better-sqlite3', 'sharp', 'onnxruntime-node', /^@tensorflow\//, /^@img\//];
 
 export default defineConfig({
   main: {
+    plugins: [sharedRequireShim],
     build: {
       externalizeDeps: true,
       rolldownOptions: {
