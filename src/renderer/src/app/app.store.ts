@@ -58,14 +58,14 @@ export async function refreshLibrary(): Promise<void> {
   }
 }
 
-/** Coalesces the refreshes a burst of label changes asks for into one request. */
+/** Coalesces the refreshes a burst of label changes asks for into one request, made after the last of them. */
 let pendingRefresh: ReturnType<typeof setTimeout> | null = null;
 export function refreshLibrarySoon(): void {
-  if (pendingRefresh) return;
+  if (pendingRefresh) clearTimeout(pendingRefresh);
   pendingRefresh = setTimeout(() => {
     pendingRefresh = null;
     void refreshLibrary();
-  }, 300);
+  }, 250);
 }
 
 export async function loadSystem(): Promise<void> {

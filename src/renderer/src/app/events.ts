@@ -12,9 +12,11 @@ export function subscribeEvents(): () => void {
     api.on('import.progress', onImportProgress),
     api.on('train.event', onTrainEvent),
     api.on('suspects.progress', onSuspectsProgress),
-    api.on('library.changed', () => {
+    api.on('library.changed', ({ reason }) => {
       refreshLibrarySoon();
-      invalidate();
+      // Label changes keep the grid in place (a relabeled image does not vanish from a class filter while the
+      // user works); the action that made them already updated the cells. Anything else refetches.
+      if (reason !== 'labels' && !reason.startsWith('suspects.decide')) invalidate();
     }),
   ];
   return () => offs.forEach((off) => off());

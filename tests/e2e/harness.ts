@@ -1,0 +1,93 @@
+// Shared set-up of the end-to-end tests: a fresh build of the renderer when the sources are newer, the real web
+// host on a temp library, and Debian's headless Chromium driven by playwright-core.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startWebHost, type WebHost } from '../../src/main/web/server';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const RENDERER_DIR = path.join(ROOT, 'out/renderer');
+export const ARTIFACTS = path.join(ROOT, 'test-artifacts');
+
+function newestMtime(dir: string): number {
+  let t = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/** Builds the renderer (npm run build) when out/renderer is missing or older than src/renderer or src/shared. */
+export function ensureRenderer(): void {
+  const index = path.join(RENDERER_DIR, 'index.html');
+  const built = fs.existsSync(index) ? fs.statSync(index).mtimeMs : 0;
+  const sources = Math.max(newestMtime(path.join(ROOT, 'src/renderer')), newestMtime(path.join(ROOT, 'src/shared')));
+  if (built >= sources) return;
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: ROOT, stdio: 'pipe' });
+}
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+export interface Studio {
+  host: WebHost;
+  browser: Browser;
+  page: Page;
+  /** Page errors and console errors seen so far (a crash in React shows up here). */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+export async function openStudio(libraryDir: string, viewport = { width: 1440, height: 900 }): Promise<Studio> {
+  ensureRenderer();
+  const host = await startWebHost({ libraryDir, port: 0, staticDir: RENDERER_DIR });
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(`console: ${m.text()}`);
+  });
+  await page.goto(host.url);
+  return {
+    host,
+    browser,
+    page,
+    errors,
+    async close() {
+      await browser.close();
+      await host.close();
+    },
+  };
+}
+
+/** A screenshot for people to look at (test-artifacts/ is not committed). */
+export async function shot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+}
+
+/** Whether a request is served by the host, or still answers "not implemented" (its part has not landed). */
+export async function implemented(host: WebHost, name: string, input: unknown): Promise<{ ok: boolean; error?: string }> {
+  const res = await fetch(`http://127.0.0.1:${host.port}/api/${name}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${host.token}` },
+    body: JSON.stringify(input),
+  });
+  const body = (await res.json()) as { ok: boolean; error?: string };
+  if (body.ok) return { ok: true };
+  return { ok: !/is not implemented yet|training is unavailable/.test(body.error ?? ''), error: body.error };
+}
