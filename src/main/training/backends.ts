@@ -71,10 +71,10 @@ export function wasmCanTrain(kind: 'conv' | 'depthwise'): boolean {
  * Activate a backend. 'auto' takes the best available; an explicit choice that cannot load is an error
  * naming what is missing. `purpose` 'train-conv' skips wasm under 'auto' while it lacks the conv gradients.
  */
-export async function useBackend(choice: BackendChoice = 'auto', purpose: 'infer' | 'train-conv' | 'train-dense' = 'infer'): Promise<BackendName> {
+export async function useBackend(choice: BackendChoice | BackendName = 'auto', purpose: 'infer' | 'train-conv' | 'train-dense' = 'infer'): Promise<BackendName> {
   const candidates: BackendName[] = [];
   if (choice === 'auto') candidates.push(...(await availableBackends()));
-  else if (choice === 'tensorflow') {
+  else if (choice === 'tensorflow' || choice === 'tensorflow-gpu') {
     const native = await tryNative();
     if (!native) throw new Error('backend "tensorflow" is not available: @tensorflow/tfjs-node is not installed here (it needs libtensorflow; use auto, wasm or cpu)');
     candidates.push(native);
