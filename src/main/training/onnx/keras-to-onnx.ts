@@ -9,13 +9,23 @@
 // - ReLU(max_value 6) becomes Clip(0, 6); DepthwiseConv2D becomes a grouped Conv (group = input channels).
 // - Flatten of a 4-D tensor first transposes back to NHWC so that a following Dense sees Keras' element order.
 import { GraphBuilder, type ValueSpec } from './onnx-graph';
+import { bnScaleShift, ExportError, onnxConvWeights, pair, samePads } from './layer-math';
 import type { KerasLayer, KerasTopology, Weight } from './layers-model';
+
+export { ExportError, samePads };
+
+export interface KerasModel {
+  topology: KerasTopology;
+  weights: Map<string, Weight>;
+}
 
 export interface ExportOptions {
   /** Layout of the graph input. 'nhwc' adds a Transpose as the first node; 'nchw' expects the caller to transpose. */
   inputLayout: 'nhwc' | 'nchw';
   /** Append GlobalAveragePool + Flatten to the model's output (the pooled features of a frozen base). */
   pool?: 'avg';
+  /** A second model fed with the first one's (pooled) output, e.g. a classifier head on a frozen base. */
+  head?: KerasModel;
   name?: string;
   metadata?: Record<string, string>;
 }
@@ -30,7 +40,6 @@ export interface ExportResult {
   outputShape: number[];
 }
 
-export class ExportError extends Error {}
 
 type Shape = { rank: 4; c: number; h: number; w: number } | { rank: 2; f: number };
 interface Value {
@@ -42,25 +51,73 @@ interface Value {
 
 const IDENTITY_LAYERS = new Set(['Dropout', 'SpatialDropout2D', 'GaussianNoise', 'GaussianDropout', 'ActivityRegularization']);
 
-export function kerasToOnnx(model: { topology: KerasTopology; weights: Map<string, Weight> }, opts: ExportOptions): ExportResult {
-  return new Converter(model.topology, model.weights, opts).run();
+export function kerasToOnnx(model: KerasModel, opts: ExportOptions): ExportResult {
+  const g = new GraphBuilder(['output']);
+  const base = new Converter(g, model, opts.inputLayout);
+  let out = base.run();
+  if (opts.pool === 'avg') {
+    out = materializePad(g, out);
+    if (out.shape.rank !== 4) throw new ExportError('pool: the model output is not 4-D');
+    const [gap] = g.node('GlobalAveragePool', [out.tensor], 'global_pool');
+    const [flat] = g.node('Flatten', [gap], 'global_pool_flat', { axis: 1 });
+    out = { tensor: flat, shape: { rank: 2, f: out.shape.c } };
+  }
+  if (opts.head) out = new Converter(g, opts.head, opts.inputLayout, out).run();
+  out = materializePad(g, out);
+  let outputShape: number[];
+  if (out.shape.rank === 4) {
+    const { c, h, w } = out.shape;
+    const [t] = g.node('Transpose', [out.tensor], 'to_nhwc', { perm: [0, 2, 3, 1] });
+    out = { tensor: t, shape: out.shape };
+    outputShape = [h, w, c];
+  } else outputShape = [out.shape.f];
+  const outputName = g.identityAs(out.tensor, 'output');
+  const input = base.graphInput;
+  if (!input) throw new ExportError('the model has no input layer');
+  const bytes = g.build({
+    name: opts.name ?? 'paddy',
+    inputs: [input.spec],
+    outputs: [{ name: outputName, dims: ['N', ...outputShape] }],
+    metadata: opts.metadata,
+  });
+  return { bytes, inputName: input.spec.name, outputName, inputHwc: input.hwc, outputShape };
+}
+
+/** Applies pending zero padding with an explicit Pad node (for consumers that cannot absorb it). */
+function materializePad(g: GraphBuilder, x: Value): Value {
+  if (!x.pad || x.shape.rank !== 4) return x;
+  const [t, l, b, r] = x.pad;
+  const pads = g.int64Tensor('pads', [0, 0, t, l, 0, 0, b, r]);
+  const [y] = g.node('Pad', [x.tensor, pads], `${x.tensor}_pad`, { mode: 'constant' });
+  return { tensor: y, shape: { rank: 4, c: x.shape.c, h: x.shape.h + t + b, w: x.shape.w + l + r } };
 }
 
 class Converter {
-  private readonly g = new GraphBuilder(['output']);
   private readonly values = new Map<string, Value>();
   private readonly padded = new Map<Value, Value>();
   private readonly consumers = new Map<string, KerasLayer[]>();
   private readonly inbound = new Map<string, string[]>();
   private readonly layers: KerasLayer[];
+  private readonly weights: Map<string, Weight>;
 
+  /** `feed`: the value this model's input layer stands for (a head on a base); else the input is a graph input. */
   constructor(
-    topology: KerasTopology,
-    private readonly weights: Map<string, Weight>,
-    private readonly opts: ExportOptions,
+    private readonly g: GraphBuilder,
+    model: KerasModel,
+    private readonly inputLayout: 'nhwc' | 'nchw',
+    private readonly feed?: Value,
   ) {
-    this.layers = topology.layers;
+    const topology = model.topology;
+    this.weights = model.weights;
     const sequential = !topology.input_layers;
+    // Sequential configs keep a layer's name only inside its config.
+    this.layers = topology.layers.map((l, i) => ({ ...l, name: l.name ?? (l.config?.name as string | undefined) ?? `layer_${i}`, config: l.config ?? {} }));
+    if (!this.layers.length) throw new ExportError('the model has no layers');
+    if (sequential && this.layers[0].class_name !== 'InputLayer') {
+      // A Sequential model's first layer carries the input shape itself.
+      const first = this.layers[0].config;
+      this.layers.unshift({ name: '__input', class_name: 'InputLayer', config: { batch_input_shape: first.batch_input_shape ?? first.batch_shape }, inbound_nodes: [] });
+    }
     this.layers.forEach((layer, i) => {
       let ins: string[];
       if (sequential) ins = i === 0 ? [] : [this.layers[i - 1].name];
@@ -75,41 +132,21 @@ class Converter {
       this.inbound.set(layer.name, ins);
       for (const src of ins) this.consumers.set(src, [...(this.consumers.get(src) ?? []), layer]);
     });
-    this.outputLayer = sequential ? this.layers[this.layers.length - 1].name : (topology.output_layers?.[0]?.[0] ?? '');
+    this.outputLayer = sequential ? this.layers[this.layers.length - 1].name : (topology.output_layers[0]?.[0] ?? '');
     if (!sequential && topology.output_layers.length !== 1) throw new ExportError(`models with ${topology.output_layers.length} outputs are not supported`);
   }
 
   private readonly outputLayer: string;
-  private input?: { spec: ValueSpec; hwc: [number, number, number] };
+  graphInput?: { spec: ValueSpec; hwc: [number, number, number] };
+  private seenInput = false;
 
-  run(): ExportResult {
+  /** Converts every layer; returns the output value (pending padding possibly not applied). */
+  run(): Value {
     for (const layer of this.layers) {
       if (this.values.has(layer.name)) continue; // a BatchNormalization already folded into its conv
       this.values.set(layer.name, this.layer(layer));
     }
-    let out = this.materialize(this.value(this.outputLayer, 'the output'));
-    if (this.opts.pool === 'avg') {
-      if (out.shape.rank !== 4) throw new ExportError('pool: the model output is not 4-D');
-      const [gap] = this.g.node('GlobalAveragePool', [out.tensor], 'global_pool');
-      const [flat] = this.g.node('Flatten', [gap], 'global_pool_flat', { axis: 1 });
-      out = { tensor: flat, shape: { rank: 2, f: out.shape.c } };
-    }
-    let outputShape: number[];
-    if (out.shape.rank === 4) {
-      const { c, h, w } = out.shape;
-      const [t] = this.g.node('Transpose', [out.tensor], 'to_nhwc', { perm: [0, 2, 3, 1] });
-      out = { tensor: t, shape: out.shape };
-      outputShape = [h, w, c];
-    } else outputShape = [out.shape.f];
-    const outputName = this.g.identityAs(out.tensor, 'output');
-    if (!this.input) throw new ExportError('the model has no input layer');
-    const bytes = this.g.build({
-      name: this.opts.name ?? 'paddy',
-      inputs: [this.input.spec],
-      outputs: [{ name: outputName, dims: ['N', ...outputShape] }],
-      metadata: this.opts.metadata,
-    });
-    return { bytes, inputName: this.input.spec.name, outputName, inputHwc: this.input.hwc, outputShape };
+    return this.value(this.outputLayer, 'the output');
   }
 
   private value(name: string, what: string): Value {
@@ -192,27 +229,28 @@ class Converter {
 
   private inputLayer(layer: KerasLayer): Value {
     const shape = (layer.config.batch_input_shape ?? layer.config.batch_shape) as Array<number | null> | undefined;
-    if (!shape || shape.length !== 4 || shape.slice(1).some((d) => typeof d !== 'number')) {
+    if (this.seenInput) throw new ExportError('models with more than one input are not supported');
+    this.seenInput = true;
+    const dims = shape?.slice(1) ?? [];
+    if (this.feed) {
+      const have = this.feed.shape.rank === 2 ? [this.feed.shape.f] : [this.feed.shape.h, this.feed.shape.w, this.feed.shape.c];
+      if (JSON.stringify(have) !== JSON.stringify(dims)) throw new ExportError(`input ${layer.name}: expects [${dims.join(',')}] but is fed [${have.join(',')}]`);
+      return this.feed;
+    }
+    if (!shape || shape.length !== 4 || dims.some((d) => typeof d !== 'number')) {
       throw new ExportError(`input ${layer.name}: need a fixed [batch, height, width, channels] input shape, got ${JSON.stringify(shape)}`);
     }
-    if (this.input) throw new ExportError('models with more than one input are not supported');
-    const [h, w, c] = shape.slice(1) as number[];
+    const [h, w, c] = dims as number[];
     const name = this.g.fresh('input');
-    this.input = { spec: { name, dims: this.opts.inputLayout === 'nhwc' ? ['N', h, w, c] : ['N', c, h, w] }, hwc: [h, w, c] };
+    this.graphInput = { spec: { name, dims: this.inputLayout === 'nhwc' ? ['N', h, w, c] : ['N', c, h, w] }, hwc: [h, w, c] };
     let tensor = name;
-    if (this.opts.inputLayout === 'nhwc') [tensor] = this.g.node('Transpose', [name], 'input_nchw', { perm: [0, 3, 1, 2] });
+    if (this.inputLayout === 'nhwc') [tensor] = this.g.node('Transpose', [name], 'input_nchw', { perm: [0, 3, 1, 2] });
     return { tensor, shape: { rank: 4, c, h, w } };
-  }
-
-  /** A Sequential model's first layer carries the input shape itself. */
-  private implicitInput(layer: KerasLayer): Value | undefined {
-    if ((this.inbound.get(layer.name) ?? []).length) return undefined;
-    return this.inputLayer(layer);
   }
 
   private conv(layer: KerasLayer): Value {
     const cfg = layer.config;
-    const x = this.implicitInput(layer) ?? this.one(layer, 4);
+    const x = this.one(layer, 4);
     if (x.shape.rank !== 4) throw new ExportError(`layer ${layer.name}: expected a 4-D input`);
     const depthwise = layer.class_name === 'DepthwiseConv2D';
     const [kh, kw] = pair(cfg.kernel_size, layer.name, 'kernel_size');
@@ -223,19 +261,7 @@ class Converter {
     if (k.shape.length !== 4 || k.shape[0] !== kh || k.shape[1] !== kw || k.shape[2] !== cin) {
       throw new ExportError(`layer ${layer.name}: kernel shape [${k.shape.join(',')}] does not fit ${kh}×${kw} over ${cin} input channels`);
     }
-    const last = k.shape[3];
-    const cout = depthwise ? cin * last : last;
-    const perOut = (depthwise ? 1 : cin) * kh * kw;
-    const W = new Float64Array(cout * perOut);
-    // Keras [kh, kw, cin, cout|mult] → ONNX [cout, cin/group, kh, kw]; depthwise output channel = c*mult + m.
-    for (let i = 0; i < kh; i++)
-      for (let j = 0; j < kw; j++)
-        for (let c = 0; c < cin; c++)
-          for (let o = 0; o < last; o++) {
-            const src = k.data[((i * kw + j) * cin + c) * last + o];
-            if (depthwise) W[(c * last + o) * perOut + i * kw + j] = src;
-            else W[((o * cin + c) * kh + i) * kw + j] = src;
-          }
+    const { W, cout, perOut } = onnxConvWeights(k, depthwise);
     const B = new Float64Array(cout);
     if (cfg.use_bias) {
       const b = this.weight(layer, 'bias');
@@ -246,7 +272,7 @@ class Converter {
     const next = this.consumers.get(layer.name) ?? [];
     const fold = activation === 'linear' && next.length === 1 && next[0].class_name === 'BatchNormalization' ? next[0] : undefined;
     if (fold) {
-      const { scale, shift } = this.bnAffine(fold, cout);
+      const { scale, shift } = this.bnAffine(fold, cout, 4);
       for (let o = 0; o < cout; o++) {
         for (let t = 0; t < perOut; t++) W[o * perOut + t] *= scale[o];
         B[o] = B[o] * scale[o] + shift[o];
@@ -284,28 +310,22 @@ class Converter {
   }
 
   /** BatchNormalization in inference mode as y = x*scale + shift, per channel. */
-  private bnAffine(layer: KerasLayer, channels: number): { scale: Float64Array; shift: Float64Array } {
+  private bnAffine(layer: KerasLayer, channels: number, rank: 2 | 4): { scale: Float64Array; shift: Float64Array } {
     const cfg = layer.config;
     const axis = cfg.axis === undefined ? -1 : Array.isArray(cfg.axis) ? cfg.axis[0] : cfg.axis;
-    if (axis !== -1 && axis !== 3 && axis !== 1) throw new ExportError(`layer ${layer.name}: BatchNormalization over axis ${String(axis)} is not supported`);
+    if (axis !== -1 && axis !== rank - 1) throw new ExportError(`layer ${layer.name}: BatchNormalization over axis ${String(axis)} is not supported`);
     const eps = Number(cfg.epsilon ?? 1e-3);
     const mean = this.weight(layer, 'moving_mean').data;
     const variance = this.weight(layer, 'moving_variance').data;
     const gamma = cfg.scale === false ? undefined : this.weight(layer, 'gamma').data;
     const beta = cfg.center === false ? undefined : this.weight(layer, 'beta').data;
     if (mean.length !== channels) throw new ExportError(`layer ${layer.name}: ${mean.length} statistics for ${channels} channels`);
-    const scale = new Float64Array(channels);
-    const shift = new Float64Array(channels);
-    for (let c = 0; c < channels; c++) {
-      scale[c] = (gamma ? gamma[c] : 1) / Math.sqrt(variance[c] + eps);
-      shift[c] = (beta ? beta[c] : 0) - mean[c] * scale[c];
-    }
-    return { scale, shift };
+    return bnScaleShift({ gamma, beta, mean, variance, eps });
   }
 
   private batchNorm(layer: KerasLayer, x: Value): Value {
     const channels = x.shape.rank === 4 ? x.shape.c : x.shape.f;
-    const { scale, shift } = this.bnAffine(layer, channels);
+    const { scale, shift } = this.bnAffine(layer, channels, x.shape.rank);
     const dims = x.shape.rank === 4 ? [1, channels, 1, 1] : [1, channels];
     const s = this.g.floatTensor(`${layer.name}/scale`, dims, Float32Array.from(scale));
     const b = this.g.floatTensor(`${layer.name}/shift`, dims, Float32Array.from(shift));
@@ -366,13 +386,10 @@ class Converter {
 
   /** Applies pending zero padding with an explicit Pad node (for consumers that cannot absorb it). */
   private materialize(x: Value): Value {
-    if (!x.pad || x.shape.rank !== 4) return x;
+    if (!x.pad) return x;
     const cached = this.padded.get(x);
     if (cached) return cached;
-    const [t, l, b, r] = x.pad;
-    const pads = this.g.int64Tensor('pads', [0, 0, t, l, 0, 0, b, r]);
-    const [y] = this.g.node('Pad', [x.tensor, pads], `${x.tensor}_pad`, { mode: 'constant' });
-    const out: Value = { tensor: y, shape: { rank: 4, c: x.shape.c, h: x.shape.h + t + b, w: x.shape.w + l + r } };
+    const out = materializePad(this.g, x);
     this.padded.set(x, out);
     return out;
   }
@@ -389,7 +406,7 @@ class Converter {
 
   private pool(layer: KerasLayer): Value {
     const cfg = layer.config;
-    const x = this.materialize(this.implicitInput(layer) ?? this.one(layer, 4));
+    const x = this.materialize(this.one(layer, 4));
     if (x.shape.rank !== 4) throw new ExportError(`layer ${layer.name}: expected a 4-D input`);
     const [kh, kw] = pair(cfg.pool_size ?? 2, layer.name, 'pool_size');
     const [sh, sw] = pair(cfg.strides ?? cfg.pool_size ?? 2, layer.name, 'strides');
@@ -408,7 +425,7 @@ class Converter {
   }
 
   private dense(layer: KerasLayer): Value {
-    const x = this.implicitInput(layer) ?? this.materialize(this.one(layer));
+    const x = this.materialize(this.one(layer));
     if (x.shape.rank !== 2) throw new ExportError(`layer ${layer.name}: Dense on a 4-D tensor is not supported (add Flatten or pooling)`);
     const k = this.weight(layer, 'kernel');
     if (k.shape.length !== 2 || k.shape[0] !== x.shape.f) throw new ExportError(`layer ${layer.name}: kernel [${k.shape.join(',')}] does not take ${x.shape.f} inputs`);
@@ -419,19 +436,4 @@ class Converter {
     const [y] = this.g.node('Gemm', [x.tensor, wName, bName], layer.name);
     return this.activation({ tensor: y, shape: { rank: 2, f: units } }, String(layer.config.activation ?? 'linear'), layer.name);
   }
-}
-
-/** TensorFlow 'same' padding (before, after): the odd pixel goes after (bottom/right). */
-export function samePads(size: number, k: number, stride: number, dilation: number): [number, number] {
-  const eff = (k - 1) * dilation + 1;
-  const out = Math.ceil(size / stride);
-  const total = Math.max((out - 1) * stride + eff - size, 0);
-  const before = Math.floor(total / 2);
-  return [before, total - before];
-}
-
-function pair(v: unknown, layer: string, key: string): [number, number] {
-  if (typeof v === 'number') return [v, v];
-  if (Array.isArray(v) && v.length === 2 && v.every((n) => typeof n === 'number')) return [v[0], v[1]];
-  throw new ExportError(`layer ${layer}: ${key} ${JSON.stringify(v)} is not a number or a pair`);
 }
