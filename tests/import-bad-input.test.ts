@@ -2,7 +2,7 @@
 // path and a reason a person understands, nothing may crash, and every good file must import.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -83,16 +83,11 @@ test('bad-input corpus: every bad file reported with a reason, every good one im
   bad[put(path.join(src, 'stray.jpg'), jpeg)] = /^not inside a class folder/;
   // A duplicate of a broken file fails for the same reason without being decoded twice.
   bad[put(path.join(B, 'truncated copy.jpg'), riceBytes('Arborio', 2).subarray(0, riceBytes('Arborio', 2).length >> 1))] = /^truncated or corrupt JPEG: /;
-  // An unreadable file. Root reads anything, so this case can only be checked as a normal user.
-  const locked = put(path.join(A, 'locked.jpg'), riceBytes('Arborio', 3));
-  fs.chmodSync(locked, 0o000);
-  if (isRoot) good.push(locked);
-  else bad[locked] = /^permission denied$/;
+  // Unreadable files are covered by the next test (root reads anything, so it runs as another user there).
 
   const before = fs.readdirSync(A).sort();
   const lib = openLibrary(tempDir());
   const report = await importFolder(lib, src, { concurrency: 3 });
-  fs.chmodSync(locked, 0o644);
 
   const reasons = new Map(report.skipped.map((s) => [s.path, s.reason]));
   for (const [p, re] of Object.entries(bad)) {
@@ -119,6 +114,47 @@ test('bad-input corpus: every bad file reported with a reason, every good one im
   assert.deepEqual(stored, report.skipped);
   assert.deepEqual(fs.readdirSync(A).sort(), before, 'the source folder is untouched');
   lib.close();
+});
+
+test('an unreadable file and an unlistable folder are reported as permission denied', async () => {
+  const src = tempDir('paddy-perm-');
+  fs.mkdirSync(path.join(src, 'Jasmine', 'locked folder'), { recursive: true });
+  fs.writeFileSync(path.join(src, 'Jasmine', 'ok.jpg'), riceBytes('Jasmine', 0));
+  fs.writeFileSync(path.join(src, 'Jasmine', 'locked.jpg'), riceBytes('Jasmine', 1));
+  fs.writeFileSync(path.join(src, 'Jasmine', 'locked folder', 'inside.jpg'), riceBytes('Jasmine', 2));
+  fs.chmodSync(path.join(src, 'Jasmine', 'locked.jpg'), 0o000);
+  fs.chmodSync(path.join(src, 'Jasmine', 'locked folder'), 0o000);
+  const libDir = tempDir('paddy-perm-lib-');
+  let report: { imported: number; skipped: Array<{ path: string; reason: string }> };
+  try {
+    if (isRoot) {
+      // Root bypasses file permissions, so run the real CLI as an unprivileged user (nobody).
+      fs.chmodSync(src, 0o755);
+      fs.chmodSync(libDir, 0o777);
+      const r = spawnSync(process.execPath, ['bin/paddy.mjs', 'import', src, '--library', libDir, '--json'], {
+        cwd: path.resolve(import.meta.dirname, '..'),
+        uid: 65534,
+        gid: 65534,
+        encoding: 'utf8',
+        env: { ...process.env, HOME: libDir },
+      });
+      assert.equal(r.status, 0, r.stderr);
+      report = JSON.parse(r.stdout);
+    } else {
+      const lib = openLibrary(libDir);
+      report = await importFolder(lib, src);
+      lib.close();
+    }
+  } finally {
+    fs.chmodSync(path.join(src, 'Jasmine', 'locked.jpg'), 0o644);
+    fs.chmodSync(path.join(src, 'Jasmine', 'locked folder'), 0o755);
+  }
+  assert.equal(report.imported, 1);
+  // Folder problems are found while walking, so they come first in the report.
+  assert.deepEqual(report.skipped, [
+    { path: path.join(src, 'Jasmine', 'locked folder'), reason: 'permission denied (cannot list folder)' },
+    { path: path.join(src, 'Jasmine', 'locked.jpg'), reason: 'permission denied' },
+  ]);
 });
 
 test('a lower pixel limit refuses a real image before decoding it', async () => {
