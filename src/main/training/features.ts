@@ -40,15 +40,11 @@ export function weightsFor(lib: Library, alpha: Alpha, weightsDir?: string | nul
   return findWeights(alpha, { libraryModelsDir: lib.paths.models, weightsDir: weightsDir ?? null });
 }
 
-/** The ONNX extractor when its module exists and loads, else null (then tfjs runs the base). */
+/** The ONNX extractor (native, multithreaded) when onnxruntime-node loads, else null (then tfjs runs the base). */
 async function tryOnnx(modelDir: string, alpha: Alpha): Promise<FeatureExtractor | null> {
   try {
-    // Path in a variable: the module is optional (another part of Paddy) and may not exist in every build.
-    const spec = './onnx/extractor';
-    const mod = (await import(/* @vite-ignore */ spec)) as {
-      createOnnxExtractor?: (dir: string, a: Alpha) => Promise<FeatureExtractor | null>;
-    };
-    return (await mod.createOnnxExtractor?.(modelDir, alpha)) ?? null;
+    const { createOnnxExtractor } = await import('./onnx/extractor');
+    return await createOnnxExtractor(modelDir, alpha);
   } catch {
     return null;
   }

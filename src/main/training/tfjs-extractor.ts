@@ -1,11 +1,11 @@
 // The frozen MobileNetV2 base run by tfjs (whatever backend is active, wasm preferred): pooled `out_relu`.
 import * as tf from '@tensorflow/tfjs';
-import type { BackendChoice } from '../../shared/types';
+import type { BackendChoice, BackendName } from '../../shared/types';
 import { activeBackend, useBackend } from './backends';
 import type { FeatureExtractor } from './feature-extractor';
 import { loadBase, type Alpha } from './models/weights';
 
-export async function createTfjsExtractor(weightsDir: string, alpha: Alpha, backend: BackendChoice = 'auto'): Promise<FeatureExtractor> {
+export async function createTfjsExtractor(weightsDir: string, alpha: Alpha, backend: BackendChoice | BackendName = 'auto'): Promise<FeatureExtractor> {
   const name = activeBackend() && backend === 'auto' ? activeBackend()! : await useBackend(backend, 'infer');
   const base = await loadBase(weightsDir);
   const out = base.outputs[0]!.shape;
