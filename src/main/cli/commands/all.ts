@@ -4,3 +4,4 @@ import './demo';
 import './stats';
 import './export';
 import './serve';
+import './bench';

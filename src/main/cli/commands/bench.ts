@@ -1,0 +1,45 @@
+// `paddy bench`: the speed benchmark (issue 4) on the active backend, or each available one with --all.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { availableBackends } from '../../training/backends';
+import { runSpeedBench, type BenchResult } from '../../training/parallel/speed-bench';
+import type { BackendName } from '../../../shared/types';
+import { UsageError, num, str, type Command } from '../command';
+import { register } from './index';
+
+const BACKENDS = ['tensorflow', 'tensorflow-gpu', 'wasm', 'cpu'];
+
+export const benchCommand: Command = {
+  name: 'bench',
+  summary: 'Measure training and feature-extraction speed (img/s) and peak memory on this machine',
+  usage: 'paddy bench [--backend wasm|cpu|tensorflow] [--all] [--threads N] [--weights DIR] [--quick] [--json]',
+  options: {
+    backend: { type: 'string' },
+    all: { type: 'boolean' },
+    threads: { type: 'string' },
+    weights: { type: 'string' },
+    quick: { type: 'boolean' },
+  },
+  async run(args, io) {
+    const choice = str(args, 'backend');
+    if (choice && !BACKENDS.includes(choice)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')} (got "${choice}")`);
+    const threads = num(args, 'threads', 2)!;
+    if (!Number.isInteger(threads) || threads < 1 || threads > 16) throw new UsageError(`--threads must be an integer 1..16 (got ${threads})`);
+    const available = await availableBackends();
+    const list: BackendName[] = choice ? [choice as BackendName] : args.values.all ? available : [available[0]];
+    const here = path.dirname(fileURLToPath(import.meta.url));
+    const mobilenetDir = str(args, 'weights') ?? process.env.PADDY_MOBILENET_DIR ?? path.resolve(here, '../../../../../shared/models/mobilenet_v2');
+    const results: BenchResult[] = [];
+    for (const b of list) {
+      results.push(await runSpeedBench(b, {
+        quick: Boolean(args.values.quick), threads, mobilenetDir,
+        log: args.values.json ? undefined : (l) => io.err(`[${b}] ${l}`),
+      }));
+    }
+    if (args.values.json) io.out(JSON.stringify(results.length === 1 ? results[0] : results));
+    else for (const r of results) io.out(JSON.stringify(r, null, 2));
+    return 0;
+  },
+};
+
+register(benchCommand);

@@ -1,0 +1,18 @@
+// The speed bench runs end to end on wasm and reports every key of issue 4's JSON with real measurements.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runSpeedBench } from '../src/main/training/parallel/speed-bench';
+
+test('runSpeedBench (quick) reports positive img/s for each measured part', async () => {
+  const r = await runSpeedBench('wasm', { quick: true, threads: 2, skipMobilenet: true });
+  for (const k of ['backend', 'threads', 'referenceCnnTrainImgPerSec', 'defaultCnnTrainImgPerSec', 'mobilenetFeatureImgPerSec', 'headTrainImgPerSec', 'peakRssMb']) {
+    assert.ok(k in r, k);
+  }
+  assert.equal(r.backend, 'wasm');
+  assert.equal(r.threads, 2);
+  assert.ok(r.referenceCnnTrainImgPerSec! > 0 && r.referenceCnnTrainImgPerSecSingleThread! > 0);
+  assert.ok(r.defaultCnnTrainImgPerSec! > 0);
+  assert.equal(r.mobilenetFeatureImgPerSec, null);
+  assert.ok(r.headTrainImgPerSec! > 0 && r.headTrain20EpochsSeconds! > 0);
+  assert.ok(r.peakRssMb > 50);
+});
