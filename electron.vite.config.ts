@@ -28,6 +28,18 @@ const sharedRequireShim = {
   },
 };
 
+// `electron-vite dev` only: React Fast Refresh injects an inline preamble script and Vite's HMR client opens a
+// WebSocket, both of which the production CSP forbids. Relax the meta CSP for the dev server alone.
+const devCsp = {
+  name: 'paddy:dev-csp',
+  apply: 'serve' as const,
+  transformIndexHtml(html: string) {
+    return html
+      .replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+      .replace("connect-src 'self'", "connect-src 'self' ws: http://localhost:*");
+  },
+};
+
 const NATIVE = ['better-sqlite3', 'sharp', 'onnxruntime-node', /^@tensorflow\//, /^@img\//];
 
 export default defineConfig({
@@ -54,7 +66,7 @@ export default defineConfig({
   },
   renderer: {
     root: src('renderer'),
-    plugins: [react()],
+    plugins: [react(), devCsp],
     build: {
       rolldownOptions: { input: { index: src('renderer/index.html') } },
     },

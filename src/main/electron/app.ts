@@ -66,10 +66,13 @@ export function startElectronApp(paths: AppPaths = builtPaths()): void {
     ctx = createElectronContext(libraryDir, (emit) => createUtilityTrainingHost(paths.trainWorker, emit), () => win);
     const context = ctx;
 
-    const csp = contentSecurityPolicy();
-    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
-    });
+    // The dev server needs Vite's inline preamble and HMR socket; its page carries a relaxed meta CSP instead.
+    if (!devUrl) {
+      const csp = contentSecurityPolicy();
+      session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+        callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
+      });
+    }
     // The studio needs no camera, notifications, geolocation…: refuse every permission request.
     session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
 
