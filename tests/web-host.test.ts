@@ -212,3 +212,33 @@ test('the socket delivers EventMessage JSON to raw clients too', async () => {
   assert.deepEqual(await got, { name: 'import.progress', payload: { importId: 7, done: 1, total: 2 } });
   ws.close();
 });
+
+test('the web client reconnects its event socket when the host comes back', async () => {
+  const dir = path.join(tempDir('paddy-web-re-'), 'lib');
+  let h = await startWebHost({ libraryDir: dir, token: TOKEN, staticDir: tempDir() });
+  const port = h.port;
+  const api = createWebApi(`http://127.0.0.1:${port}`, TOKEN, {
+    socket: (url) => new WebSocket(url) as unknown as SocketLike,
+    reconnectMinMs: 20,
+    reconnectMaxMs: 100,
+  });
+  const waitFor = async (cond: () => boolean, what: string) => {
+    for (let i = 0; i < 300 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(cond(), what);
+  };
+  try {
+    const got: unknown[] = [];
+    api.on('library.changed', (p) => got.push(p));
+    await waitFor(() => api.connected(), 'connected');
+    await h.close();
+    await waitFor(() => !api.connected(), 'noticed the host went away');
+    h = await startWebHost({ libraryDir: dir, token: TOKEN, staticDir: tempDir(), port });
+    await waitFor(() => api.connected(), 'reconnected');
+    h.ctx.emit('library.changed', { reason: 'after-restart' });
+    await waitFor(() => got.length > 0, 'event after reconnect');
+    assert.deepEqual(got, [{ reason: 'after-restart' }]);
+  } finally {
+    api.close();
+    await h.close();
+  }
+});
