@@ -137,3 +137,17 @@ function snapshot(dir: string): string[] {
   })(dir);
   return out.sort();
 }
+
+test('after a class merge, new images of the merged-away folder go to the class it was merged into', async () => {
+  const { mergeClasses } = await import('../src/main/services/classes');
+  const src = riceSubset(2, { classes: ['Arborio', 'Basmati'] });
+  const lib = openLibrary(tempDir());
+  await importFolder(lib, src);
+  const id = (name: string): number => (lib.db.prepare('SELECT id FROM classes WHERE name = ?').get(name) as { id: number }).id;
+  mergeClasses(lib, id('Arborio'), id('Basmati'));
+  riceSubset(2, { dir: src, from: 2, classes: ['Arborio'] });
+  const r = await importFolder(lib, src);
+  assert.deepEqual([r.imported, r.alreadyPresent], [2, 4]);
+  assert.deepEqual(r.classes, { Basmati: 6 });
+  lib.close();
+});

@@ -5,6 +5,7 @@ export interface ClassRow {
   id: number;
   name: string;
   position: number;
+  hidden: number;
 }
 
 interface Statements {
@@ -12,6 +13,9 @@ interface Statements {
   byName: Database.Statement<[string], ClassRow>;
   insert: Database.Statement<[string, string]>;
   reposition: Database.Statement<[]>;
+  mergedInto: Database.Statement<[number], { intoId: number }>;
+  byId: Database.Statement<[number], ClassRow>;
+  unhide: Database.Statement<[number]>;
 }
 
 const cache = new WeakMap<Database.Database, Statements>();
@@ -20,9 +24,9 @@ function statements(db: Database.Database): Statements {
   let s = cache.get(db);
   if (!s) {
     s = {
-      all: db.prepare(`SELECT id, name, position FROM classes ORDER BY position, name`),
+      all: db.prepare(`SELECT id, name, position, hidden FROM classes ORDER BY position, name`),
       // Case-insensitive like the class editor: a folder "basmati" joins the class "Basmati".
-      byName: db.prepare(`SELECT id, name, position FROM classes WHERE name = ? COLLATE NOCASE`),
+      byName: db.prepare(`SELECT id, name, position, hidden FROM classes WHERE name = ? COLLATE NOCASE`),
       insert: db.prepare(`INSERT INTO classes (name, position, created_at) VALUES (?, 0, ?)`),
       // Rank by name (case-insensitive, then exact) so the order is alphabetical whatever the insertion order.
       reposition: db.prepare(`
@@ -30,6 +34,9 @@ function statements(db: Database.Database): Statements {
           SELECT COUNT(*) FROM classes c2
           WHERE lower(c2.name) < lower(classes.name) OR (lower(c2.name) = lower(classes.name) AND c2.name < classes.name)
         )`),
+      mergedInto: db.prepare(`SELECT into_id AS intoId FROM class_merges WHERE from_id = ? ORDER BY batch_id DESC LIMIT 1`),
+      byId: db.prepare(`SELECT id, name, position, hidden FROM classes WHERE id = ?`),
+      unhide: db.prepare(`UPDATE classes SET hidden = 0 WHERE id = ?`),
     };
     cache.set(db, s);
   }
@@ -47,7 +54,16 @@ export function findClassByName(db: Database.Database, name: string): ClassRow |
 /** The class named `name`, created (and positions renumbered) when missing. Call inside a transaction. */
 export function ensureClass(db: Database.Database, name: string): number {
   const s = statements(db);
-  const found = s.byName.get(name);
+  let found = s.byName.get(name);
+  // A class merged away lives on in the class it was merged into: new images of its folder go there.
+  for (let hops = 0; found?.hidden && hops < 100; hops++) {
+    const into = s.mergedInto.get(found.id);
+    if (!into) {
+      s.unhide.run(found.id);
+      return found.id;
+    }
+    found = s.byId.get(into.intoId);
+  }
   if (found) return found.id;
   const id = Number(s.insert.run(name, new Date().toISOString()).lastInsertRowid);
   s.reposition.run();
