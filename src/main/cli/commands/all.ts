@@ -5,3 +5,4 @@ import './stats';
 import './export';
 import './serve';
 import './bench';
+import './export-onnx';

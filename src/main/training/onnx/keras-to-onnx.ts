@@ -26,6 +26,8 @@ export interface ExportOptions {
   pool?: 'avg';
   /** A second model fed with the first one's (pooled) output, e.g. a classifier head on a frozen base. */
   head?: KerasModel;
+  /** Normalisation inside the graph (x*scale + offset), so the input can be raw 0–255 RGB. */
+  preprocess?: { scale: number; offset: number };
   name?: string;
   metadata?: Record<string, string>;
 }
@@ -53,7 +55,7 @@ const IDENTITY_LAYERS = new Set(['Dropout', 'SpatialDropout2D', 'GaussianNoise',
 
 export function kerasToOnnx(model: KerasModel, opts: ExportOptions): ExportResult {
   const g = new GraphBuilder(['output']);
-  const base = new Converter(g, model, opts.inputLayout);
+  const base = new Converter(g, model, opts.inputLayout, undefined, opts.preprocess);
   let out = base.run();
   if (opts.pool === 'avg') {
     out = materializePad(g, out);
@@ -106,6 +108,7 @@ class Converter {
     model: KerasModel,
     private readonly inputLayout: 'nhwc' | 'nchw',
     private readonly feed?: Value,
+    private readonly preprocess?: { scale: number; offset: number },
   ) {
     const topology = model.topology;
     this.weights = model.weights;
@@ -245,6 +248,12 @@ class Converter {
     this.graphInput = { spec: { name, dims: this.inputLayout === 'nhwc' ? ['N', h, w, c] : ['N', c, h, w] }, hwc: [h, w, c] };
     let tensor = name;
     if (this.inputLayout === 'nhwc') [tensor] = this.g.node('Transpose', [name], 'input_nchw', { perm: [0, 3, 1, 2] });
+    if (this.preprocess) {
+      const scale = this.g.floatTensor('preprocess/scale', [], new Float32Array([this.preprocess.scale]));
+      const offset = this.g.floatTensor('preprocess/offset', [], new Float32Array([this.preprocess.offset]));
+      [tensor] = this.g.node('Mul', [tensor, scale], 'preprocess_mul');
+      [tensor] = this.g.node('Add', [tensor, offset], 'preprocess');
+    }
     return { tensor, shape: { rank: 4, c, h, w } };
   }
 
