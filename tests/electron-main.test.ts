@@ -207,3 +207,32 @@ test('the image protocol refuses unknown ids, traversal, other hosts and other s
   const post = await fake.protocolHandlers.get(IMAGE_SCHEME)!({ url: `${IMAGE_SCHEME}://thumb/${images.thumbId}`, method: 'POST' });
   assert.equal(post.status, 405);
 });
+
+test('train.start runs the built worker in a utilityProcess and relays its events; a dead worker fails the run', async () => {
+  const forks = (fake as unknown as { forks: Array<{ modulePath: string; posted: Array<Record<string, unknown>>; fire(e: string, ...a: unknown[]): void }> }).forks;
+  const started = await call('train.start', { config: { model: 'cnn', epochs: 1 } });
+  assert.equal(started.ok, true, started.error);
+  const runId = (started.value as { runId: string }).runId;
+  assert.equal(forks.length, 1);
+  const child = forks[0];
+  assert.match(child.modulePath, /main[\\/]train\.worker\.js$/);
+  assert.ok(fs.existsSync(child.modulePath), 'the training worker is part of the main build');
+  assert.equal(child.posted.length, 0, 'nothing is posted before the process has spawned');
+  child.fire('spawn');
+  assert.equal(child.posted[0]?.type, 'start');
+  assert.equal(child.posted[0]?.runId, runId);
+  assert.equal(child.posted[0]?.libraryDir, libDir);
+
+  const sent = fake.windows[0].webContents.sent;
+  const phase = { type: 'phase', runId, phase: 'loading', done: 0, total: 1 };
+  child.fire('message', { type: 'event', event: phase });
+  assert.deepEqual(sent.at(-1), [eventChannelOf('train.event'), phase]);
+
+  child.fire('exit', 9);
+  const last = sent.at(-1)!;
+  assert.equal(last[0], eventChannelOf('train.event'));
+  assert.equal((last[1] as { type: string }).type, 'failed');
+  const run = await call('runs.get', { runId });
+  assert.equal(run.ok, true, run.error);
+  assert.equal((run.value as { status: string }).status, 'failed');
+});

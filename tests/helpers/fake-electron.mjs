@@ -176,10 +176,39 @@ export const dialog = {
   },
 };
 
+/** A utility process that runs nothing: the test plays the worker (spawn, messages, exit). */
+class FakeUtilityProcess {
+  constructor(modulePath, args, options) {
+    Object.assign(this, { modulePath, args, options });
+    this.events = new Map();
+    this.posted = [];
+    this.killed = false;
+    this.stderr = null;
+  }
+  on(event, fn) {
+    on(this.events, event, fn);
+    return this;
+  }
+  once(event, fn) {
+    return this.on(event, fn);
+  }
+  postMessage(m) {
+    this.posted.push(m);
+  }
+  kill() {
+    this.killed = true;
+    return true;
+  }
+  fire(event, ...args) {
+    for (const fn of this.events.get(event) ?? []) fn(...args);
+  }
+}
+
 export const utilityProcess = {
   fork(modulePath, args, options) {
-    state.forks.push({ modulePath, args, options });
-    throw new Error('fake electron: utilityProcess.fork is recorded, not run');
+    const child = new FakeUtilityProcess(modulePath, args, options);
+    state.forks.push(child);
+    return child;
   },
 };
 
