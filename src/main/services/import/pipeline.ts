@@ -66,13 +66,12 @@ export async function runPipeline(lib: Library, files: Candidate[], opts: Pipeli
   let wake: (() => void) | null = null;
   let aborted = false;
 
-  const progress = (force: boolean): void => {
+  const progress = (force: boolean, current?: string): void => {
     if (!opts.emit) return;
     const now = Date.now();
     if (!force && now - lastEmit < 100) return;
     lastEmit = now;
-    const current = done > 0 && done <= files.length ? path.basename(files[done - 1]!.path) : undefined;
-    opts.emit('import.progress', { importId: opts.importId, done, total: files.length, current });
+    opts.emit('import.progress', { importId: opts.importId, done, total: files.length, ...(current ? { current } : {}) });
   };
 
   const commit = db.transaction((upTo: number) => {
@@ -203,7 +202,7 @@ export async function runPipeline(lib: Library, files: Candidate[], opts: Pipeli
       }
       outcomes[i] = o;
       done++;
-      progress(false);
+      progress(false, path.relative(path.dirname(path.dirname(files[i]!.path)), files[i]!.path));
       flush(false);
     }
   };
