@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import sharp from 'sharp';
+import { useBackend } from '../src/main/training/backends';
 import { createOnnxExtractor, loadOrt } from '../src/main/training/onnx/extractor';
 import { readLayersModel } from '../src/main/training/onnx/layers-model';
 import { MOBILENET_DIR, RICE_DIR, tempDir } from './helpers/tmp';
@@ -44,7 +45,8 @@ async function tfjsFeatures(modelDir: string, x: Float32Array, n: number): Promi
 
 let x: Float32Array;
 before(async () => {
-  await tf.setBackend('cpu');
+  // wasm (XNNPACK) is the fast tfjs reference here; cpu is an independent implementation if wasm is unavailable.
+  await useBackend('wasm', 'infer').catch(() => tf.setBackend('cpu'));
   x = await riceBatch();
 });
 
@@ -75,6 +77,23 @@ test('α0.35: ONNX features match tfjs on real rice photos', async () => {
   let between = 0;
   for (let j = 0; j < 1280; j++) between = Math.max(between, Math.abs(a[j] - a[1280 + j]));
   assert.ok(between > 100 * maxDiff, `images are not told apart: ${between}`);
+});
+
+test('α1.0 (the default base): ONNX features match tfjs on two rice photos', async () => {
+  const dir = path.join(MOBILENET_DIR, 'mobilenet_v2_1.00_224_no_top');
+  const two = x.subarray(0, 2 * 224 * 224 * 3);
+  const onnx = await createOnnxExtractor(MOBILENET_DIR, 1, { threads: 2 }); // the parent folder is accepted too
+  assert.ok(onnx);
+  const a = await onnx.extract(two, 2);
+  await onnx.dispose();
+  const b = await tfjsFeatures(dir, two, 2);
+  let maxDiff = 0;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  assert.ok(scale > 0.5 && maxDiff < 1e-3 * scale, `max |onnx − tfjs| = ${maxDiff} vs feature scale ${scale}`);
 });
 
 test('the export is cached under cacheDir by weights hash, and a damaged cache file is rebuilt', async () => {
