@@ -1,5 +1,22 @@
+// Training, runs, evaluation, comparison, prediction — and system.info (it reports the training backend).
+import { createRequire } from 'node:module';
 import type { HandlerGroup } from './context';
-import { notImplemented } from './not-implemented';
+import { activeBackend, availableBackends } from '../training/backends';
+import { resolveConfig } from '../training/config';
+import { compareRuns } from '../services/compare';
+import { evaluateRun } from '../services/evaluation';
+import { predict } from '../services/predict';
+import { getSettings } from '../services/settings';
+import { deleteRun, getRun, listRuns } from '../services/training';
+import type { TrainConfig } from '../../shared/types';
+
+function version(): string {
+  try {
+    return (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
+  } catch {
+    return process.env.npm_package_version ?? 'unknown';
+  }
+}
 
 export const trainingHandlers: HandlerGroup<
   | 'system.info'
@@ -13,14 +30,27 @@ export const trainingHandlers: HandlerGroup<
   | 'runs.evaluate'
   | 'runs.predict'
 > = {
-  'system.info': () => notImplemented('system.info'),
-  'train.start': () => notImplemented('train.start'),
-  'train.cancel': () => notImplemented('train.cancel'),
-  'train.defaults': () => notImplemented('train.defaults'),
-  'runs.list': () => notImplemented('runs.list'),
-  'runs.get': () => notImplemented('runs.get'),
-  'runs.delete': () => notImplemented('runs.delete'),
-  'runs.compare': () => notImplemented('runs.compare'),
-  'runs.evaluate': () => notImplemented('runs.evaluate'),
-  'runs.predict': () => notImplemented('runs.predict'),
+  'system.info': async (_input, ctx) => {
+    const available = await availableBackends();
+    return {
+      version: version(),
+      backend: activeBackend() ?? available[0] ?? null,
+      availableBackends: available,
+      host: ctx.host === 'electron' ? 'electron' : 'web',
+      platform: `${process.platform}-${process.arch}`,
+    };
+  },
+  'train.start': (input, ctx) => {
+    const lib = ctx.library();
+    const config = resolveConfig(input.config as Partial<TrainConfig> & { model: 'cnn' | 'mobilenetv2' }, getSettings(lib.db));
+    return ctx.training.start(lib, config);
+  },
+  'train.cancel': (input, ctx) => ({ cancelled: ctx.training.cancel(input.runId) }),
+  'train.defaults': (input, ctx) => resolveConfig({ model: input.model }, getSettings(ctx.library().db)),
+  'runs.list': (_input, ctx) => listRuns(ctx.library()),
+  'runs.get': (input, ctx) => getRun(ctx.library(), input.runId),
+  'runs.delete': (input, ctx) => ({ deleted: deleteRun(ctx.library(), input.runId) }),
+  'runs.compare': (input, ctx) => compareRuns(ctx.library(), input.a, input.b),
+  'runs.evaluate': (input, ctx) => evaluateRun(ctx.library(), input.runId, input.folder),
+  'runs.predict': (input, ctx) => predict(ctx.library(), input.runId, input.paths),
 };

@@ -6,3 +6,8 @@ import './export';
 import './serve';
 import './bench';
 import './export-onnx';
+import './train';
+import './runs';
+import './eval';
+import './compare';
+import './predict';

@@ -1,0 +1,33 @@
+// `paddy eval --run ID [--images DIR]`: a run's model on its test split, or on a folder-per-class tree.
+import { register } from './index';
+import { str, UsageError, type Command } from '../command';
+import { callTraining, withTrainingContext } from './train';
+
+export const evalCommand: Command = {
+  name: 'eval',
+  summary: "Evaluate a run's model on its test split or on a folder of class folders",
+  usage: 'paddy eval --run ID [--images DIR] [--json]',
+  options: { run: { type: 'string' }, images: { type: 'string' } },
+  async run(args, io) {
+    const runId = str(args, 'run');
+    if (!runId) throw new UsageError('--run ID is required (see `paddy runs`)');
+    return withTrainingContext(args, async (ctx) => {
+      const folder = str(args, 'images');
+      const m = await callTraining(ctx, 'runs.evaluate', folder ? { runId, folder } : { runId });
+      if (args.values.json) {
+        io.out(JSON.stringify({ accuracy: m.accuracy, n: m.n, macroF1: m.macroF1, perClass: m.perClass, confusion: m.confusion, classes: m.classes }));
+        return 0;
+      }
+      io.out(`accuracy ${(m.accuracy * 100).toFixed(2)}% on ${m.n} images (macro-F1 ${m.macroF1.toFixed(4)})`);
+      for (const c of m.classes) {
+        const p = m.perClass[c]!;
+        io.out(`  ${c.padEnd(16)} precision ${p.precision.toFixed(3)} recall ${p.recall.toFixed(3)} f1 ${p.f1.toFixed(3)} (n=${p.support})`);
+      }
+      io.out(`confusion (rows: true, cols: predicted; ${m.classes.join(', ')}):`);
+      for (const row of m.confusion) io.out(`  ${row.map((v) => String(v).padStart(6)).join('')}`);
+      return 0;
+    });
+  },
+};
+
+register(evalCommand);

@@ -1,0 +1,29 @@
+// `paddy runs`: the library's training runs, newest first (a table, or a JSON array with --json).
+import { register } from './index';
+import type { Command } from '../command';
+import { callTraining, withTrainingContext } from './train';
+
+export const runsCommand: Command = {
+  name: 'runs',
+  summary: 'List training runs (status, model, backend, test accuracy, time)',
+  usage: 'paddy runs [--json]',
+  options: {},
+  async run(args, io) {
+    return withTrainingContext(args, async (ctx) => {
+      const runs = await callTraining(ctx, 'runs.list', {});
+      if (args.values.json) {
+        io.out(JSON.stringify(runs));
+        return 0;
+      }
+      if (!runs.length) io.out('no runs yet (paddy train --model cnn|mobilenetv2)');
+      for (const r of runs) {
+        const acc = r.testAccuracy === null ? '     -' : `${(r.testAccuracy * 100).toFixed(2)}%`;
+        const secs = r.seconds.total === undefined ? '' : ` ${r.seconds.total.toFixed(0)}s`;
+        io.out(`${r.id.padEnd(34)} ${r.status.padEnd(9)} ${r.model.padEnd(11)} ${(r.backend ?? '-').padEnd(10)} ${acc}${secs}${r.error ? `  ${r.error}` : ''}`);
+      }
+      return 0;
+    });
+  },
+};
+
+register(runsCommand);

@@ -1,0 +1,145 @@
+// `paddy train`: trains a model in a worker process, with a progress bar (batches, epoch metrics, ETA) on a
+// terminal or one JSON object with --json. Ctrl-C cancels the run cleanly; a failed run exits non-zero.
+import { parseInput, type RequestInput, type RequestName, type RequestResult, type TrainEvent } from '../../../shared/contract';
+import type { RunDetail, TrainConfig } from '../../../shared/types';
+import { trainingHandlers } from '../../api/training.handlers';
+import { createForkTrainingHost } from '../../training/fork-host';
+import { getRun } from '../../services/training';
+import { num, str, UsageError, type Command, type ParsedArgs } from '../command';
+import { createCliContext, type CliContext } from '../context';
+import { formatSeconds, ProgressBar } from '../progress';
+import { register } from './index';
+
+type TrainingRequest = keyof typeof trainingHandlers & RequestName;
+
+/** A CLI context whose training runs in forked workers; always closed. */
+export async function withTrainingContext<T>(args: ParsedArgs, fn: (ctx: CliContext) => Promise<T>): Promise<T> {
+  const ctx: CliContext = createCliContext(str(args, 'library'), () => createForkTrainingHost((n, p) => ctx.emit(n, p)));
+  try {
+    return await fn(ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** The same handler the app calls, with the same input validation. */
+export async function callTraining<K extends TrainingRequest>(ctx: CliContext, name: K, input: RequestInput<K>): Promise<RequestResult<K>> {
+  const handler = trainingHandlers[name] as (i: unknown, c: CliContext) => unknown;
+  return (await handler(parseInput(name, input), ctx)) as RequestResult<K>;
+}
+
+function list(args: ParsedArgs, key: string): number[] | undefined {
+  const v = str(args, key);
+  if (v === undefined) return undefined;
+  const parts = v.split(',').map((x) => x.trim()).filter(Boolean);
+  const nums = parts.map(Number);
+  if (!nums.every((n) => Number.isInteger(n) && n > 0)) throw new UsageError(`--${key} must be comma-separated positive integers, e.g. 16,32,64 (got "${v}")`);
+  return nums;
+}
+
+export function configFromArgs(args: ParsedArgs): Partial<TrainConfig> & { model: 'cnn' | 'mobilenetv2' } {
+  const model = str(args, 'model');
+  if (model !== 'cnn' && model !== 'mobilenetv2') throw new UsageError(`--model must be cnn or mobilenetv2 (got ${model === undefined ? 'nothing' : `"${model}"`})`);
+  const backend = str(args, 'backend');
+  if (backend !== undefined && !['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new UsageError(`--backend must be auto, tensorflow, wasm or cpu (got "${backend}")`);
+  const alphaRaw = str(args, 'alpha');
+  if (alphaRaw !== undefined && !['1', '1.0', '0.35'].includes(alphaRaw)) throw new UsageError(`--alpha must be 1.0 or 0.35 (got "${alphaRaw}")`);
+  if (model === 'cnn') for (const k of ['alpha', 'weights', 'fine-tune-blocks']) if (args.values[k] !== undefined) throw new UsageError(`--${k} applies to --model mobilenetv2 only`);
+  if (model === 'mobilenetv2') for (const k of ['image-size', 'filters']) if (args.values[k] !== undefined) throw new UsageError(`--${k} applies to --model cnn only`);
+  const c: Record<string, unknown> = {
+    model,
+    epochs: num(args, 'epochs'),
+    batchSize: num(args, 'batch-size'),
+    learningRate: num(args, 'lr'),
+    seed: num(args, 'seed'),
+    backend,
+    maxPerClass: num(args, 'max-per-class'),
+    dense: list(args, 'dense'),
+    dropout: num(args, 'dropout'),
+    augment: args.values.augment ? true : undefined,
+    earlyStopping: args.values['early-stopping'] ? true : undefined,
+  };
+  if (model === 'cnn') Object.assign(c, { imageSize: num(args, 'image-size'), filters: list(args, 'filters') });
+  else Object.assign(c, { alpha: alphaRaw === undefined ? undefined : Number(alphaRaw), weightsDir: str(args, 'weights'), fineTuneBlocks: num(args, 'fine-tune-blocks') });
+  for (const k of Object.keys(c)) if (c[k] === undefined) delete c[k];
+  return c as Partial<TrainConfig> & { model: 'cnn' | 'mobilenetv2' };
+}
+
+export function trainSummary(run: RunDetail) {
+  return {
+    runId: run.id,
+    status: run.status,
+    backend: run.backend,
+    test: run.test ? { accuracy: run.test.accuracy, macroF1: run.test.macroF1, n: run.test.n, classes: run.test.classes, perClass: run.test.perClass, confusion: run.test.confusion } : null,
+    seconds: run.seconds,
+    error: run.error,
+  };
+}
+
+export const trainCommand: Command = {
+  name: 'train',
+  summary: 'Train a model (custom CNN or MobileNetV2 transfer learning) on the library',
+  usage:
+    'paddy train --model cnn|mobilenetv2 [--epochs N] [--batch-size N] [--lr X] [--image-size N] [--filters 16,32,64] [--dense 128] [--dropout X] [--alpha 1.0|0.35] [--weights DIR] [--fine-tune-blocks N] [--seed N] [--augment] [--early-stopping] [--backend auto|tensorflow|wasm|cpu] [--max-per-class N] [--json]',
+  options: {
+    model: { type: 'string' }, epochs: { type: 'string' }, 'batch-size': { type: 'string' }, lr: { type: 'string' },
+    'image-size': { type: 'string' }, filters: { type: 'string' }, dense: { type: 'string' }, dropout: { type: 'string' },
+    alpha: { type: 'string' }, weights: { type: 'string' }, 'fine-tune-blocks': { type: 'string' }, seed: { type: 'string' },
+    augment: { type: 'boolean' }, 'early-stopping': { type: 'boolean' }, backend: { type: 'string' }, 'max-per-class': { type: 'string' },
+  },
+  async run(args, io) {
+    const partial = configFromArgs(args);
+    const json = Boolean(args.values.json);
+    return withTrainingContext(args, async (ctx) => {
+      const bar = new ProgressBar('train', io.interactive);
+      let runId: string | null = null;
+      const early: TrainEvent[] = [];
+      const onEvent = (e: TrainEvent): void => {
+        if (e.type === 'phase' && e.phase !== 'train') bar.update(e.done, e.total, e.phase);
+        else if (e.type === 'started') {
+          bar.done();
+          if (!json) io.err(`run ${e.runId}: ${e.config.model} on ${e.backend}, ${e.totalEpochs} epochs × ${e.batchesPerEpoch} batches`);
+        } else if (e.type === 'batch') bar.update(e.batch, e.batches, `epoch ${e.epoch} loss ${e.loss.toFixed(3)} acc ${e.accuracy.toFixed(3)}${e.etaSeconds !== null ? ` run eta ${formatSeconds(e.etaSeconds)}` : ''}`);
+        else if (e.type === 'epoch') {
+          bar.done();
+          const m = e.metrics;
+          if (!json) io.err(`epoch ${m.epoch}: loss ${m.loss.toFixed(4)} acc ${m.accuracy.toFixed(4)}${m.valLoss !== null ? ` val_loss ${m.valLoss.toFixed(4)} val_acc ${m.valAccuracy!.toFixed(4)}` : ''} (${m.seconds.toFixed(1)} s)`);
+        }
+      };
+      ctx.listen((name, payload) => {
+        if (name !== 'train.event') return;
+        const e = payload as TrainEvent;
+        if (runId === null) early.push(e);
+        else if (e.runId === runId) onEvent(e);
+      });
+      let interrupts = 0;
+      const onSigint = (): void => {
+        interrupts++;
+        if (runId && interrupts === 1) {
+          bar.done();
+          io.err(`cancelling ${runId}… (Ctrl-C again to quit now)`);
+          ctx.training.cancel(runId);
+        } else process.exit(130);
+      };
+      process.on('SIGINT', onSigint);
+      try {
+        ({ runId } = await callTraining(ctx, 'train.start', { config: partial }));
+        for (const e of early.splice(0)) if (e.runId === runId) onEvent(e);
+        await ctx.training.wait(runId);
+      } finally {
+        process.off('SIGINT', onSigint);
+        bar.done();
+      }
+      const run = getRun(ctx.library(), runId!);
+      if (json) io.out(JSON.stringify(trainSummary(run)));
+      else if (run.status === 'completed') {
+        io.out(`run ${run.id} completed on ${run.backend}: test accuracy ${(run.test!.accuracy * 100).toFixed(2)}% (n=${run.test!.n}, macro-F1 ${run.test!.macroF1.toFixed(4)}) in ${formatSeconds(run.seconds.total ?? 0)}`);
+      }
+      if (run.status === 'completed') return 0;
+      io.err(`paddy train: run ${run.id} ${run.status}${run.error ? `: ${run.error}` : ''}`);
+      return run.status === 'cancelled' ? 130 : 1;
+    });
+  },
+};
+
+register(trainCommand);

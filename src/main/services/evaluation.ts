@@ -1,0 +1,62 @@
+// Evaluate a run's saved model: on its own test split (the snapshot it trained with), or on any
+// folder-per-class tree without importing it (folder names map to the run's classes, case-insensitively).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { TestMetrics } from '../../shared/types';
+import type { Library } from '../library';
+import { runImages } from '../repos/runs.repo';
+import { useBackend } from '../training/backends';
+import { scoreFiles, scoreLibraryImages } from '../training/inference';
+import { loadRunModel } from '../training/saved-model';
+import { argmax, testMetrics } from './metrics';
+import { getSettings } from './settings';
+import { requireRun, runClasses } from './training';
+
+const IMAGE_EXT = new Set(['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.tif', '.tiff', '.gif']);
+
+/** Files of a folder-per-class tree, labelled by class index; unknown class folders are an error. */
+export function folderTree(folder: string, classes: readonly string[]): { paths: string[]; truth: number[] } {
+  if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new Error(`${folder}: not a folder`);
+  const byName = new Map(classes.map((c, i) => [c.toLowerCase(), i]));
+  const paths: string[] = [];
+  const truth: number[] = [];
+  const dirs = fs.readdirSync(folder, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.')).sort((a, b) => a.name.localeCompare(b.name));
+  if (!dirs.length) throw new Error(`${folder}: no class folders inside (expected one sub-folder per class: ${classes.join(', ')})`);
+  for (const d of dirs) {
+    const k = byName.get(d.name.toLowerCase());
+    if (k === undefined) throw new Error(`${path.join(folder, d.name)}: class "${d.name}" is not one of the run's classes (${classes.join(', ')})`);
+    for (const f of fs.readdirSync(path.join(folder, d.name)).sort()) {
+      if (!IMAGE_EXT.has(path.extname(f).toLowerCase())) continue;
+      paths.push(path.join(folder, d.name, f));
+      truth.push(k);
+    }
+  }
+  if (!paths.length) throw new Error(`${folder}: no images found in its class folders`);
+  return { paths, truth };
+}
+
+export async function evaluateRun(lib: Library, runId: string, folder?: string): Promise<TestMetrics> {
+  const run = requireRun(lib, runId);
+  if (run.status !== 'completed') throw new Error(`run ${runId} is ${run.status}: only a completed run can be evaluated`);
+  const settings = getSettings(lib.db);
+  await useBackend(settings.backend, 'infer');
+  const model = await loadRunModel(lib, runId, settings.weightsDir);
+  try {
+    const classes = model.meta.classes;
+    const k = classes.length;
+    if (folder) {
+      const { paths, truth } = folderTree(folder, classes);
+      const { probs, errors } = await scoreFiles(model, paths);
+      const bad = errors.findIndex((e) => e);
+      if (bad >= 0) throw new Error(errors[bad]!);
+      return testMetrics(classes, truth, probs.map((p) => argmax(p!)));
+    }
+    const index = new Map(runClasses(run).map((c, i) => [c.id, i]));
+    const test = runImages(lib.db, runId).filter((i) => i.split === 'test');
+    const probs = await scoreLibraryImages(lib, model, test);
+    const pred = test.map((_, i) => argmax(probs.subarray(i * k, (i + 1) * k)));
+    return testMetrics(classes, test.map((i) => index.get(i.classId)!), pred);
+  } finally {
+    model.dispose();
+  }
+}
