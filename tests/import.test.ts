@@ -151,3 +151,17 @@ test('after a class merge, new images of the merged-away folder go to the class 
   assert.deepEqual(r.classes, { Basmati: 6 });
   lib.close();
 });
+
+test('after a class rename, new images of its folder join the renamed class instead of recreating the old name', async () => {
+  const { renameClass } = await import('../src/main/services/classes');
+  const src = riceSubset(2, { classes: ['Ipsala', 'Jasmine'] });
+  const lib = openLibrary(tempDir());
+  await importFolder(lib, src);
+  const ipsala = (lib.db.prepare(`SELECT id FROM classes WHERE name = 'Ipsala'`).get() as { id: number }).id;
+  renameClass(lib, ipsala, 'Ipsala (Turkey)');
+  riceSubset(3, { dir: src, from: 2, classes: ['Ipsala'] });
+  const r = await importFolder(lib, src);
+  assert.equal(r.imported, 3);
+  assert.deepEqual(r.classes, { 'Ipsala (Turkey)': 5, Jasmine: 2 });
+  lib.close();
+});

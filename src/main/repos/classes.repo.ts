@@ -16,6 +16,7 @@ interface Statements {
   mergedInto: Database.Statement<[number], { intoId: number }>;
   byId: Database.Statement<[number], ClassRow>;
   unhide: Database.Statement<[number]>;
+  renamedFolder: Database.Statement<[string], { id: number }>;
 }
 
 const cache = new WeakMap<Database.Database, Statements>();
@@ -37,6 +38,12 @@ function statements(db: Database.Database): Statements {
       mergedInto: db.prepare(`SELECT into_id AS intoId FROM class_merges WHERE from_id = ? ORDER BY batch_id DESC LIMIT 1`),
       byId: db.prepare(`SELECT id, name, position, hidden FROM classes WHERE id = ?`),
       unhide: db.prepare(`UPDATE classes SET hidden = 0 WHERE id = ?`),
+      // The live class that this folder's images still carry as their folder label (the class was renamed).
+      renamedFolder: db.prepare(`
+        SELECT l.class_id AS id FROM image_sources s
+        JOIN labels l ON l.image_id = s.image_id AND l.origin = 'folder'
+        JOIN classes c ON c.id = l.class_id AND c.hidden = 0
+        WHERE s.class_name = ? GROUP BY l.class_id ORDER BY COUNT(*) DESC, l.class_id LIMIT 1`),
     };
     cache.set(db, s);
   }
@@ -51,7 +58,11 @@ export function findClassByName(db: Database.Database, name: string): ClassRow |
   return statements(db).byName.get(name);
 }
 
-/** The class named `name`, created (and positions renumbered) when missing. Call inside a transaction. */
+/**
+ * The class a folder named `name` imports into: the class of that name (following a merge if it was merged
+ * away), else the class the folder's earlier images went to (it was renamed), else a new class (positions
+ * renumbered). Call inside a transaction.
+ */
 export function ensureClass(db: Database.Database, name: string): number {
   const s = statements(db);
   let found = s.byName.get(name);
@@ -65,6 +76,8 @@ export function ensureClass(db: Database.Database, name: string): number {
     found = s.byId.get(into.intoId);
   }
   if (found) return found.id;
+  const renamed = s.renamedFolder.get(name);
+  if (renamed) return renamed.id;
   const id = Number(s.insert.run(name, new Date().toISOString()).lastInsertRowid);
   s.reposition.run();
   return id;
