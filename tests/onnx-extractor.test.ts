@@ -153,3 +153,20 @@ test('a missing weights folder, a missing shard, a truncated shard and bad JSON 
   fs.writeFileSync(path.join(copy, 'model.json'), '{"modelTopology": ');
   await assert.rejects(createOnnxExtractor(copy, 0.35), (e: Error) => e.message.includes(path.join(copy, 'model.json')) && /JSON/.test(e.message));
 });
+
+test("the training code's createExtractor picks the ONNX extractor up (and PADDY_EXTRACTOR=tfjs opts out)", async () => {
+  const { createExtractor } = await import('../src/main/training/features');
+  const e = await createExtractor(DIR_035, 0.35);
+  assert.match(e.name, /^onnxruntime-cpu/);
+  const one = await e.extract(x.subarray(0, 224 * 224 * 3), 1);
+  assert.equal(one.length, 1280);
+  await e.dispose();
+  process.env.PADDY_EXTRACTOR = 'tfjs';
+  try {
+    const t = await createExtractor(DIR_035, 0.35);
+    assert.match(t.name, /^tfjs-/);
+    await t.dispose();
+  } finally {
+    delete process.env.PADDY_EXTRACTOR;
+  }
+});
