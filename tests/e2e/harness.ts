@@ -61,6 +61,8 @@ export async function openStudio(libraryDir: string, viewport = { width: 1440, h
   page.on('console', (m) => {
     if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(`console: ${m.text()}`);
   });
+  // tsx (esbuild keepNames) wraps named functions passed to page.evaluate in __name(); give the page one.
+  await page.addInitScript({ content: 'globalThis.__name = (f) => f;' });
   await page.goto(host.url);
   return {
     host,

@@ -12,12 +12,13 @@ import { cellPosition, gridGeometry, pagesFor, scrollToReveal, totalHeight, visi
 const CELL = 148;
 const GAP = 8;
 const PADDING = 16;
-const OVERSCAN_ROWS = 2;
+const OVERSCAN_ROWS = 3;
 
 export function Grid() {
   const ref = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState({ width: 0, height: 0 });
-  const [scrollTop, setScrollTop] = useState(0);
+  // The first row at the top of the viewport: React re-renders only when it changes, not on every scrolled pixel.
+  const [topRow, setTopRow] = useState(0);
   const total = useBrowse((s) => s.total) ?? 0;
   const version = useBrowse((s) => s.version);
   const queryKey = useBrowse((s) => s.queryKey);
@@ -34,33 +35,26 @@ export function Grid() {
     return () => ro.disconnect();
   }, []);
 
-  // One state update per animation frame at most, however fast scroll events arrive.
+  const geo = useMemo(() => gridGeometry(size.width, CELL, GAP, PADDING), [size.width]);
+
+  // Scroll events only move the top row; a row is 156 px, so a fling re-renders every few frames, not each one.
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    let frame = 0;
-    const onScroll = () => {
-      if (frame) return;
-      frame = requestAnimationFrame(() => {
-        frame = 0;
-        setScrollTop(el.scrollTop);
-      });
-    };
+    const onScroll = () => setTopRow(Math.floor(Math.max(0, el.scrollTop - geo.padding) / geo.rowHeight));
     el.addEventListener('scroll', onScroll, { passive: true });
-    return () => {
-      el.removeEventListener('scroll', onScroll);
-      cancelAnimationFrame(frame);
-    };
-  }, []);
+    onScroll();
+    return () => el.removeEventListener('scroll', onScroll);
+  }, [geo]);
 
   // A new query starts at the top.
   useEffect(() => {
     if (ref.current) ref.current.scrollTop = 0;
-    setScrollTop(0);
+    setTopRow(0);
   }, [queryEpoch]);
 
-  const geo = useMemo(() => gridGeometry(size.width, CELL, GAP, PADDING), [size.width]);
-  const range = visibleRange(geo, scrollTop, size.height, total, OVERSCAN_ROWS);
+  // Overscan covers the part of a row the quantized top hides.
+  const range = visibleRange(geo, geo.padding + topRow * geo.rowHeight, size.height, total, OVERSCAN_ROWS);
 
   useEffect(() => {
     reportLayout(geo.columns, Math.max(1, Math.floor(size.height / geo.rowHeight)));
