@@ -176,3 +176,19 @@ test('file-system errors become reasons a person understands', () => {
   assert.equal(fsReason(err('ELOOP')), 'symlink loop');
   assert.match(fsReason(err('EIO')), /I\/O error/);
 });
+
+test('a library that cannot take thumbnails fails the import with one clear error and keeps the library consistent', async () => {
+  const src = tempDir();
+  fs.mkdirSync(path.join(src, 'Arborio'));
+  for (let i = 0; i < 3; i++) fs.writeFileSync(path.join(src, 'Arborio', `${i}.jpg`), riceBytes('Arborio', i));
+  const lib = openLibrary(tempDir());
+  // A file where the thumbnails folder should be: every thumbnail write fails, as on a full or read-only disk.
+  fs.rmSync(lib.paths.thumbs, { recursive: true });
+  fs.writeFileSync(lib.paths.thumbs, 'in the way');
+  await assert.rejects(importFolder(lib, src, { concurrency: 2 }), /^Error: cannot write thumbnails in .*thumbs: (ENOTDIR|EEXIST)$/);
+  const row = lib.db.prepare('SELECT status, error FROM imports').get() as { status: string; error: string };
+  assert.equal(row.status, 'failed');
+  assert.match(row.error, /cannot write thumbnails/);
+  assert.equal((lib.db.prepare('SELECT COUNT(*) n FROM images').get() as { n: number }).n, 0);
+  lib.close();
+});

@@ -25,6 +25,8 @@ import { decodeImage } from './decode';
 import { writeThumb } from './thumbnails';
 import { fsReason, type Candidate } from './walk';
 
+export class LibraryWriteError extends Error {}
+
 export const BATCH_SIZE = 256;
 /** How far processing may run ahead of the commit point: bounds memory whatever one slow file does. */
 const WINDOW = BATCH_SIZE * 4;
@@ -65,6 +67,7 @@ export async function runPipeline(lib: Library, files: Candidate[], opts: Pipeli
   let pendingSkips = [...opts.walkSkips];
   let wake: (() => void) | null = null;
   let aborted = false;
+  let failure: LibraryWriteError | null = null;
 
   const progress = (force: boolean, current?: string): void => {
     if (!opts.emit) return;
@@ -173,7 +176,12 @@ export async function runPipeline(lib: Library, files: Candidate[], opts: Pipeli
       failed.set(sha, d.reason);
       return { kind: 'skip', reason: d.reason, sha };
     }
-    await writeThumb(lib, sha, d.thumb);
+    try {
+      await writeThumb(lib, sha, d.thumb);
+    } catch (e) {
+      // The library, not the source file, is at fault (disk full, read-only): stop instead of skipping the rest.
+      throw new LibraryWriteError(`cannot write thumbnails in ${lib.paths.thumbs}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
     return { kind: 'new', sha, bytes: buf.length, width: d.width, height: d.height, format: d.format };
   };
 
@@ -198,6 +206,13 @@ export async function runPipeline(lib: Library, files: Candidate[], opts: Pipeli
       try {
         o = await processOne(i);
       } catch (e) {
+        if (e instanceof LibraryWriteError) {
+          failure ??= e;
+          next = files.length; // the other workers stop after their current file
+          wake?.(); // and one waiting for the commit window must not wait for a batch that will never come
+          wake = null;
+          return;
+        }
         o = { kind: 'skip', reason: `could not be imported: ${(e as Error).message}` };
       }
       outcomes[i] = o;
@@ -208,6 +223,11 @@ export async function runPipeline(lib: Library, files: Candidate[], opts: Pipeli
   };
 
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
+  if (failure) {
+    // Keep what is complete (everything before the failed file), then report the failure.
+    flush(true);
+    throw failure;
+  }
   flush(true);
   progress(true);
   return { ...counts, skippedFiles, aborted };

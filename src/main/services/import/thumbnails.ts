@@ -14,12 +14,28 @@ export function thumbPath(lib: Library, sha256: string): string {
 }
 
 let counter = 0;
+/** Shard folders known to exist: saves a mkdir call per thumbnail (there are only 256 of them). */
+const madeDirs = new Set<string>();
+
 export async function writeThumb(lib: Library, sha256: string, data: Buffer): Promise<string> {
   const dest = thumbPath(lib, sha256);
-  await fsp.mkdir(path.dirname(dest), { recursive: true });
+  const dir = path.dirname(dest);
   const tmp = `${dest}${TMP_MARK}${process.pid}-${counter++}`;
   try {
-    await fsp.writeFile(tmp, data);
+    if (!madeDirs.has(dir)) {
+      await fsp.mkdir(dir, { recursive: true });
+      madeDirs.add(dir);
+    }
+    try {
+      await fsp.writeFile(tmp, data);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      // The shard folder was removed behind our back (library folder cleaned up): make it again once.
+      madeDirs.delete(dir);
+      await fsp.mkdir(dir, { recursive: true });
+      madeDirs.add(dir);
+      await fsp.writeFile(tmp, data);
+    }
     await fsp.rename(tmp, dest);
   } catch (e) {
     await fsp.rm(tmp, { force: true });
