@@ -58,7 +58,9 @@ export function openLibrary(dir: string = defaultLibraryDir()): Library {
   }
   let db: Database.Database;
   try {
-    db = new Database(paths.db);
+    // Under Electron in development the binding built for Electron's ABI is passed in (src/main/electron/native.ts).
+    const nativeBinding = process.env.PADDY_SQLITE_BINDING;
+    db = new Database(paths.db, nativeBinding ? { nativeBinding } : {});
   } catch (e) {
     throw new LibraryError(`cannot open ${paths.db}: ${(e as Error).message}`);
   }

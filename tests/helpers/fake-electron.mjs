@@ -35,6 +35,10 @@ export const app = {
   getName() {
     return this.name;
   },
+  getAppPath() {
+    // Like Electron in development: the folder holding package.json.
+    return state.appPath ?? process.cwd();
+  },
   getPath(which) {
     if (which !== 'userData') throw new Error(`fake electron: getPath(${which}) not supported`);
     return state.userData;

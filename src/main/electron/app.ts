@@ -12,6 +12,7 @@ import { createImageProtocolHandler } from './image-protocol';
 import { registerIpc } from './ipc';
 import { createUtilityTrainingHost } from './training-host';
 import { createMainWindow, isAppUrl } from './window';
+import { useElectronSqliteBinding } from './native';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -34,6 +35,7 @@ export function builtPaths(mainDir: string = here): AppPaths {
 
 export function startElectronApp(paths: AppPaths = builtPaths()): void {
   app.setName('Paddy');
+  useElectronSqliteBinding(app.getAppPath());
   if (!app.requestSingleInstanceLock()) {
     // A second instance would open the same library; hand over to the first one instead.
     app.quit();
