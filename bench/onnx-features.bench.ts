@@ -19,6 +19,7 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     batches: { type: 'string', default: '1,4,16,32' },
     alphas: { type: 'string', default: '1,0.35' },
+    pipeline: { type: 'string', default: '160' },
   },
 });
 const THREADS = Number(values.threads);
@@ -89,6 +90,36 @@ for (const alpha of ALPHAS) {
     await e.dispose();
     rows.push({ engine: e.name, alpha, batch, threads: THREADS, imgPerSec: round(m.med), imgPerCpuSec: round(m.cpu), runs: m.all.map(round) });
     if (!values.json) console.log(`${e.name} α${alpha} batch ${batch}: ${round(m.med)} img/s (${round(m.cpu)} img per CPU-s) runs ${m.all.map(round).join(' ')}`);
+  }
+}
+// End to end as ensureFeatures runs it: decode (sharp) the next 32 files while the current 32 go through ORT.
+const PIPE = Number(values.pipeline);
+if (PIPE > 0) {
+  const { decodeMany, toBatch } = await import('../src/main/training/data');
+  const classes = fs.readdirSync(RICE, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const files = Array.from({ length: PIPE }, (_, i) => {
+    const dir = path.join(RICE, classes[i % classes.length]);
+    return path.join(dir, fs.readdirSync(dir).sort()[100 + Math.floor(i / classes.length)]);
+  });
+  for (const alpha of ALPHAS) {
+    const dir = path.join(MODELS, `mobilenet_v2_${alpha === 1 ? '1.00' : '0.35'}_224_no_top`);
+    const e = await createOnnxExtractor(dir, alpha, { threads: THREADS, spinning: values.spinning });
+    if (!e) throw new Error('onnxruntime-node did not load');
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    let pending = decodeMany(files.slice(0, 32), 224);
+    for (let s = 0; s < files.length; s += 32) {
+      const px = await pending;
+      const next = files.slice(s + 32, s + 64);
+      pending = next.length ? decodeMany(next, 224) : Promise.resolve([]);
+      await e.extract(toBatch(px, 224, 'mobilenet'), px.length);
+    }
+    const wall = (performance.now() - t0) / 1000;
+    const c = process.cpuUsage(c0);
+    await e.dispose();
+    const row = { engine: `${e.name}+decode`, alpha, batch: 32, threads: THREADS, imgPerSec: round(PIPE / wall), imgPerCpuSec: round(PIPE / ((c.user + c.system) / 1e6)), runs: [round(PIPE / wall)] };
+    rows.push(row);
+    if (!values.json) console.log(`decode+extract ${PIPE} files α${alpha}: ${row.imgPerSec} img/s (${row.imgPerCpuSec} img per CPU-s)`);
   }
 }
 if (!values['no-tfjs']) {

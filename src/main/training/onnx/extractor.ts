@@ -16,7 +16,10 @@ export interface OnnxExtractorOptions {
   cacheDir?: string;
   /** intraOpNumThreads; default: the number of cores. */
   threads?: number;
-  /** Images per session.run; larger batches are split. Default 32 (the fastest measured on 2 cores). */
+  /**
+   * Images per session.run; larger batches are split. Default 4: on 2 cores batch 1–4 ran ~1.3× more images per
+   * CPU-second than batch 32 (α1.0's big early activations stay in cache), see BENCHMARKS.md.
+   */
   maxBatch?: number;
   /** Let ORT's pool threads spin between ops (its default). Off by default: on shared cores spinning steals time from decoding. */
   spinning?: boolean;
@@ -101,7 +104,7 @@ export async function createOnnxExtractor(weightsDir: string, alpha: 1 | 0.35, o
     session = await ort.InferenceSession.create(base.bytes, sessionOptions);
   }
   const dims = base.dims;
-  const maxBatch = Math.max(1, opts.maxBatch ?? 32);
+  const maxBatch = Math.max(1, opts.maxBatch ?? 4);
   const per = SIZE * SIZE * 3;
   // One run at a time: concurrent runs would fight over the same intra-op threads.
   let queue: Promise<unknown> = Promise.resolve();
