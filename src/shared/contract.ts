@@ -167,8 +167,16 @@ export const requests = {
     z.object({ runId, paths: z.array(path).min(1).max(1000) }).strict(),
   ),
 
-  'suspects.scan': req<z.ZodType<{ folds?: number; top?: number }>, SuspectScan>(
-    z.object({ folds: z.number().int().min(2).max(20).optional(), top: z.number().int().min(1).max(100_000).optional() }).strict(),
+  'suspects.scan': req<z.ZodType<{ folds?: number; top?: number; alpha?: 1 | 0.35; weightsDir?: string }>, SuspectScan>(
+    z
+      .object({
+        folds: z.number().int().min(2).max(20).optional(),
+        top: z.number().int().min(1).max(100_000).optional(),
+        /** MobileNetV2 width whose cached features the scan uses (default 1). */
+        alpha: z.union([z.literal(1), z.literal(0.35)]).optional(),
+        weightsDir: path.optional(),
+      })
+      .strict(),
   ),
   'suspects.list': req<typeof none, Suspect[]>(none),
   'suspects.decide': req<
