@@ -144,6 +144,7 @@ describe('the studio in Chromium', { concurrency: false }, () => {
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="train-epochs"]')?.textContent?.split('/')[0]) >= 1, null, { timeout: 120_000 });
     await page.waitForSelector(`${testId('chart-loss')} circle`);
     await page.waitForSelector(`${testId('train-live')}[data-status="completed"], ${testId('train-live')}[data-status="failed"]`, { timeout: 120_000 });
+    await page.evaluate(() => document.querySelector('.view')?.scrollTo(0, 0));
     await shot(page, '06-train-finished');
     assert.equal(await page.getAttribute(testId('train-live'), 'data-status'), 'completed', await text(testId('train-live')));
     assert.ok((await page.$$(`${testId('chart-accuracy')} circle`)).length >= 2, 'train and val points');
@@ -156,6 +157,7 @@ describe('the studio in Chromium', { concurrency: false }, () => {
     await page.waitForSelector(`${testId('train-live')}[data-status="running"]`, { timeout: 60_000 });
     await page.click(testId('train-cancel'));
     await page.waitForSelector(`${testId('train-live')}[data-status="cancelled"]`, { timeout: 60_000 });
+    await page.evaluate(() => document.querySelector('.view')?.scrollTo(0, 0));
     await shot(page, '07-train-cancelled');
   });
 
@@ -174,7 +176,7 @@ describe('the studio in Chromium', { concurrency: false }, () => {
     await shot(page, '09-runs-compare-matrices');
     // The fullest cell of run A's matrix: click it and land on exactly those images.
     const cells = await page.$$eval('[data-testid="cm-a"] [data-testid^="cm-cell-"]', (els) =>
-      els.map((e) => ({ id: e.getAttribute('data-testid')!, n: Number(e.textContent) })),
+      els.map((e) => ({ id: e.getAttribute('data-testid')!, n: Number(e.querySelector('text')?.textContent) })),
     );
     const target = cells.sort((x, y) => y.n - x.n)[0];
     assert.ok(target.n > 0);

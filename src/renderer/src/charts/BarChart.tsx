@@ -30,7 +30,7 @@ export function BarChart(props: { groups: BarGroup[]; title: string; testId?: st
           ))}
         </div>
       </div>
-      <svg className="chart" viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label={props.title}>
+      <svg className="chart" viewBox={`0 0 ${W} ${H}`} width="100%" style={{ maxWidth: W * 1.5, display: 'block' }} role="img" aria-label={props.title}>
         {[0, 0.25, 0.5, 0.75, 1].map((t) => (
           <g key={t}>
             <line className="gridline" x1={sx(t)} x2={sx(t)} y1={m.t} y2={H - 14} />

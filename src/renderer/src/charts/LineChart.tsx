@@ -33,7 +33,7 @@ export function LineChart(props: { x: number[]; series: Series[]; height?: numbe
           ))}
         </div>
       </div>
-      <svg className="chart" viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label={props.title}>
+      <svg className="chart" viewBox={`0 0 ${W} ${H}`} width="100%" style={{ maxWidth: W * 1.6, display: 'block' }} role="img" aria-label={props.title}>
         {yt.map((v) => (
           <g key={v}>
             <line className="gridline" x1={m.l} x2={W - m.r} y1={sy(v)} y2={sy(v)} />
