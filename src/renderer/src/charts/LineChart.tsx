@@ -19,6 +19,8 @@ export function LineChart(props: { x: number[]; series: Series[]; height?: numbe
   const sx = linear([xMin, xMax], [m.l, W - m.r]);
   const sy = linear([y0, y1], [H - m.b, m.t]);
   const yt = ticks(y0, y1, 4);
+  // As many decimals as the tick step needs, so neighbouring labels never read the same.
+  const decimals = yt.length > 1 ? Math.max(0, Math.ceil(-Math.log10(yt[1] - yt[0]) - 1e-9)) : 2;
   const xt = ticks(xMin, xMax, Math.min(6, xMax - xMin)).filter((v) => Number.isInteger(v));
   return (
     <figure style={{ margin: 0 }} data-testid={props.testId}>
@@ -38,7 +40,7 @@ export function LineChart(props: { x: number[]; series: Series[]; height?: numbe
           <g key={v}>
             <line className="gridline" x1={m.l} x2={W - m.r} y1={sy(v)} y2={sy(v)} />
             <text x={m.l - 6} y={sy(v) + 3} textAnchor="end">
-              {props.percent ? `${Math.round(v * 100)}%` : v.toFixed(v < 1 ? 2 : 1)}
+              {props.percent ? `${(v * 100).toFixed(Math.max(0, decimals - 2))}%` : v.toFixed(decimals)}
             </text>
           </g>
         ))}

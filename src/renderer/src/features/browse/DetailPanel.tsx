@@ -36,7 +36,7 @@ export function DetailPanel() {
     <aside className="detail" data-testid="detail-panel">
       {id === undefined ? (
         <div className="state">
-          <div className="state-icon">⌖</div>
+          <div className="state-icon">○</div>
           <h3>No image in focus</h3>
           <p className="small">Click an image or use the arrow keys. {selected > 1 ? `${selected} images are selected.` : ''}</p>
         </div>

@@ -80,7 +80,7 @@ export function RunsView() {
                         <div className="faint xs">{new Date(r.createdAt).toLocaleString()}</div>
                       </td>
                       <td>{modelLabel(r.model)}</td>
-                      <td className="small muted">{configSummary(r)}</td>
+                      <td className="small muted wrap">{configSummary(r)}</td>
                       <td className="small">{r.backend ?? '—'}</td>
                       <td>
                         <span className={`badge${done ? ' ok' : r.status === 'failed' ? ' bad' : r.status === 'running' ? ' run' : ''}`} title={r.error ?? undefined}>

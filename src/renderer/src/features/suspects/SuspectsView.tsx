@@ -47,10 +47,9 @@ export function SuspectsView() {
         </div>
       ) : !list || list.length === 0 ? (
         <div className="card">
-          <EmptyState icon="✓" title={list ? 'No suspects in the queue' : 'Not scanned yet'}>
-            {list
-              ? 'Every flagged image has been reviewed. Scan again after importing more images.'
-              : 'A scan cross-validates a fast model so every image gets a prediction from a model that never saw it, then ranks the disagreements.'}
+          <EmptyState icon="✓" title="No suspects in the queue">
+            A scan cross-validates a fast model so every image gets a prediction from a model that never saw it, then ranks the
+            images whose label it disagrees with. Reviewed images stay out of the queue on later scans.
           </EmptyState>
         </div>
       ) : (
