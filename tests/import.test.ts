@@ -12,9 +12,10 @@ import { RICE_CLASSES, riceBytes, riceSubset } from './helpers/rice-subset';
 import { tempDir } from './helpers/tmp';
 
 type Ev = { name: EventName; payload: EventMap[EventName] };
-const recorder = (): { events: Ev[]; emit: <K extends EventName>(name: K, payload: EventMap[K]) => void } => {
+const recorder = (): { events: Ev[]; times: number[]; emit: <K extends EventName>(name: K, payload: EventMap[K]) => void } => {
   const events: Ev[] = [];
-  return { events, emit: (name, payload) => events.push({ name, payload }) };
+  const times: number[] = [];
+  return { events, times, emit: (name, payload) => (events.push({ name, payload }), times.push(performance.now())) };
 };
 
 test('imports real rice JPEGs: rows, folder labels, journal, splits, thumbnails, progress, and a no-op re-import', async () => {
@@ -59,6 +60,9 @@ test('imports real rice JPEGs: rows, folder labels, journal, splits, thumbnails,
   assert.ok(prog.length >= 2);
   for (let i = 1; i < prog.length; i++) assert.ok(prog[i]!.done >= prog[i - 1]!.done);
   assert.deepEqual([prog.at(-1)!.done, prog.at(-1)!.total], [40, 40]);
+  // At most ~10 a second: between the opening and the closing event, updates are ≥ 100 ms apart.
+  const progTimes = rec.times.filter((_, i) => rec.events[i]!.name === 'import.progress');
+  for (let i = 2; i < progTimes.length - 1; i++) assert.ok(progTimes[i]! - progTimes[i - 1]! >= 99, `progress events ${i - 1}→${i} too close`);
   assert.deepEqual(rec.events.at(-1), { name: 'library.changed', payload: { reason: 'import' } });
 
   const again = await importFolder(lib, src);
