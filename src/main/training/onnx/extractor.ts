@@ -17,8 +17,9 @@ export interface OnnxExtractorOptions {
   /** intraOpNumThreads; default: the number of cores. */
   threads?: number;
   /**
-   * Images per session.run; larger batches are split. Default 4: on 2 cores batch 1–4 ran ~1.3× more images per
-   * CPU-second than batch 32 (α1.0's big early activations stay in cache), see BENCHMARKS.md.
+   * Images per session.run; larger batches are split. Default 1: on 2 cores batch 1 ran the most images per
+   * CPU-second (α1.0: 134 vs 96 at batch 32; α0.35: 404 vs 243), as each image's activations stay in cache.
+   * See BENCHMARKS.md, "Feature extraction (ONNX)".
    */
   maxBatch?: number;
   /** Let ORT's pool threads spin between ops (its default). Off by default: on shared cores spinning steals time from decoding. */
@@ -104,9 +105,11 @@ export async function createOnnxExtractor(weightsDir: string, alpha: 1 | 0.35, o
     session = await ort.InferenceSession.create(base.bytes, sessionOptions);
   }
   const dims = base.dims;
-  const maxBatch = Math.max(1, opts.maxBatch ?? 4);
+  const maxBatch = Math.max(1, opts.maxBatch ?? 1);
   const per = SIZE * SIZE * 3;
-  // One run at a time: concurrent runs would fight over the same intra-op threads.
+  // One run at a time: concurrent runs would fight over the same intra-op threads. (onnxruntime-node runs a
+  // session synchronously on the JS thread inside setImmediate, so this process's event loop waits per run;
+  // sharp keeps decoding the next batch on libuv's pool meanwhile.)
   let queue: Promise<unknown> = Promise.resolve();
   let disposed = false;
   const runChunk = async (x: Float32Array, n: number): Promise<Float32Array> => {
@@ -132,7 +135,8 @@ export async function createOnnxExtractor(weightsDir: string, alpha: 1 | 0.35, o
         const result = new Float32Array(n * dims);
         for (let s = 0; s < n; s += maxBatch) {
           const m = Math.min(maxBatch, n - s);
-          const x = m === n ? batch : batch.slice(s * per, (s + m) * per);
+          // onnxruntime-node honours a view's byteOffset: no copy per chunk.
+          const x = m === n ? batch : batch.subarray(s * per, (s + m) * per);
           result.set(await runChunk(x, m), s * dims);
         }
         return result;
