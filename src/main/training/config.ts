@@ -5,8 +5,9 @@ import type { BackendChoice, ModelKind, TrainConfig } from '../../shared/types';
 export function defaultConfig(model: ModelKind): TrainConfig {
   const common = { batchSize: 32, seed: 42, augment: false, earlyStopping: false, patience: 3, backend: 'auto' as BackendChoice };
   if (model === 'cnn') {
-    // 64 px is enough to tell the grain shapes apart; three blocks + one dense layer reach ≥98% on rice.
-    return { model: 'cnn', imageSize: 64, filters: [16, 32, 64], dense: [128], dropout: 0.3, epochs: 6, learningRate: 0.001, ...common };
+    // 48 px keeps the grain outlines that separate the five rice varieties and trains ~2x faster than 64 px on
+    // wasm; a small dense layer keeps the (slow, transposed) dense-gradient matmuls cheap.
+    return { model: 'cnn', imageSize: 48, filters: [16, 32, 64], dense: [64], dropout: 0.3, epochs: 5, learningRate: 0.001, ...common };
   }
   // Frozen base + head on cached features: many cheap epochs.
   return { model: 'mobilenetv2', alpha: 1, fineTuneBlocks: 0, dense: [128], dropout: 0.3, epochs: 20, learningRate: 0.001, ...common, batchSize: 128 };
