@@ -6,6 +6,7 @@ import { int } from '../../app/format';
 import { Banner, EmptyState, ErrorState, Loading, ProgressBar } from '../../ui/states';
 import { ClassesCard } from './ClassesCard';
 import { ImportReportCard } from './ImportReportCard';
+import { SettingsCard } from './SettingsCard';
 import { importDemo, importFolder, loadImports, openLibrary, pickAndImport, showImportReport, useLibrary } from './library.store';
 
 export function LibraryView() {
@@ -61,6 +62,7 @@ export function LibraryView() {
           {report && <ImportReportCard report={report} />}
           {!empty && <ClassesCard />}
           <HistoryCard />
+          <SettingsCard />
           <div className="card">
             <div className="card-head">
               <h3>Open another library</h3>

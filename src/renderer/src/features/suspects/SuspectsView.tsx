@@ -35,7 +35,7 @@ export function SuspectsView() {
           <ProgressBar done={progress?.done ?? 0} total={progress?.total ?? 0} label={progress?.phase ?? 'Starting…'} testId="suspects-progress" />
         </div>
       )}
-      {error ? (
+      {scanning ? null : error ? (
         <div className="card">
           <ErrorState title="The review queue is unavailable" error={error} />
         </div>

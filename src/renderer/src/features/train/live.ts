@@ -74,8 +74,10 @@ export function overallProgress(run: LiveRun): number | null {
 
 /** What to tell the user when a run fails: the error, and what to do about the ones we recognise. */
 export function failureHint(error: string): string | null {
+  // The engine's own messages often say what to do already; don't repeat them.
+  if (/\bput them|pass --|set weightsDir|install/i.test(error)) return null;
   if (/weight|model\.json|mobilenet/i.test(error) && /not found|no such|missing|ENOENT|cannot find/i.test(error))
-    return 'MobileNetV2 needs its ImageNet weights: put the model folder (model.json + shards) under the library’s models folder or set "weights folder" in Settings, then start again — or train the custom CNN, which needs no weights.';
+    return 'MobileNetV2 needs its ImageNet weights: put the model folder (model.json + shards) under the library’s models folder or set the MobileNetV2 weights folder under Library → Settings, then start again — or train the custom CNN, which needs no weights.';
   if (/not enough|too few|no images|empty/i.test(error)) return 'Import images first, with at least two classes and a few images in each split.';
   if (/backend/i.test(error)) return 'Choose another backend (auto, WebAssembly or JavaScript) and start again.';
   if (/out of memory|OOM/i.test(error)) return 'Use a smaller batch size or image size.';
