@@ -3,6 +3,7 @@
 // weights hash; bad weight folders fail with the file named.
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
@@ -115,12 +116,17 @@ test('the export is cached under cacheDir by weights hash, and a damaged cache f
   await second.dispose();
   assert.equal(fs.statSync(file).mtimeMs, mtime, 'the cached export was rewritten');
 
+  // A process killed mid-export left its temp file (a pid that no longer runs); the next export removes it.
+  const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+  const stale = `${file}.tmp-${dead}`;
+  fs.writeFileSync(stale, 'half a model');
   fs.writeFileSync(file, Buffer.from('not an onnx model'));
   const third = await createOnnxExtractor(DIR_035, 0.35, { cacheDir: cache, threads: 1 });
   assert.ok(third);
   assert.deepEqual(await third.extract(x.subarray(0, 224 * 224 * 3), 1), one);
   await third.dispose();
   assert.ok(fs.statSync(file).size > 1_000_000, 'the damaged cache file was not replaced');
+  assert.equal(fs.existsSync(stale), false, 'a dead process\'s temp file was left');
 });
 
 test('batches larger than maxBatch are split and give the same features; wrong sizes are refused', async () => {

@@ -73,12 +73,26 @@ export function exportBase(modelDir: string, cacheDir?: string): { bytes: Uint8A
   }
   if (file) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
+    removeStaleTemps(path.dirname(file));
     // Written then renamed: a killed process leaves a stray .tmp, never a half-written model under the real name.
     const tmp = `${file}.tmp-${process.pid}`;
     fs.writeFileSync(tmp, out.bytes);
     fs.renameSync(tmp, file);
   }
   return { bytes: out.bytes, cached: false, file, dims: out.outputShape[0] };
+}
+
+/** Temp files of exports whose process was killed mid-write (their pid is gone); a live writer's temp stays. */
+function removeStaleTemps(dir: string): void {
+  for (const name of fs.readdirSync(dir)) {
+    const pid = Number(/\.tmp-(\d+)$/.exec(name)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ESRCH') fs.rmSync(path.join(dir, name), { force: true });
+    }
+  }
 }
 
 export async function createOnnxExtractor(weightsDir: string, alpha: 1 | 0.35, opts: OnnxExtractorOptions = {}): Promise<FeatureExtractor | null> {
