@@ -20,6 +20,8 @@ export interface ModelMeta {
   baseWeightsHash?: string;
   /** True when the run fine-tuned the base: it is saved in base/, not shared. */
   ownBase?: boolean;
+  /** Where the shared base was when the run trained: a fallback when the usual lookup finds none. */
+  baseDir?: string;
 }
 
 export function modelDir(lib: Library, runId: string): string {
@@ -74,7 +76,15 @@ export async function loadRunModel(lib: Library, runId: string, weightsDir?: str
   if (meta.model === 'mobilenetv2') {
     if (meta.ownBase) base = await tf.loadLayersModel(fileLoader(path.join(dir, 'base')));
     else {
-      baseDir = weightsFor(lib, meta.alpha ?? 1, weightsDir);
+      try {
+        baseDir = weightsFor(lib, meta.alpha ?? 1, weightsDir);
+      } catch (e) {
+        if (!meta.baseDir || !fs.existsSync(path.join(meta.baseDir, 'model.json'))) {
+          main.dispose();
+          throw e;
+        }
+        baseDir = meta.baseDir;
+      }
       if (meta.baseWeightsHash && weightsHash(baseDir) !== meta.baseWeightsHash) {
         main.dispose();
         throw new Error(`run ${runId} was trained on different MobileNetV2 weights than those in ${baseDir}`);

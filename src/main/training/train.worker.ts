@@ -45,6 +45,13 @@ port.onMessage((raw) => {
     else process.exit(0);
   }
 });
+// Ctrl-C in a terminal reaches the whole process group: the host turns it into a cancel, so the worker must
+// not die of it. SIGTERM is a request to stop: cancel cleanly.
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => {
+  abort.abort();
+  if (!current) process.exit(0);
+});
 // Orphaned (the CLI was killed): stop at the next batch; the run ends as cancelled.
 port.onParentGone(() => {
   abort.abort();

@@ -171,7 +171,7 @@ async function runMobileNet(ctx: Ctx, snap: Snapshot, cfg: MobileNetConfig & Tra
     })();
     const bytes = await timed(ctx, 'save', () => saveRunModel(ctx.lib, ctx.runId, {
       format: 'paddy-model-1', model: 'mobilenetv2', classes: snap.classes.map((c) => c.name), imageSize: 224, normalisation: 'mobilenet',
-      alpha: cfg.alpha, baseWeightsHash: weightsHash(dir), ownBase: Boolean(base),
+      alpha: cfg.alpha, baseWeightsHash: weightsHash(dir), ownBase: Boolean(base), baseDir: dir,
     }, { main: head, base: base ?? undefined }));
     return { probs, params: baseParams + head.countParams(), bytes };
   } finally {
