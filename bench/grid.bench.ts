@@ -12,6 +12,16 @@ import { openLibrary } from '../src/main/library';
 import { thumbPath } from '../src/main/services/import/thumbnails';
 import { openStudio } from '../tests/e2e/harness';
 
+// Code passed to page.evaluate runs in the page; these names exist there. Declared here (module scope, not
+// global) because the node tsconfig has no DOM library.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const document: any;
+declare const window: any;
+declare const requestAnimationFrame: (cb: (t: number) => void) => number;
+declare const MutationObserver: any;
+type HTMLElement = any;
+type HTMLInputElement = any;
+
 const { values } = parseArgs({
   options: {
     images: { type: 'string', default: '75000' },

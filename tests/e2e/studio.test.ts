@@ -10,6 +10,16 @@ import { riceFiles, riceSubset } from '../helpers/rice-subset';
 import { MOBILENET_DIR, RICE_DIR, tempDir } from '../helpers/tmp';
 import { implemented, openStudio, shot, type Studio } from './harness';
 
+// Code passed to page.evaluate runs in the page; these names exist there. Declared here (module scope, not
+// global) because the node tsconfig has no DOM library.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const document: any;
+declare const window: any;
+declare const requestAnimationFrame: (cb: (t: number) => void) => number;
+declare const MutationObserver: any;
+type HTMLElement = any;
+type HTMLInputElement = any;
+
 const PER_CLASS = 20;
 let studio: Studio;
 let page: Page;

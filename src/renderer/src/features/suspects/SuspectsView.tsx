@@ -53,7 +53,7 @@ export function SuspectsView() {
           </EmptyState>
         </div>
       ) : (
-        <div style={{ display: 'grid', gridTemplateColumns: '280px 1fr', gap: 16, alignItems: 'start' }}>
+        <div className="cols" style={{ display: 'grid', gridTemplateColumns: '280px 1fr', gap: 16, alignItems: 'start' }}>
           <div className="card" style={{ padding: 0, maxHeight: '70vh', overflow: 'auto' }}>
             {list.map((s, i) => (
               <div

@@ -40,7 +40,7 @@ export function TrainView() {
           </EmptyState>
         </div>
       ) : (
-        <div style={{ display: 'grid', gridTemplateColumns: 'minmax(340px, 420px) 1fr', gap: 16, alignItems: 'start' }}>
+        <div className="cols" style={{ display: 'grid', gridTemplateColumns: 'minmax(340px, 420px) 1fr', gap: 16, alignItems: 'start' }}>
           <ConfigCard />
           {live ? <LiveCard live={live} /> : <IdleCard />}
         </div>
@@ -233,6 +233,7 @@ function LiveCard({ live }: { live: LiveRun }) {
           </>
         )}
       </div>
+      {(active || live.epochs.length > 0) && (
       <div className="grid-2">
         <LineChart
           title="Loss"
@@ -254,6 +255,7 @@ function LiveCard({ live }: { live: LiveRun }) {
           ]}
         />
       </div>
+      )}
       {live.test && (
         <div style={{ marginTop: 16, maxWidth: 460 }}>
           <ConfusionMatrix
