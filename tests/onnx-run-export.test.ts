@@ -9,6 +9,7 @@ import { before, test } from 'node:test';
 import ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { openLibrary, type Library } from '../src/main/library';
+import { useBackend } from '../src/main/training/backends';
 import { buildHead } from '../src/main/training/head-trainer';
 import { buildCnn } from '../src/main/training/models/cnn';
 import { fileLoader, weightsHash } from '../src/main/training/models/weights';
@@ -54,7 +55,7 @@ function assertClose(a: Float32Array, b: Float32Array, tol: number): void {
 }
 
 before(async () => {
-  await tf.setBackend('cpu');
+  await useBackend('wasm', 'infer').catch(() => tf.setBackend('cpu'));
   lib = openLibrary(tempDir());
 });
 
@@ -103,6 +104,35 @@ test('a MobileNetV2 run exports base + pooling + head as one graph matching tfjs
   // Trained on other weights than the ones found now: refused rather than silently wrong.
   fs.writeFileSync(path.join(lib.paths.models, 'run-mnv2', 'meta.json'), JSON.stringify({ ...meta, baseWeightsHash: 'f'.repeat(64) }));
   await assert.rejects(exportRunOnnx(lib, 'run-mnv2', out, { weightsDir: MOBILENET_DIR }), /different MobileNetV2 weights/);
+});
+
+test('a fine-tuned MobileNetV2 run exports its own base (as tfjs re-saved it), not the shared weights', async () => {
+  const baseDir = path.join(MOBILENET_DIR, 'mobilenet_v2_0.35_224_no_top');
+  const base = await tf.loadLayersModel(fileLoader(baseDir));
+  // "Fine-tuning": change the last conv's kernel so a run that used the shared weights would give other numbers.
+  const conv = base.getLayer('Conv_1');
+  const [k] = conv.getWeights();
+  const tuned = tf.tidy(() => k.mul(1.5));
+  conv.setWeights([tuned]);
+  tuned.dispose();
+  const head = buildHead(1280, 5, [], 0, 8);
+  randomise(head, 4);
+  const meta = { format: 'paddy-model-1' as const, model: 'mobilenetv2' as const, classes: CLASSES, imageSize: 224, normalisation: 'mobilenet' as const, alpha: 0.35 as const, ownBase: true };
+  await saveRunModel(lib, 'run-tuned', meta, { main: head, base });
+  const out = path.join(tempDir(), 'tuned.onnx');
+  assert.ok((await exportRunOnnx(lib, 'run-tuned', out)).verified); // no weightsDir needed: the run has its base
+
+  const raw = (await rawRice(224)).subarray(0, 2 * 224 * 224 * 3);
+  const ref = tf.tidy(() => {
+    const feats = (base.predict(tf.tensor4d(raw, [2, 224, 224, 3]).div(127.5).sub(1)) as tf.Tensor4D).mean([1, 2]);
+    return (head.predict(feats) as tf.Tensor).dataSync() as Float32Array;
+  });
+  base.dispose();
+  head.dispose();
+  const session = await ort.InferenceSession.create(out);
+  const got = (await session.run({ input: new ort.Tensor('float32', raw, [2, 224, 224, 3]) })).output.data as Float32Array;
+  await session.release();
+  assertClose(got, ref, 1e-4);
 });
 
 test('unknown runs and bad ids fail with a clear message; nothing is written', async () => {
