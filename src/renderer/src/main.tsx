@@ -4,13 +4,14 @@ import './styles/tokens.css';
 import './styles/app.css';
 import './styles/browse.css';
 import { getApi } from './api';
+import { provideApi } from './app/api';
 import { App } from './app/App';
 import { errorMessage } from './app/format';
 
 const root = createRoot(document.getElementById('root')!);
 let problem: string | null = null;
 try {
-  getApi();
+  provideApi(getApi());
 } catch (e) {
   problem = errorMessage(e);
 }

@@ -2,7 +2,7 @@
 // Actions are plain functions next to the store; buttons, menus and hotkeys call the same ones.
 import { create } from 'zustand';
 import type { LibraryInfo, SystemInfo } from '../../../shared/types';
-import { getApi } from '../api';
+import { getApi } from './api';
 import { errorMessage } from './format';
 import type { ViewId } from './keymap';
 
@@ -46,7 +46,9 @@ let toastSeq = 0;
 export function toast(text: string, kind: Toast['kind'] = 'info'): void {
   const id = ++toastSeq;
   useApp.setState((s) => ({ toasts: [...s.toasts.slice(-3), { id, text, kind }] }));
-  setTimeout(() => useApp.setState((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })), kind === 'error' ? 7000 : 3500);
+  const timer: unknown = setTimeout(() => useApp.setState((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })), kind === 'error' ? 7000 : 3500);
+  // Under node (the actions' tests) a pending toast must not keep the process alive.
+  (timer as { unref?: () => void }).unref?.();
 }
 
 export async function refreshLibrary(): Promise<void> {

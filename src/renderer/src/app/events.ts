@@ -1,5 +1,5 @@
 // The one place host events become store updates (Bruno-style): subscribed once when the app mounts.
-import { getApi } from '../api';
+import { getApi } from './api';
 import { invalidate } from '../features/browse/browse.store';
 import { onImportProgress } from '../features/library/library.store';
 import { onSuspectsProgress } from '../features/suspects/suspects.store';

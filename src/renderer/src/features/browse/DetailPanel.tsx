@@ -1,7 +1,8 @@
 // The focused image, large, with everything Paddy knows about it.
 import { useEffect, useState } from 'react';
 import type { ImageDetail } from '../../../../shared/types';
-import { getApi, imageUrl } from '../../api';
+import { getApi } from '../../app/api';
+import { imageUrl } from '../../api';
 import { classSlot, useApp } from '../../app/app.store';
 import { bytes, errorMessage, pct } from '../../app/format';
 import { modelLabel } from '../runs/compare';

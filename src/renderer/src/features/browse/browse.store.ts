@@ -2,7 +2,7 @@
 // detail panel. Items live in a PageCache outside React state; `version` tells subscribers it changed.
 import { create } from 'zustand';
 import type { ImageFilter, ImageSummary, SortKey } from '../../../../shared/types';
-import { getApi } from '../../api';
+import { getApi } from '../../app/api';
 import { errorMessage } from '../../app/format';
 import { EMPTY_SELECTION, type Selection } from '../labels/selection';
 import { PageCache } from './page-cache';

@@ -1,6 +1,6 @@
 // Labeling intents: one function each, called alike by number keys, the "Label as" menu, arrows and clicks.
 // Every change goes to labels.set at once (the journal makes it undoable); the grid updates in place.
-import { getApi } from '../../api';
+import { getApi } from '../../app/api';
 import { refreshLibrarySoon, toast, useApp } from '../../app/app.store';
 import { errorMessage } from '../../app/format';
 import { cache, idAt, invalidate, patchItems, setSelection, useBrowse } from '../browse/browse.store';

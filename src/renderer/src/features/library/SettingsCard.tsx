@@ -1,7 +1,7 @@
 // Library settings: the training backend and where the MobileNetV2 weights are.
 import { useEffect, useState } from 'react';
 import type { BackendChoice, Settings } from '../../../../shared/types';
-import { getApi } from '../../api';
+import { getApi } from '../../app/api';
 import { loadSystem, toast } from '../../app/app.store';
 import { errorMessage } from '../../app/format';
 import { Banner } from '../../ui/states';

@@ -3,7 +3,7 @@
 import { create } from 'zustand';
 import type { Progress } from '../../../../shared/contract';
 import type { ImportReport, ImportSummary } from '../../../../shared/types';
-import { getApi } from '../../api';
+import { getApi } from '../../app/api';
 import { refreshLibrary, toast, useApp } from '../../app/app.store';
 import { errorMessage } from '../../app/format';
 import { invalidate } from '../browse/browse.store';

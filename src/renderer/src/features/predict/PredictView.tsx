@@ -1,7 +1,8 @@
 // Predict: pick a finished run and some image files; see each file's predicted class and probabilities.
 import { useEffect, useState } from 'react';
 import type { PredictResult } from '../../../../shared/types';
-import { getApi, hostKind } from '../../api';
+import { getApi } from '../../app/api';
+import { hostKind } from '../../api';
 import { navigate } from '../../app/app.store';
 import { errorMessage, pct } from '../../app/format';
 import { Banner, EmptyState, ErrorState, Loading } from '../../ui/states';

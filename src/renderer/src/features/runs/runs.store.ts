@@ -1,7 +1,7 @@
 // Runs: the list, the two picked for comparison, the comparison itself and the detail of one run.
 import { create } from 'zustand';
 import type { CompareResult, RunDetail, RunSummary } from '../../../../shared/types';
-import { getApi } from '../../api';
+import { getApi } from '../../app/api';
 import { navigate, toast, useApp } from '../../app/app.store';
 import { errorMessage } from '../../app/format';
 import { replaceFilter } from '../browse/browse.store';

@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import type { Progress } from '../../../../shared/contract';
 import type { Suspect } from '../../../../shared/types';
-import { getApi } from '../../api';
+import { getApi } from '../../app/api';
 import { refreshLibrarySoon, toast, useApp } from '../../app/app.store';
 import { errorMessage } from '../../app/format';
 import { invalidate } from '../browse/browse.store';

@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import type { TrainEvent } from '../../../../shared/contract';
 import type { TrainConfig } from '../../../../shared/types';
-import { getApi } from '../../api';
+import { getApi } from '../../app/api';
 import { toast } from '../../app/app.store';
 import { errorMessage } from '../../app/format';
 import { loadRuns } from '../runs/runs.store';
