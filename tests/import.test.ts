@@ -65,8 +65,12 @@ test('imports real rice JPEGs: rows, folder labels, journal, splits, thumbnails,
   for (let i = 2; i < progTimes.length - 1; i++) assert.ok(progTimes[i]! - progTimes[i - 1]! >= 99, `progress events ${i - 1}→${i} too close`);
   assert.deepEqual(rec.events.at(-1), { name: 'library.changed', payload: { reason: 'import' } });
 
+  // A lost thumbnail is rebuilt by importing again; nothing else changes.
+  const lost = thumbPath(lib, rows[5]!.sha256);
+  fs.rmSync(lost);
   const again = await importFolder(lib, src);
   assert.deepEqual([again.imported, again.alreadyPresent, again.conflicts, again.skipped.length], [0, 40, 0, 0]);
+  assert.equal((await sharp(lost).metadata()).format, 'webp');
   assert.equal((db.prepare('SELECT COUNT(*) n FROM images').get() as { n: number }).n, 40);
 
   const list = listImports(db);

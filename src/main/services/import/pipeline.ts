@@ -22,10 +22,18 @@ import {
 import { addImportSkip, updateImportCounts, type ImportCounts } from '../../repos/imports.repo';
 import { assignSplits, type SplitCandidate } from '../splits';
 import { decodeImage } from './decode';
-import { writeThumb } from './thumbnails';
+import { thumbPath, writeThumb } from './thumbnails';
 import { fsReason, type Candidate } from './walk';
 
 export class LibraryWriteError extends Error {}
+
+async function fileExists(p: string): Promise<boolean> {
+  try {
+    return (await fsp.stat(p)).size > 0;
+  } catch {
+    return false;
+  }
+}
 
 export const BATCH_SIZE = 256;
 /** How far processing may run ahead of the commit point: bounds memory whatever one slow file does. */
@@ -159,6 +167,15 @@ export async function runPipeline(lib: Library, files: Candidate[], opts: Pipeli
     wake = null;
   };
 
+  const writeThumbOrFail = async (sha: string, thumb: Buffer): Promise<void> => {
+    try {
+      await writeThumb(lib, sha, thumb);
+    } catch (e) {
+      // The library, not the source file, is at fault (disk full, read-only): stop instead of skipping the rest.
+      throw new LibraryWriteError(`cannot write thumbnails in ${lib.paths.thumbs}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  };
+
   const processOne = async (i: number): Promise<Outcome> => {
     const file = files[i]!;
     let buf: Buffer;
@@ -169,19 +186,21 @@ export async function runPipeline(lib: Library, files: Candidate[], opts: Pipeli
     }
     if (buf.length === 0) return { kind: 'skip', reason: 'empty file (0 bytes)' };
     const sha = crypto.createHash('sha256').update(buf).digest('hex');
-    if (seen.has(sha) || findImageBySha(db, sha)) return { kind: 'known', sha };
+    if (seen.has(sha)) return { kind: 'known', sha };
     seen.set(sha, i);
+    if (findImageBySha(db, sha)) {
+      // Already in the library: only a missing thumbnail (thumbs/ deleted or damaged) needs work.
+      if (await fileExists(thumbPath(lib, sha))) return { kind: 'known', sha };
+      const again = await decodeImage(buf, opts.maxPixels);
+      if (again.ok) await writeThumbOrFail(sha, again.thumb);
+      return { kind: 'known', sha };
+    }
     const d = await decodeImage(buf, opts.maxPixels);
     if (!d.ok) {
       failed.set(sha, d.reason);
       return { kind: 'skip', reason: d.reason, sha };
     }
-    try {
-      await writeThumb(lib, sha, d.thumb);
-    } catch (e) {
-      // The library, not the source file, is at fault (disk full, read-only): stop instead of skipping the rest.
-      throw new LibraryWriteError(`cannot write thumbnails in ${lib.paths.thumbs}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
+    await writeThumbOrFail(sha, d.thumb);
     return { kind: 'new', sha, bytes: buf.length, width: d.width, height: d.height, format: d.format };
   };
 
