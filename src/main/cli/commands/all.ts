@@ -11,3 +11,4 @@ import './runs';
 import './eval';
 import './compare';
 import './predict';
+import './suspects';

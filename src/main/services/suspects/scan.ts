@@ -95,7 +95,7 @@ export async function scanSuspects(lib: Library, emit: Emit, opts: ScanOptions =
   const pairs = await nearDuplicatePairs(feats.matrix, feats.dims, y, {
     threshold: opts.duplicateThreshold,
     signal: opts.signal,
-    onBlock: (done, total) => emit('suspects.progress', { phase: 'near-duplicates', done, total }),
+    onProgress: (done, total) => emit('suspects.progress', { phase: 'near-duplicates', done, total }),
   });
   lap('duplicates');
 

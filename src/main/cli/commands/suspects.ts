@@ -1,0 +1,81 @@
+// `paddy suspects`: scan the library for likely mislabeled images (k-fold out-of-sample probabilities +
+// confident learning + near-duplicates) and print the review queue, best first.
+import { parseInput } from '../../../shared/contract';
+import { suspectsHandlers } from '../../api/suspects.handlers';
+import { num, str, UsageError, type Command } from '../command';
+import { ProgressBar } from '../progress';
+import { withLibrary } from './import';
+import { register } from './index';
+
+const PHASES: Record<string, string> = {
+  features: 'features      ',
+  'cross-validation': 'cross-validate',
+  'near-duplicates': 'near-dupes    ',
+};
+
+export const suspectsCommand: Command = {
+  name: 'suspects',
+  summary: 'Find likely mislabeled images: a ranked review queue with a suggested label for each',
+  usage: 'paddy suspects [--library DIR] [--top N] [--folds K] [--weights DIR] [--alpha 1.0|0.35] [--json]',
+  options: { top: { type: 'string' }, folds: { type: 'string' }, weights: { type: 'string' }, alpha: { type: 'string' } },
+  async run(args, io) {
+    const top = num(args, 'top');
+    const folds = num(args, 'folds');
+    const alphaArg = str(args, 'alpha');
+    if (alphaArg !== undefined && !['1', '1.0', '0.35'].includes(alphaArg)) throw new UsageError(`--alpha must be 1.0 or 0.35 (got "${alphaArg}")`);
+    const alpha = alphaArg === undefined ? undefined : alphaArg === '0.35' ? 0.35 : 1;
+    const weights = str(args, 'weights');
+    const input = parseInput('suspects.scan', {
+      ...(top !== undefined ? { top } : {}),
+      ...(folds !== undefined ? { folds } : {}),
+      ...(alpha !== undefined ? { alpha } : {}),
+      ...(weights ? { weightsDir: weights } : {}),
+    });
+    return withLibrary(args, async (ctx) => {
+      let bar: ProgressBar | null = null;
+      let phase = '';
+      const stop = ctx.listen((name, payload) => {
+        if (name !== 'suspects.progress') return;
+        const p = payload as { phase: string; done: number; total: number };
+        if (p.phase !== phase) {
+          bar?.done();
+          phase = p.phase;
+          bar = new ProgressBar(PHASES[p.phase] ?? p.phase, io.interactive);
+        }
+        bar?.update(p.done, p.total);
+      });
+      let scan;
+      try {
+        scan = await suspectsHandlers['suspects.scan'](input, ctx);
+      } finally {
+        stop();
+        (bar as ProgressBar | null)?.done();
+      }
+      if (args.values.json) {
+        io.out(
+          JSON.stringify({
+            suspects: scan.suspects.map((s) => ({
+              imageId: s.imageId,
+              path: s.path,
+              label: s.label,
+              suggested: s.suggested,
+              score: Math.round(s.score * 1e4) / 1e4,
+              kind: s.kind,
+            })),
+            scanned: scan.scanned,
+            seconds: Math.round(scan.seconds * 100) / 100,
+          }),
+        );
+        return 0;
+      }
+      io.out(`Scanned ${scan.scanned} images in ${scan.seconds.toFixed(1)} s: ${scan.suspects.length} suspect${scan.suspects.length === 1 ? '' : 's'} shown, most likely mislabeled first.`);
+      for (const s of scan.suspects) {
+        const tag = s.kind === 'near-duplicate' ? ' (near-duplicate)' : '';
+        io.out(`  ${s.score.toFixed(3)}  #${s.imageId}  ${s.label} → ${s.suggested}${tag}  ${s.path}`);
+      }
+      return 0;
+    });
+  },
+};
+
+register(suspectsCommand);
