@@ -10,7 +10,9 @@ test('grid geometry fits whole cells into the width and never fewer than one col
   const g = gridGeometry(1000, 148, 8, 16);
   assert.equal(totalHeight(g, 0), 0);
   assert.equal(totalHeight(g, 7), 2 * 156 - 8 + 32);
-  assert.deepEqual(cellPosition(g, 7), { x: 16 + 156, y: 16 + 156 });
+  // 40 px left over are split either side of the columns
+  assert.deepEqual(cellPosition(g, 7), { x: 16 + 20 + 156, y: 16 + 156 });
+  assert.equal(gridGeometry(16 * 2 + 156 * 3 - 8, 148, 8, 16).left, 16, 'an exact fit starts at the padding');
 });
 
 test('only the visible rows plus overscan are rendered, even at 75,000 images', () => {

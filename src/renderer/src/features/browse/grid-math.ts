@@ -8,12 +8,15 @@ export interface GridGeometry {
   /** cell + gap: the vertical distance between row tops */
   rowHeight: number;
   padding: number;
+  /** Left edge of the first column: the columns are centred in the width they do not fill. */
+  left: number;
 }
 
 export function gridGeometry(width: number, cell: number, gap: number, padding: number): GridGeometry {
   const usable = Math.max(0, width - 2 * padding + gap);
   const columns = Math.max(1, Math.floor(usable / (cell + gap)));
-  return { columns, cell, gap, rowHeight: cell + gap, padding };
+  const left = padding + Math.max(0, Math.floor((usable - columns * (cell + gap)) / 2));
+  return { columns, cell, gap, rowHeight: cell + gap, padding, left };
 }
 
 export function totalHeight(g: GridGeometry, total: number): number {
@@ -42,7 +45,7 @@ export function visibleRange(g: GridGeometry, scrollTop: number, viewportHeight:
 export function cellPosition(g: GridGeometry, index: number): { x: number; y: number } {
   const row = Math.floor(index / g.columns);
   const col = index % g.columns;
-  return { x: g.padding + col * (g.cell + g.gap), y: g.padding + row * g.rowHeight };
+  return { x: g.left + col * (g.cell + g.gap), y: g.padding + row * g.rowHeight };
 }
 
 /** The scrollTop that brings `index` fully into view, or null when it already is. */

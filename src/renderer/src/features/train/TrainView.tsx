@@ -184,6 +184,13 @@ function LiveCard({ live }: { live: LiveRun }) {
           </Banner>
         </div>
       )}
+      {live.status === 'cancelled' && (
+        <div style={{ marginBottom: 16 }}>
+          <Banner kind="info" title="Run cancelled" testId="train-cancelled">
+            Stopped after {live.epochs.length === 1 ? '1 epoch' : `${live.epochs.length} epochs`}. Change the settings and start again whenever you like.
+          </Banner>
+        </div>
+      )}
       {active && (
         <div className="stack" style={{ marginBottom: 16 }}>
           {live.phase && live.phase.total > 0 && live.phase.done < live.phase.total && (
