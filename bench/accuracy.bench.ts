@@ -117,11 +117,16 @@ if (!values['no-write']) {
   const text = fs.readFileSync(file, 'utf8');
   const start = text.indexOf('## Training (');
   const section = lines.join('\n');
+  // Keep the rows of models not re-run this time (e.g. `--models cnn` after a full run).
+  const ran = new Set(results.map((r) => r.model));
+  const old = start < 0 ? [] : text.slice(start, text.indexOf('\n## ', start + 3) < 0 ? undefined : text.indexOf('\n## ', start + 3)).split('\n')
+    .filter((l) => /^\| (cnn|mobilenetv2) \|/.test(l) && !ran.has(l.split('|')[1]!.trim() as ModelKind));
+  const withOld = old.length ? section.replace(/(\|---(?:\|---)+\|\n)/, `$1${old.map((l) => (l.includes("(earlier run)") ? l : `${l.replace(/ \|$/, "")} (earlier run) |`)).join('\n')}\n`) : section;
   let next: string;
-  if (start < 0) next = `${text.trimEnd()}\n\n${section}`;
+  if (start < 0) next = `${text.trimEnd()}\n\n${withOld}`;
   else {
     const end = text.indexOf('\n## ', start + 3);
-    next = text.slice(0, start) + section + (end < 0 ? '' : `\n${text.slice(end + 1)}`);
+    next = text.slice(0, start) + withOld + (end < 0 ? '' : `\n${text.slice(end + 1)}`);
   }
   fs.writeFileSync(file, next.endsWith('\n') ? next : `${next}\n`);
   console.error(`wrote ${file}`);

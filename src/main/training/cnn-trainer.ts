@@ -19,6 +19,8 @@ export interface FitOptions {
   seed: number;
   augment: boolean;
   patience?: number;
+  /** Default true: cosine learning-rate decay over all steps. */
+  cosineDecay?: boolean;
   validation?: ImageSet;
   onBatch?: (p: { epoch: number; batch: number; batches: number; loss: number; accuracy: number }) => void;
   onEpoch?: (m: EpochMetrics) => void;
@@ -53,12 +55,15 @@ export function lossAndAccuracy(probs: Float32Array, y: Int32Array): { loss: num
 /** Trains `model` (already built) in place. Returns false when stopped early by `shouldStop`. */
 export async function fitImages(model: tf.LayersModel, train: ImageSet, opts: FitOptions): Promise<boolean> {
   return withSeededMathRandom(opts.seed, async () => {
-    model.compile({ optimizer: tf.train.adam(opts.learningRate), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+    const optimizer = tf.train.adam(opts.learningRate);
+    model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
     const rand = rng(opts.seed);
     const augRand = rng(opts.seed + 1);
     const n = train.pixels.length;
     const order = Array.from({ length: n }, (_, i) => i);
     const batches = Math.ceil(n / opts.batchSize);
+    const totalSteps = batches * opts.epochs;
+    let step = 0;
     let best = Infinity;
     let bestWeights: tf.Tensor[] | null = null;
     let sinceBest = 0;
@@ -76,6 +81,12 @@ export async function fitImages(model: tf.LayersModel, train: ImageSet, opts: Fi
             completed = false;
             break;
           }
+          // Cosine decay to 5% of the base rate over the run: the last epochs settle instead of bouncing.
+          if (opts.cosineDecay !== false) {
+            const lr = opts.learningRate * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * step) / totalSteps)));
+            (optimizer as unknown as { learningRate: number }).learningRate = lr;
+          }
+          step++;
           const idx = rows.slice(b * opts.batchSize, (b + 1) * opts.batchSize);
           const imgs = idx.map((i) => (opts.augment ? augment(train.pixels[i]!, opts.size, augRand) : train.pixels[i]!));
           const xb = tf.tensor4d(toBatch(imgs, opts.size, 'unit'), [idx.length, opts.size, opts.size, 3]);
