@@ -49,7 +49,15 @@ export function createTrainingHost(spawn: (runId: string) => WorkerHandle, emit:
       const runId = createRun(lib, config);
       let finish!: () => void;
       const done = new Promise<void>((r) => (finish = r));
-      const worker = spawn(runId);
+      let worker: WorkerHandle;
+      try {
+        worker = spawn(runId);
+      } catch (e) {
+        const error = `cannot start the training worker: ${(e as Error).message}`;
+        endRun(lib.db, runId, 'failed', error);
+        emit('train.event', { type: 'failed', runId, error });
+        throw new Error(error);
+      }
       const job: Job = { runId, lib, libraryDir: lib.dir, worker, done, finish, final: false, cancelRequested: false };
       jobs.set(runId, job);
       worker.onMessage((m) => {
