@@ -180,12 +180,14 @@ describe('the studio in Chromium', { concurrency: false }, () => {
     const [a, , b] = runs;
     await page.click(testId('nav-runs'));
     await page.click(`${testId('run-row')}[data-run="${a}"]`);
+    await page.waitForSelector(`${testId('run-detail')} svg`);
+    await shot(page, '08-run-detail');
     await page.click(`${testId('run-row')}[data-run="${b}"]`);
     await page.waitForSelector(testId('compare'), { timeout: 30_000 });
     await page.waitForSelector(`${testId('cm-a')} [data-testid^="cm-cell-"]`);
-    await shot(page, '08-runs-compare');
+    await shot(page, '09-runs-compare');
     await page.evaluate(() => document.querySelector('[data-testid="compare"]')?.scrollIntoView());
-    await shot(page, '09-runs-compare-matrices');
+    await shot(page, '09b-runs-compare-matrices');
     // The fullest cell of run A's matrix: click it and land on exactly those images.
     const cells = await page.$$eval('[data-testid="cm-a"] [data-testid^="cm-cell-"]', (els) =>
       els.map((e) => ({ id: e.getAttribute('data-testid')!, n: Number(e.querySelector('text')?.textContent) })),

@@ -3,14 +3,14 @@ import { linear } from './scale';
 
 export interface BarGroup {
   label: string;
-  values: Array<{ name: string; value: number; color: string }>;
+  values: Array<{ name: string; value: number; color: string; /** print the value next to the bar */ labeled?: boolean }>;
 }
 
 export function BarChart(props: { groups: BarGroup[]; title: string; testId?: string }) {
   const W = 420;
-  const bar = 9;
-  const gap = 3;
-  const groupGap = 12;
+  const bar = 6;
+  const gap = 2;
+  const groupGap = 10;
   const m = { l: 86, r: 44, t: 4 };
   const perGroup = Math.max(1, props.groups[0]?.values.length ?? 1);
   const groupH = perGroup * (bar + gap) - gap;
@@ -30,7 +30,7 @@ export function BarChart(props: { groups: BarGroup[]; title: string; testId?: st
           ))}
         </div>
       </div>
-      <svg className="chart" viewBox={`0 0 ${W} ${H}`} width="100%" style={{ maxWidth: W * 1.5, display: 'block' }} role="img" aria-label={props.title}>
+      <svg className="chart" viewBox={`0 0 ${W} ${H}`} width="100%" style={{ maxWidth: W * 1.25, display: 'block' }} role="img" aria-label={props.title}>
         {[0, 0.25, 0.5, 0.75, 1].map((t) => (
           <g key={t}>
             <line className="gridline" x1={sx(t)} x2={sx(t)} y1={m.t} y2={H - 14} />
@@ -54,9 +54,11 @@ export function BarChart(props: { groups: BarGroup[]; title: string; testId?: st
                     <rect x={m.l} y={y} width={w} height={bar} rx={2} fill={v.color}>
                       <title>{`${g.label} · ${v.name}: ${(v.value * 100).toFixed(1)}%`}</title>
                     </rect>
-                    <text x={m.l + w + 4} y={y + bar - 1}>
-                      {(v.value * 100).toFixed(1)}
-                    </text>
+                    {v.labeled !== false && (
+                      <text x={m.l + w + 4} y={y + bar} style={{ fontSize: 9 }}>
+                        {(v.value * 100).toFixed(1)}
+                      </text>
+                    )}
                   </g>
                 );
               })}

@@ -19,6 +19,7 @@ export function CompareView({ a, b }: { a: string; b: string }) {
   const better = compare.accuracyA === compare.accuracyB ? null : compare.accuracyA > compare.accuracyB ? 'A' : 'B';
   return (
     <div className="stack" style={{ marginTop: 16 }} data-testid="compare">
+      <div className="grid-2" style={{ alignItems: 'start' }}>
       <div className="card">
         <div className="card-head">
           <h3>Comparison</h3>
@@ -76,7 +77,7 @@ export function CompareView({ a, b }: { a: string; b: string }) {
       </div>
       <div className="card">
         <BarChart
-          title="Per class: precision, recall, F1"
+          title="Per class: precision, recall, F1 (value shown for F1)"
           testId="compare-bars"
           groups={compare.classes.flatMap((c) => {
             const m = compare.perClass[c];
@@ -85,17 +86,18 @@ export function CompareView({ a, b }: { a: string; b: string }) {
               {
                 label: c,
                 values: [
-                  { name: 'A precision', value: m.a.precision, color: 'rgba(224,168,74,0.55)' },
-                  { name: 'A recall', value: m.a.recall, color: 'rgba(224,168,74,0.8)' },
+                  { name: 'A precision', value: m.a.precision, color: 'rgba(224,168,74,0.55)', labeled: false },
+                  { name: 'A recall', value: m.a.recall, color: 'rgba(224,168,74,0.8)', labeled: false },
                   { name: 'A F1', value: m.a.f1, color: 'var(--series-a)' },
-                  { name: 'B precision', value: m.b.precision, color: 'rgba(108,180,217,0.55)' },
-                  { name: 'B recall', value: m.b.recall, color: 'rgba(108,180,217,0.8)' },
+                  { name: 'B precision', value: m.b.precision, color: 'rgba(108,180,217,0.55)', labeled: false },
+                  { name: 'B recall', value: m.b.recall, color: 'rgba(108,180,217,0.8)', labeled: false },
                   { name: 'B F1', value: m.b.f1, color: 'var(--series-b)' },
                 ],
               },
             ];
           })}
         />
+      </div>
       </div>
       <div className="grid-2">
         {[da, db].map((d, i) => (

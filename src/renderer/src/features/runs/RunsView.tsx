@@ -4,6 +4,7 @@ import { navigate } from '../../app/app.store';
 import { bytes, duration, int, pct, runSeconds } from '../../app/format';
 import { EmptyState, ErrorState, Loading } from '../../ui/states';
 import { CompareView } from './CompareView';
+import { RunDetailCard } from './RunDetailCard';
 import { configSummary, modelLabel } from './compare';
 import { deleteRun, loadRuns, pickRun, useRuns } from './runs.store';
 
@@ -112,9 +113,11 @@ export function RunsView() {
           </div>
           {picked.length === 2 ? (
             <CompareView a={picked[0]} b={picked[1]} />
+          ) : picked.length === 1 ? (
+            <RunDetailCard runId={picked[0]} />
           ) : (
             <div className="card">
-              <EmptyState icon="⇆" title={picked.length === 1 ? 'Pick one more run' : 'Pick two runs to compare'}>
+              <EmptyState icon="⇆" title="Pick a run to see it, two to compare them">
                 Side by side: accuracy, per-class precision, recall and F1, both confusion matrices, McNemar’s test and the images one
                 run gets right and the other wrong.
               </EmptyState>
