@@ -12,7 +12,10 @@ const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'train.wo
 export function spawnForkWorker(): WorkerHandle & { pid: number | undefined } {
   // Resolved here so the worker finds tsx whatever the current directory is.
   const tsx = import.meta.resolve('tsx');
-  const child = fork(WORKER, [], { execArgv: ['--import', tsx], stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+  // The worker's stdout goes to our stderr: `paddy train --json` must print exactly one JSON object, and tfjs
+  // may print banners from the worker.
+  const child = fork(WORKER, [], { execArgv: ['--import', tsx], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  child.stdout?.pipe(process.stderr, { end: false });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-2000);
