@@ -56,8 +56,11 @@ test('MobileNetV2 fine-tuning 1 block: only that block (and the head) change; ba
   const lib = makeTrainLibrary(3, { classes: 2 });
   const config = resolveConfig({ model: 'mobilenetv2', alpha: 0.35, weightsDir: MOBILENET_DIR, fineTuneBlocks: 1, epochs: 2, batchSize: 2, backend: 'wasm', learningRate: 0.01 });
   const runId = createRun(lib, config);
+  await useBackend('wasm');
+  const before = tf.memory().numTensors;
   const status = await runTraining(lib, runId, config, () => undefined, { cancelled: () => false, signal: new AbortController().signal });
   assert.equal(status, 'completed', getRun(lib, runId).error ?? '');
+  assert.equal(tf.memory().numTensors, before, 'fine-tuning leaks no tensors');
   const dir = path.join(lib.paths.models, runId);
   assert.ok(fs.existsSync(path.join(dir, 'base', 'model.json')));
   const original = await loadBase(findWeights(0.35, { weightsDir: MOBILENET_DIR }));

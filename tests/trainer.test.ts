@@ -66,8 +66,11 @@ test('MobileNetV2 frozen: features + head, base weights untouched, cancel mid-ep
   const lib = makeTrainLibrary(5, { classes: 2 });
   const config = resolveConfig({ model: 'mobilenetv2', alpha: 0.35, weightsDir: MOBILENET_DIR, epochs: 3, batchSize: 2, backend: 'wasm' });
   const runId = createRun(lib, config);
+  await useBackend('wasm');
+  const before = tf.memory().numTensors;
   const status = await runTraining(lib, runId, config, () => undefined, control());
   assert.equal(status, 'completed');
+  assert.equal(tf.memory().numTensors, before, 'no tensors leak');
   const run = getRun(lib, runId);
   assert.equal(run.epochs.length, 3);
   assert.ok(run.params! > 410_208);

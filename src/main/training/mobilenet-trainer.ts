@@ -84,7 +84,7 @@ export async function fineTune(head: tf.LayersModel, opts: FineTuneOptions): Pro
           const idx = rows.slice(b * opts.batchSize, (b + 1) * opts.batchSize);
           const px = await decodeMany(idx.map((i) => opts.train.paths[i]!), FEATURE_SIZE, { signal: opts.signal });
           const x = tf.tensor4d(toBatch(px, FEATURE_SIZE, 'mobilenet'), [idx.length, FEATURE_SIZE, FEATURE_SIZE, 3]);
-          const y = tf.oneHot(tf.tensor1d(Int32Array.from(idx, (i) => opts.train.y[i]!), 'int32'), head.outputs[0]!.shape[1] as number);
+          const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from(idx, (i) => opts.train.y[i]!), 'int32'), head.outputs[0]!.shape[1] as number));
           let probs: tf.Tensor | null = null;
           const cost = optimizer.minimize(() => {
             const f = (base.apply(x, { training: false }) as tf.Tensor4D).mean([1, 2]);
