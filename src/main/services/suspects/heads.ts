@@ -1,6 +1,7 @@
 // Fold models for cross-validation. The default is the shared tfjs head trainer (training/head-trainer.ts)
-// with no hidden layer: multinomial logistic regression on standardised features, well calibrated enough for
-// confident learning and a few seconds per 10,000-row fold.
+// with one small hidden layer (64 ReLU units, dropout 0.3) on standardised features. On the 12,000-image rice
+// copy with 5% of files moved it reaches 98.3% out-of-sample accuracy vs 96.8% for plain softmax regression,
+// which lifts the flipped files found in the top N from ~91% to ~94% (BENCHMARKS.md, "Label review").
 import { predictHead, trainHead } from '../../training/head-trainer';
 import type { FitPredict } from './crossval';
 
@@ -13,7 +14,7 @@ export interface HeadSettings {
   learningRate: number;
 }
 
-export const DEFAULT_HEAD: HeadSettings = { dense: [], dropout: 0, learningRate: 0.003 };
+export const DEFAULT_HEAD: HeadSettings = { dense: [64], dropout: 0.3, learningRate: 0.001 };
 
 /**
  * Small folds get small batches and more epochs so that every fold model takes a few hundred optimiser steps:
@@ -26,13 +27,18 @@ export function schedule(rows: number, s: HeadSettings): { epochs: number; batch
   return { epochs, batchSize };
 }
 
-export function tfjsHead(settings: HeadSettings = DEFAULT_HEAD, shouldStop?: () => boolean): FitPredict {
+/** Below this many training rows the hidden layer overfits the noisy labels: plain softmax regression is used. */
+export const HIDDEN_LAYER_MIN_ROWS = 2000;
+const LINEAR: Pick<HeadSettings, 'dense' | 'dropout' | 'learningRate'> = { dense: [], dropout: 0, learningRate: 0.003 };
+
+export function tfjsHead(settings?: HeadSettings, shouldStop?: () => boolean): FitPredict {
   return async (train, xTest, dims, k, seed) => {
-    const { epochs, batchSize } = schedule(train.y.length, settings);
+    const s = settings ?? (train.y.length >= HIDDEN_LAYER_MIN_ROWS ? DEFAULT_HEAD : { ...DEFAULT_HEAD, ...LINEAR });
+    const { epochs, batchSize } = schedule(train.y.length, s);
     const model = await trainHead(train.x, dims, train.y, k, {
-      dense: settings.dense,
-      dropout: settings.dropout,
-      learningRate: settings.learningRate,
+      dense: s.dense,
+      dropout: s.dropout,
+      learningRate: s.learningRate,
       epochs,
       batchSize,
       seed,
