@@ -179,11 +179,16 @@ describe('the studio in Chromium', { concurrency: false }, () => {
     await page.waitForSelector(`${testId('train-live')}[data-status="completed"]`, { timeout: 120_000 });
     const [a, , b] = runs;
     await page.click(testId('nav-runs'));
+    for (const id of [a, b]) await page.waitForSelector(`${testId('run-row')}[data-run="${id}"][data-status="completed"]`, { timeout: 30_000 });
     await page.click(`${testId('run-row')}[data-run="${a}"]`);
     await page.waitForSelector(`${testId('run-detail')} svg`);
     await shot(page, '08-run-detail');
     await page.click(`${testId('run-row')}[data-run="${b}"]`);
-    await page.waitForSelector(testId('compare'), { timeout: 30_000 });
+    await page.waitForSelector(`${testId('compare')}, ${testId('error-state')}`, { timeout: 60_000 });
+    if (await page.$(testId('error-state'))) {
+      await shot(page, '09-runs-compare-error');
+      assert.fail(`compare failed: ${await text(testId('error-state'))}`);
+    }
     await page.waitForSelector(`${testId('cm-a')} [data-testid^="cm-cell-"]`);
     await shot(page, '09-runs-compare');
     await page.evaluate(() => document.querySelector('[data-testid="compare"]')?.scrollIntoView());

@@ -15,6 +15,13 @@ export function RunsView() {
   useEffect(() => {
     void loadRuns();
   }, []);
+  // A run still queued or running (here, from the CLI, or just finishing) is followed until it settles.
+  const unsettled = (runs ?? []).some((r) => r.status === 'running' || r.status === 'queued');
+  useEffect(() => {
+    if (!unsettled) return;
+    const timer = setInterval(() => void loadRuns(), 1500);
+    return () => clearInterval(timer);
+  }, [unsettled]);
   return (
     <div className="view" data-testid="view-runs">
       <div className="view-head">
@@ -72,7 +79,7 @@ export function RunsView() {
                   const on = picked.includes(r.id);
                   const done = r.status === 'completed';
                   return (
-                    <tr key={r.id} className={`${done ? 'clickable' : ''}${on ? ' picked' : ''}`} data-testid="run-row" data-run={r.id} onClick={() => done && pickRun(r.id)}>
+                    <tr key={r.id} className={`${done ? 'clickable' : ''}${on ? ' picked' : ''}`} data-testid="run-row" data-run={r.id} data-status={r.status} onClick={() => done && pickRun(r.id)}>
                       <td>
                         <input type="checkbox" checked={on} disabled={!done} readOnly aria-label={`Compare ${r.id}`} />
                       </td>
