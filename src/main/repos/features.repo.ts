@@ -12,8 +12,10 @@ function build(db: Database.Database) {
   const images = db.prepare<[string], ImageFile>(
     `SELECT i.id, i.sha256, i.source_path AS sourcePath FROM images i JOIN json_each(?) j ON j.value = i.id`,
   );
+  // CROSS JOIN pins the loop order: walk the JSON list and look each hash up by primary key. Left to itself
+  // the planner scanned every cached row of the extractor per list item (9.6 s instead of 0.09 s for 12,000).
   const cached = db.prepare<[string, string], { sha256: string; dims: number; vec: Buffer }>(
-    `SELECT f.sha256, f.dims, f.vec FROM feature_cache f JOIN json_each(?) j ON j.value = f.sha256 WHERE f.extractor = ?`,
+    `SELECT f.sha256, f.dims, f.vec FROM json_each(?) j CROSS JOIN feature_cache f ON f.extractor = ? AND f.sha256 = j.value`,
   );
   const insert = db.prepare(`INSERT OR REPLACE INTO feature_cache (extractor, sha256, dims, vec) VALUES (?, ?, ?, ?)`);
   const count = db.prepare<[string], { n: number }>(`SELECT COUNT(*) AS n FROM feature_cache WHERE extractor = ?`);
