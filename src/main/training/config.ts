@@ -7,7 +7,7 @@ export function defaultConfig(model: ModelKind): TrainConfig {
   if (model === 'cnn') {
     // 48 px keeps the grain outlines that separate the five rice varieties and trains ~2x faster than 64 px on
     // wasm; a small dense layer keeps the (slow, transposed) dense-gradient matmuls cheap.
-    return { model: 'cnn', imageSize: 48, filters: [16, 32, 64], dense: [64], dropout: 0.2, epochs: 6, learningRate: 0.001, ...common };
+    return { model: 'cnn', imageSize: 48, filters: [16, 32, 64], dense: [64], dropout: 0.2, epochs: 8, learningRate: 0.001, ...common };
   }
   // Frozen base + head on cached features: many cheap epochs.
   return { model: 'mobilenetv2', alpha: 1, fineTuneBlocks: 0, dense: [128], dropout: 0.3, epochs: 20, learningRate: 0.001, ...common, batchSize: 128 };
