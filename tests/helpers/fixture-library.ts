@@ -5,6 +5,7 @@ import type { AppContext } from '../../src/main/api/context';
 import { openLibrary, type Library } from '../../src/main/library';
 import type { Split } from '../../src/shared/types';
 import { tempDir } from './tmp';
+import { rng } from '../../src/main/training/random';
 
 export interface Fixture {
   lib: Library;
@@ -125,17 +126,8 @@ export function labelMap(db: Database.Database): Map<number, { classId: number; 
   return new Map(rows.map((r) => [r.imageId, { classId: r.classId, origin: r.origin }]));
 }
 
-/** Mulberry32: a small seeded generator so property tests replay exactly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded generator (the training code's mulberry32) so property tests replay exactly. */
+export const seededRandom = rng;
 
 /** An AppContext over one library that records the events handlers emit (no training, no dialogs). */
 export function fixtureContext(lib: Library): AppContext & { events: Array<{ name: string; payload: unknown }> } {

@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import type { ImportReport } from '../../shared/types';
 import type { Library } from '../library';
 import { importFolder, type ImportOptions } from './import/index';
+import { rng } from '../training/random';
 
 export interface GrainShape {
   name: string;
@@ -30,18 +31,6 @@ export interface DemoOptions {
   perClass?: number;
   size?: number;
   seed?: number;
-}
-
-/** mulberry32: small, fast, good enough to jitter shapes reproducibly. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function grainSvg(shape: GrainShape, rand: () => number, size: number): string {
