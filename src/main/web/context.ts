@@ -2,15 +2,14 @@
 // and training in a forked worker (src/main/training/fork-host.ts, loaded on first use so the host starts and
 // serves everything else even where training cannot run).
 import type { Emit, EventMap, EventName } from '../../shared/contract';
-import type { AppContext, TrainingHost } from '../api/context';
+import type { TrainingHost } from '../api/context';
+import { createHostContext, type HostContext } from '../api/host-context';
 import type { TrainConfig } from '../../shared/types';
-import { openLibrary, type Library } from '../library';
+import type { Library } from '../library';
 
 export type Broadcast = <K extends EventName>(name: K, payload: EventMap[K]) => void;
 
-export interface WebContext extends AppContext {
-  close(): Promise<void>;
-}
+export type WebContext = HostContext;
 
 type ForkHostModule = { createForkTrainingHost(emit: Emit): TrainingHost };
 
@@ -45,28 +44,6 @@ export function createWebContext(
   broadcast: Broadcast,
   makeTraining: (emit: Emit) => TrainingHost = lazyForkTraining,
 ): WebContext {
-  let lib: Library | null = null;
-  let training: TrainingHost | null = null;
   const emit: Emit = (name, payload) => broadcast(name, payload);
-  return {
-    host: 'web',
-    library: () => (lib ??= openLibrary(libraryDir)),
-    switchLibrary(next: string) {
-      const opened = openLibrary(next);
-      lib?.close();
-      lib = opened;
-      emit('library.changed', { reason: 'opened' });
-      return lib;
-    },
-    emit,
-    get training() {
-      return (training ??= makeTraining(emit));
-    },
-    dialogs: null,
-    async close() {
-      if (training) await training.dispose();
-      lib?.close();
-      lib = null;
-    },
-  };
+  return createHostContext({ host: 'web', libraryDir, emit, makeTraining, dialogs: null });
 }
