@@ -46,3 +46,24 @@ test('opening a library marks an import left running by a killed process as inte
   assert.equal(again.db.pragma('journal_mode', { simple: true }), 'wal');
   again.close();
 });
+
+test('processes opening a new library at the same moment do not run a migration twice', async () => {
+  const { spawn } = await import('node:child_process');
+  const dir = tempDir();
+  const script = `import { openLibrary } from ${JSON.stringify(new URL('../src/main/library.ts', import.meta.url).pathname)};
+    const lib = openLibrary(${JSON.stringify(dir)}); console.log(lib.db.pragma('user_version', { simple: true })); lib.close();`;
+  const run = () =>
+    new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+      const p = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
+      let out = '';
+      let err = '';
+      p.stdout.on('data', (d) => (out += d));
+      p.stderr.on('data', (d) => (err += d));
+      p.on('close', (code) => resolve({ code, out, err }));
+    });
+  const results = await Promise.all([run(), run(), run(), run()]);
+  for (const r of results) {
+    assert.equal(r.code, 0, r.err);
+    assert.equal(Number(r.out.trim()), MIGRATIONS.length);
+  }
+});

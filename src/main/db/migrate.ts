@@ -25,11 +25,14 @@ export function migrate(db: Database.Database, migrations: readonly Migration[],
   const until = target ?? latest;
   for (const m of sorted) {
     if (m.version <= current || m.version > until) continue;
+    // IMMEDIATE takes the write lock first, and the version is read again under it: two processes opening a
+    // new library at once (the app and the CLI, say) must not both run the same migration.
     db.transaction(() => {
+      if ((db.pragma('user_version', { simple: true }) as number) >= m.version) return;
       if (typeof m.up === 'string') db.exec(m.up);
       else m.up(db);
       db.pragma(`user_version = ${m.version}`);
-    })();
+    }).immediate();
   }
   return db.pragma('user_version', { simple: true }) as number;
 }
