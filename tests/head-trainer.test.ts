@@ -72,3 +72,21 @@ test('the hand-written head gradients equal tfjs autodiff (two dense layers, no 
   tf.dispose([probs, auto.value, ...Object.values(auto.grads), ...Object.values(grads)]);
   model.dispose();
 });
+
+test('early stopping: stops when val loss stops improving and keeps the best weights', async () => {
+  await useBackend('wasm');
+  const train = blobs(90, 5);
+  const val = blobs(30, 6);
+  // Validation labels rotated: the better the head fits the training data, the worse its val loss.
+  const wrong = { x: val.x, y: Int32Array.from(val.y, (c) => (c + 1) % 3) };
+  const losses: number[] = [];
+  const m = await trainHead(train.x, 8, train.y, 3, {
+    dense: [8], dropout: 0, epochs: 40, batchSize: 10, learningRate: 0.05, seed: 2, validation: wrong, patience: 2,
+    onEpoch: (e) => losses.push(e.valLoss!),
+  });
+  assert.ok(losses.length < 40, `stopped after ${losses.length} epochs`);
+  const best = Math.min(...losses);
+  const { evaluateHead } = await import('../src/main/training/head-trainer');
+  assert.ok(Math.abs(evaluateHead(m, wrong.x, 8, wrong.y).loss - best) < 1e-5, 'best weights restored');
+  m.dispose();
+});
