@@ -86,3 +86,18 @@ test('handlers: train.defaults, train.start validation, system.info and runs.* t
   assert.ok(!missing.ok && /no run "nope"/.test(missing.error));
   lib.close();
 });
+
+test('train.start refuses MobileNetV2 without weights, before creating a run', async () => {
+  const lib = makeTrainLibrary(2, { classes: 2 });
+  const saved = process.env.PADDY_MOBILENET_DIR;
+  delete process.env.PADDY_MOBILENET_DIR;
+  try {
+    const ctx = { host: 'web', library: () => lib, switchLibrary: () => lib, emit: () => undefined, training: { start: () => { throw new Error('must not start'); } }, dialogs: null } as unknown as AppContext;
+    const r = await dispatch(handlers, ctx, 'train.start', { config: { model: 'mobilenetv2', weightsDir: tempDir() } });
+    assert.ok(!r.ok && /MobileNetV2 weights not found/.test(r.error), JSON.stringify(r));
+    assert.equal(listRuns(lib).length, 0);
+  } finally {
+    if (saved !== undefined) process.env.PADDY_MOBILENET_DIR = saved;
+    lib.close();
+  }
+});

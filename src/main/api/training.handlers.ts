@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { HandlerGroup } from './context';
 import { activeBackend, availableBackends } from '../training/backends';
 import { resolveConfig } from '../training/config';
+import { weightsFor } from '../training/features';
 import { compareRuns } from '../services/compare';
 import { evaluateRun } from '../services/evaluation';
 import { predict } from '../services/predict';
@@ -43,6 +44,8 @@ export const trainingHandlers: HandlerGroup<
   'train.start': (input, ctx) => {
     const lib = ctx.library();
     const config = resolveConfig(input.config as Partial<TrainConfig> & { model: 'cnn' | 'mobilenetv2' }, getSettings(lib.db));
+    // Missing weights are bad input: say how to get them now rather than from a failed run.
+    if (config.model === 'mobilenetv2') weightsFor(lib, config.alpha, config.weightsDir);
     return ctx.training.start(lib, config);
   },
   'train.cancel': (input, ctx) => ({ cancelled: ctx.training.cancel(input.runId) }),
