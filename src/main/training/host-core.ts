@@ -2,11 +2,11 @@
 // It creates the run row, starts one worker per run, relays its events, and — if the worker dies without
 // reporting an end (kill -9, out of memory, native crash) — marks the run failed with the reason.
 import type { Emit, TrainEvent } from '../../shared/contract';
-import type { TrainConfig } from '../../shared/types';
+import type { TestMetrics, TrainConfig } from '../../shared/types';
 import { isFromWorker, type ToWorker } from '../../shared/worker-protocol';
 import type { TrainingHost } from '../api/context';
 import { openLibrary, type Library } from '../library';
-import { endRun } from '../repos/runs.repo';
+import { endRun, getRunRow } from '../repos/runs.repo';
 import { createRun } from '../services/training';
 
 /** What a host needs from one spawned worker process. */
@@ -34,11 +34,25 @@ const FINAL = new Set<TrainEvent['type']>(['finished', 'failed', 'cancelled']);
 export function createTrainingHost(spawn: (runId: string) => WorkerHandle, emit: Emit): TrainingHost {
   const jobs = new Map<string, Job>();
 
+  /**
+   * Ends a run whose worker died without a final event, and reports it. If the worker had already recorded
+   * the end (it died between writing and sending), that recorded outcome is what gets reported.
+   */
   const record = (job: Job, status: 'failed' | 'cancelled', error: string | null): void => {
     // The library the run started in may have been closed or switched since: use a fresh connection then.
     const own = job.lib.db.open ? null : openLibrary(job.libraryDir);
+    const runId = job.runId;
     try {
-      endRun((own ?? job.lib).db, job.runId, status, error);
+      const db = (own ?? job.lib).db;
+      if (endRun(db, runId, status, error)) {
+        emit('train.event', status === 'failed' ? { type: 'failed', runId, error: error ?? 'failed' } : { type: 'cancelled', runId });
+        return;
+      }
+      const row = getRunRow(db, runId);
+      if (row?.status === 'completed' && row.test_metrics) {
+        emit('train.event', { type: 'finished', runId, test: JSON.parse(row.test_metrics) as TestMetrics, seconds: JSON.parse(row.seconds) as Record<string, number> });
+      } else if (row?.status === 'cancelled') emit('train.event', { type: 'cancelled', runId });
+      else emit('train.event', { type: 'failed', runId, error: row?.error ?? error ?? 'failed' });
     } finally {
       own?.close();
     }
@@ -68,14 +82,8 @@ export function createTrainingHost(spawn: (runId: string) => WorkerHandle, emit:
       worker.onExit((code, signal, detail) => {
         if (!job.final) {
           const how = signal ? `signal ${signal}` : `exit code ${code}`;
-          if (job.cancelRequested && !signal) {
-            record(job, 'cancelled', null);
-            emit('train.event', { type: 'cancelled', runId });
-          } else {
-            const error = `training worker died (${how})${detail ? `: ${detail}` : ''}`;
-            record(job, 'failed', error);
-            emit('train.event', { type: 'failed', runId, error });
-          }
+          if (job.cancelRequested && !signal) record(job, 'cancelled', null);
+          else record(job, 'failed', `training worker died (${how})${detail ? `: ${detail}` : ''}`);
         }
         jobs.delete(runId);
         finish();
