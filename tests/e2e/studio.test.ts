@@ -229,10 +229,15 @@ describe('the studio in Chromium', { concurrency: false }, () => {
     await page.waitForSelector(testId('param-fineTuneBlocks'));
     await page.fill(testId('param-epochs'), '1');
     await page.fill(testId('param-maxPerClass'), '4');
+    const runsBefore = (await api<unknown[]>('runs.list', {})).length;
     await page.click(testId('train-start'));
-    await page.waitForSelector(`${testId('train-live')}[data-status="failed"]`, { timeout: 60_000 });
-    assert.match(await text(testId('train-error')), /weights not found/i);
-    await page.evaluate(() => document.querySelector('.view')?.scrollTo(0, 0));
+    // Refused up front, before a worker starts: the form says why and how to get the weights, no run is left behind.
+    await page.waitForSelector(testId('train-form-error'), { timeout: 60_000 });
+    const message = await text(testId('train-form-error'));
+    assert.match(message, /weights not found/i);
+    assert.match(message, /--weights DIR|weightsDir/);
+    assert.equal((await api<unknown[]>('runs.list', {})).length, runsBefore);
+    await page.locator(testId('train-form-error')).scrollIntoViewIfNeeded();
     await shot(page, '12-train-failed');
   });
 
