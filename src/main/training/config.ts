@@ -10,7 +10,7 @@ export function defaultConfig(model: ModelKind): TrainConfig {
     return { model: 'cnn', imageSize: 48, filters: [16, 32, 64], dense: [64], dropout: 0.2, epochs: 8, learningRate: 0.001, ...common };
   }
   // Frozen base + head on cached features: many cheap epochs.
-  return { model: 'mobilenetv2', alpha: 1, fineTuneBlocks: 0, dense: [128], dropout: 0.3, epochs: 20, learningRate: 0.001, ...common, batchSize: 128 };
+  return { model: 'mobilenetv2', alpha: 1, fineTuneBlocks: 0, dense: [64], dropout: 0.3, epochs: 20, learningRate: 0.001, ...common, batchSize: 128 };
 }
 
 /** Defaults ← settings (backend, weightsDir) ← request, then validated; a bad field is named in the error. */
