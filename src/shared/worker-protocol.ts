@@ -1,27 +1,39 @@
 // Messages between a training host (fork or Electron utilityProcess) and the training worker
 // (src/main/training/train.worker.ts). Transport-agnostic: plain structured-clonable objects.
-import type { TrainEvent } from './contract';
+import type { EventName, RequestInput, RequestResult, TrainEvent } from './contract';
 import type { TrainConfig } from './types';
+
+/** Heavy requests that run in a worker process rather than in the caller (Electron main, web host, CLI). */
+export const JOB_NAMES = ['suspects.scan', 'runs.evaluate', 'runs.predict'] as const;
+export type JobName = (typeof JOB_NAMES)[number];
+export type JobInput<K extends JobName> = RequestInput<K>;
+export type JobResult<K extends JobName> = RequestResult<K>;
 
 /** Host → worker. */
 export type ToWorker =
   | { type: 'start'; runId: string; libraryDir: string; config: TrainConfig }
   | { type: 'cancel'; runId: string }
-  /** Finish the current run (if any) as cancelled and exit. */
+  /** One job at a time per worker; the worker stays up afterwards, idle, until the host shuts it down. */
+  | { type: 'job'; jobId: string; libraryDir: string; name: JobName; input: unknown }
+  /** Finish the current run (if any) as cancelled and exit; a job in progress is abandoned. */
   | { type: 'shutdown' };
 
 /** Worker → host. `ready` is sent once the worker listens; `exit` right before it ends on its own. */
 export type FromWorker =
   | { type: 'ready'; pid: number }
   | { type: 'event'; event: TrainEvent }
+  /** An event a job emitted (suspects.progress, library.changed, …), relayed as is by the host. */
+  | { type: 'job-event'; jobId: string; name: EventName; payload: unknown }
+  | { type: 'job-result'; jobId: string; ok: true; value: unknown }
+  | { type: 'job-result'; jobId: string; ok: false; error: string }
   | { type: 'exit'; runId: string | null; code: number };
 
 export function isFromWorker(m: unknown): m is FromWorker {
   return typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string'
-    && ['ready', 'event', 'exit'].includes((m as { type: string }).type);
+    && ['ready', 'event', 'job-event', 'job-result', 'exit'].includes((m as { type: string }).type);
 }
 
 export function isToWorker(m: unknown): m is ToWorker {
   return typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string'
-    && ['start', 'cancel', 'shutdown'].includes((m as { type: string }).type);
+    && ['start', 'cancel', 'job', 'shutdown'].includes((m as { type: string }).type);
 }

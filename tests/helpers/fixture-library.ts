@@ -141,6 +141,7 @@ export function fixtureContext(lib: Library): AppContext & { events: Array<{ nam
     emit: (name, payload) => events.push({ name, payload }),
     training: {
       start: () => Promise.reject(new Error('no training in this fixture')),
+      runJob: () => Promise.reject(new Error('no worker jobs in this fixture')),
       cancel: () => false,
       wait: () => Promise.resolve(),
       dispose: () => Promise.resolve(),

@@ -3,11 +3,18 @@
 import type { Emit, RequestInput, RequestName, RequestResult, Result } from '../../shared/contract';
 import { parseInput } from '../../shared/contract';
 import type { TrainConfig } from '../../shared/types';
+import type { JobInput, JobName, JobResult } from '../../shared/worker-protocol';
 import type { Library } from '../library';
 
 /** Runs training jobs outside the calling thread (utilityProcess in Electron, worker in CLI/web host). */
 export interface TrainingHost {
   start(lib: Library, config: TrainConfig): Promise<{ runId: string }>;
+  /**
+   * A heavy request (label-review scan, evaluation, prediction) run by the same service code in a worker
+   * process; its events are emitted as if in-process. Rejects with the service's error, or a readable one if
+   * the worker dies.
+   */
+  runJob<K extends JobName>(lib: Library, name: K, input: JobInput<K>): Promise<JobResult<K>>;
   cancel(runId: string): boolean;
   /** Resolves when the run reaches a final state (tests and the CLI wait on it). */
   wait(runId: string): Promise<void>;

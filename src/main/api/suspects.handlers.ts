@@ -1,15 +1,13 @@
 import type { HandlerGroup } from './context';
-import { decideSuspect, listSuspects, scanSuspects } from '../services/suspects/index';
+import { decideSuspect, listSuspects } from '../services/suspects/index';
 
 export const suspectsHandlers: HandlerGroup<
   | 'suspects.scan'
   | 'suspects.list'
   | 'suspects.decide'
 > = {
-  'suspects.scan': async (input, ctx) => {
-    const { scanned, suspects, seconds } = await scanSuspects(ctx.library(), ctx.emit, input);
-    return { scanned, suspects, seconds };
-  },
+  // Trains fold models and extracts features: in a worker, so the app stays responsive (training/jobs.ts).
+  'suspects.scan': (input, ctx) => ctx.training.runJob(ctx.library(), 'suspects.scan', input),
   'suspects.list': (_input, ctx) => listSuspects(ctx.library().db),
   'suspects.decide': (input, ctx) => decideSuspect(ctx.library().db, ctx.emit, input),
 };

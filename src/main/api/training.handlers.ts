@@ -5,8 +5,6 @@ import { activeBackend, availableBackends } from '../training/backends';
 import { resolveConfig } from '../training/config';
 import { weightsFor } from '../training/features';
 import { compareRuns } from '../services/compare';
-import { evaluateRun } from '../services/evaluation';
-import { predict } from '../services/predict';
 import { getSettings } from '../services/settings';
 import { deleteRun, getRun, listRuns } from '../services/training';
 import type { TrainConfig } from '../../shared/types';
@@ -54,6 +52,7 @@ export const trainingHandlers: HandlerGroup<
   'runs.get': (input, ctx) => getRun(ctx.library(), input.runId),
   'runs.delete': (input, ctx) => ({ deleted: deleteRun(ctx.library(), input.runId) }),
   'runs.compare': (input, ctx) => compareRuns(ctx.library(), input.a, input.b),
-  'runs.evaluate': (input, ctx) => evaluateRun(ctx.library(), input.runId, input.folder),
-  'runs.predict': (input, ctx) => predict(ctx.library(), input.runId, input.paths),
+  // Model inference over possibly many images: in a worker, like training (training/jobs.ts).
+  'runs.evaluate': (input, ctx) => ctx.training.runJob(ctx.library(), 'runs.evaluate', input),
+  'runs.predict': (input, ctx) => ctx.training.runJob(ctx.library(), 'runs.predict', input),
 };

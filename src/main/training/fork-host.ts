@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Emit } from '../../shared/contract';
 import type { TrainingHost } from '../api/context';
-import { createTrainingHost, type WorkerHandle } from './host-core';
+import { createTrainingHost, type HostOptions, type WorkerHandle } from './host-core';
 
 const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'train.worker.ts');
 
@@ -14,7 +14,8 @@ export function spawnForkWorker(): WorkerHandle & { pid: number | undefined } {
   const tsx = import.meta.resolve('tsx');
   // The worker's stdout goes to our stderr: `paddy train --json` must print exactly one JSON object, and tfjs
   // may print banners from the worker.
-  const child = fork(WORKER, [], { execArgv: ['--import', tsx], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  // 'advanced' (structured clone) carries what JSON cannot, e.g. NaN in metrics, exactly as a direct call returns it.
+  const child = fork(WORKER, [], { execArgv: ['--import', tsx], stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced' });
   child.stdout?.pipe(process.stderr, { end: false });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
@@ -32,12 +33,21 @@ export function spawnForkWorker(): WorkerHandle & { pid: number | undefined } {
   };
 }
 
-export function createForkTrainingHost(emit: Emit): TrainingHost & { pidOf(runId: string): number | undefined } {
+export function createForkTrainingHost(
+  emit: Emit,
+  opts: HostOptions = {},
+): TrainingHost & { pidOf(runId: string): number | undefined; jobWorkerPids(): number[] } {
   const pids = new Map<string, number | undefined>();
-  const host = createTrainingHost((runId) => {
+  const live = new Set<number>();
+  const host = createTrainingHost((key) => {
     const w = spawnForkWorker();
-    pids.set(runId, w.pid);
+    pids.set(key, w.pid);
+    const pid = w.pid;
+    if (pid !== undefined && key.startsWith('job-')) {
+      live.add(pid);
+      w.onExit(() => live.delete(pid));
+    }
     return w;
-  }, emit);
-  return { ...host, pidOf: (runId) => pids.get(runId) };
+  }, emit, opts);
+  return { ...host, pidOf: (runId) => pids.get(runId), jobWorkerPids: () => [...live] };
 }

@@ -1,9 +1,11 @@
 // A TrainingHost over any worker transport: fork (fork-host.ts) or Electron utilityProcess (the app's host).
 // It creates the run row, starts one worker per run, relays its events, and — if the worker dies without
 // reporting an end (kill -9, out of memory, native crash) — marks the run failed with the reason.
-import type { Emit, TrainEvent } from '../../shared/contract';
+// Heavy requests (runJob: suspects.scan, runs.evaluate, runs.predict) go to job workers: one job at a time
+// each, kept idle for a while after a job so the next one skips process start and model loading.
+import type { Emit, EventName, TrainEvent } from '../../shared/contract';
 import type { TestMetrics, TrainConfig } from '../../shared/types';
-import { isFromWorker, type ToWorker } from '../../shared/worker-protocol';
+import { isFromWorker, type JobInput, type JobName, type JobResult, type ToWorker } from '../../shared/worker-protocol';
 import type { TrainingHost } from '../api/context';
 import { openLibrary, type Library } from '../library';
 import { endRun, getRunRow } from '../repos/runs.repo';
@@ -29,10 +31,69 @@ interface Job {
   cancelRequested: boolean;
 }
 
+interface PendingJob {
+  jobId: string;
+  name: JobName;
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+}
+
+interface JobWorker {
+  worker: WorkerHandle;
+  busy: PendingJob | null;
+  idle: ReturnType<typeof setTimeout> | null;
+  gone: Promise<void>;
+}
+
+export interface HostOptions {
+  /** How long a job worker waits idle for the next job before it is shut down. */
+  jobIdleMs?: number;
+}
+
 const FINAL = new Set<TrainEvent['type']>(['finished', 'failed', 'cancelled']);
 
-export function createTrainingHost(spawn: (runId: string) => WorkerHandle, emit: Emit): TrainingHost {
+/** `spawn(key)`: key is the run id, or `job-N` for a job worker. */
+export function createTrainingHost(spawn: (key: string) => WorkerHandle, emit: Emit, opts: HostOptions = {}): TrainingHost {
   const jobs = new Map<string, Job>();
+  const jobWorkers = new Set<JobWorker>();
+  let jobSeq = 0;
+  let disposing = false;
+
+  const spawnJobWorker = (): JobWorker => {
+    const worker = spawn(`job-${++jobSeq}`);
+    let gone!: () => void;
+    const jw: JobWorker = { worker, busy: null, idle: null, gone: new Promise<void>((r) => (gone = r)) };
+    worker.onMessage((m) => {
+      const job = jw.busy;
+      if (!isFromWorker(m) || !job) return;
+      if (m.type === 'job-event' && m.jobId === job.jobId) emit(m.name as EventName, m.payload as never);
+      else if (m.type === 'job-result' && m.jobId === job.jobId) {
+        jw.busy = null;
+        if (m.ok) job.resolve(m.value);
+        else job.reject(new Error(m.error));
+        jw.idle = setTimeout(() => {
+          jobWorkers.delete(jw);
+          worker.send({ type: 'shutdown' });
+        }, opts.jobIdleMs ?? 60_000);
+        jw.idle.unref?.();
+      }
+    });
+    worker.onExit((code, signal, detail) => {
+      jobWorkers.delete(jw);
+      if (jw.idle) clearTimeout(jw.idle);
+      const job = jw.busy;
+      jw.busy = null;
+      if (job) {
+        const how = signal ? `signal ${signal}` : `exit code ${code}`;
+        job.reject(new Error(disposing
+          ? `${job.name} was stopped: the app is shutting down`
+          : `the worker running ${job.name} died (${how})${detail ? `: ${detail}` : ''}; nothing was saved, try again`));
+      }
+      gone();
+    });
+    jobWorkers.add(jw);
+    return jw;
+  };
 
   /**
    * Ends a run whose worker died without a final event, and reports it. If the worker had already recorded
@@ -91,6 +152,25 @@ export function createTrainingHost(spawn: (runId: string) => WorkerHandle, emit:
       worker.send({ type: 'start', runId, libraryDir: lib.dir, config });
       return { runId };
     },
+    runJob<K extends JobName>(lib: Library, name: K, input: JobInput<K>): Promise<JobResult<K>> {
+      if (disposing) return Promise.reject(new Error(`${name}: the training host is shut down`));
+      let jw = [...jobWorkers].find((w) => !w.busy);
+      if (!jw) {
+        try {
+          jw = spawnJobWorker();
+        } catch (e) {
+          return Promise.reject(new Error(`cannot start a worker for ${name}: ${(e as Error).message}`));
+        }
+      }
+      if (jw.idle) clearTimeout(jw.idle);
+      jw.idle = null;
+      const jobId = `job-${++jobSeq}`;
+      const w = jw;
+      return new Promise<JobResult<K>>((resolve, reject) => {
+        w.busy = { jobId, name, resolve: resolve as (v: unknown) => void, reject };
+        w.worker.send({ type: 'job', jobId, libraryDir: lib.dir, name, input });
+      });
+    },
     cancel(runId: string) {
       const job = jobs.get(runId);
       if (!job || job.final) return false;
@@ -102,15 +182,20 @@ export function createTrainingHost(spawn: (runId: string) => WorkerHandle, emit:
       await jobs.get(runId)?.done;
     },
     async dispose() {
+      disposing = true;
       const all = [...jobs.values()];
       for (const j of all) {
         j.cancelRequested = true;
         j.worker.send({ type: 'shutdown' });
       }
+      const workers = [...jobWorkers];
+      for (const w of workers) w.worker.send({ type: 'shutdown' });
+      const ended = Promise.all([...all.map((j) => j.done), ...workers.map((w) => w.gone)]);
       const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 10_000).unref());
-      if ((await Promise.race([Promise.all(all.map((j) => j.done)), timeout])) === 'timeout') {
+      if ((await Promise.race([ended, timeout])) === 'timeout') {
         for (const j of all) j.worker.kill();
-        await Promise.all(all.map((j) => j.done));
+        for (const w of workers) w.worker.kill();
+        await ended;
       }
     },
   };

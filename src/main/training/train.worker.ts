@@ -1,14 +1,40 @@
-// Training worker entry: one process per run. Works under Electron's utilityProcess and child_process.fork
-// (see worker-port.ts). It opens the library itself (SQLite WAL allows a second process), runs the training,
-// and reports every TrainEvent to its host, then 'exit' and ends.
+// Training worker entry: one process per run, or a reusable process for heavy jobs (label-review scans,
+// evaluation, prediction; see jobs.ts). Works under Electron's utilityProcess and child_process.fork
+// (see worker-port.ts). It opens the library itself (SQLite WAL allows a second process). For a run it reports
+// every TrainEvent to its host, then 'exit' and ends; for a job it relays the job's events and its result.
+import type { Emit } from '../../shared/contract';
 import { isToWorker, type ToWorker } from '../../shared/worker-protocol';
 import { openLibrary, type Library } from '../library';
+import { isJobName, runJob } from './jobs';
 import { runTraining } from './trainer';
 import { parentPort } from './worker-port';
 
 const port = parentPort();
 const abort = new AbortController();
 let current: string | null = null;
+let jobBusy = false;
+
+async function job(m: Extract<ToWorker, { type: 'job' }>): Promise<void> {
+  const { jobId } = m;
+  if (current || jobBusy || !isJobName(m.name)) {
+    const error = !isJobName(m.name) ? `unknown job "${String(m.name)}"` : 'this worker is busy';
+    await port.send({ type: 'job-result', jobId, ok: false, error });
+    return;
+  }
+  jobBusy = true;
+  let lib: Library | null = null;
+  const emit: Emit = (name, payload) => void port.send({ type: 'job-event', jobId, name, payload });
+  try {
+    lib = openLibrary(m.libraryDir);
+    const value = await runJob(lib, emit, m.name, m.input as never, abort.signal);
+    await port.send({ type: 'job-result', jobId, ok: true, value });
+  } catch (e) {
+    await port.send({ type: 'job-result', jobId, ok: false, error: e instanceof Error ? e.message : String(e) });
+  } finally {
+    lib?.close();
+    jobBusy = false;
+  }
+}
 
 async function start(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   if (current) {
@@ -39,6 +65,7 @@ async function start(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
 port.onMessage((raw) => {
   if (!isToWorker(raw)) return;
   if (raw.type === 'start') void start(raw);
+  else if (raw.type === 'job') void job(raw);
   else if (raw.type === 'cancel' && raw.runId === current) abort.abort();
   else if (raw.type === 'shutdown') {
     if (current) abort.abort();

@@ -13,7 +13,7 @@ export type WebContext = HostContext;
 
 type ForkHostModule = { createForkTrainingHost(emit: Emit): TrainingHost };
 
-/** A TrainingHost that loads the fork host the first time a run starts. */
+/** A TrainingHost that loads the fork host the first time a run or job starts. */
 export function lazyForkTraining(emit: Emit): TrainingHost {
   let host: TrainingHost | null = null;
   let loading: Promise<TrainingHost> | null = null;
@@ -33,6 +33,7 @@ export function lazyForkTraining(emit: Emit): TrainingHost {
     })());
   return {
     start: async (lib: Library, config: TrainConfig) => (await load()).start(lib, config),
+    runJob: async (lib, name, input) => (await load()).runJob(lib, name, input),
     cancel: (runId) => host?.cancel(runId) ?? false,
     wait: async (runId) => (host ? host.wait(runId) : undefined),
     dispose: async () => (host ? host.dispose() : undefined),

@@ -4,8 +4,8 @@ import { parseInput } from '../../../shared/contract';
 import { suspectsHandlers } from '../../api/suspects.handlers';
 import { num, str, UsageError, type Command } from '../command';
 import { ProgressBar } from '../progress';
-import { withLibrary } from './import';
 import { register } from './index';
+import { withTrainingContext } from './train';
 
 const PHASES: Record<string, string> = {
   features: 'features      ',
@@ -31,7 +31,8 @@ export const suspectsCommand: Command = {
       ...(alpha !== undefined ? { alpha } : {}),
       ...(weights ? { weightsDir: weights } : {}),
     });
-    return withLibrary(args, async (ctx) => {
+    // The scan runs in a worker process (training/jobs.ts), like training.
+    return withTrainingContext(args, async (ctx) => {
       let bar: ProgressBar | null = null;
       let phase = '';
       const stop = ctx.listen((name, payload) => {
