@@ -236,3 +236,33 @@ test('train.start runs the built worker in a utilityProcess and relays its event
   assert.equal(run.ok, true, run.error);
   assert.equal((run.value as { status: string }).status, 'failed');
 });
+
+test('runs.predict and suspects.scan run as jobs in a utilityProcess worker; events relayed; a dead worker rejects the job', async () => {
+  const forks = (fake as unknown as { forks: Array<{ modulePath: string; posted: Array<Record<string, unknown>>; fire(e: string, ...a: unknown[]): void }> }).forks;
+  const before = forks.length;
+  const predicting = call('runs.predict', { runId: 'r1', paths: ['/x/a.jpg'] });
+  // The handler reaches the worker asynchronously (library opened first): wait for the fork.
+  for (let i = 0; i < 100 && forks.length === before; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(forks.length, before + 1, 'a job worker is started');
+  const child = forks.at(-1)!;
+  assert.match(child.modulePath, /main[\\/]train\.worker\.js$/);
+  child.fire('spawn');
+  const job = child.posted[0]!;
+  assert.deepEqual({ ...job, jobId: undefined }, { type: 'job', jobId: undefined, libraryDir: libDir, name: 'runs.predict', input: { runId: 'r1', paths: ['/x/a.jpg'] } });
+  const value = [{ path: '/x/a.jpg', predicted: 'Arborio', probabilities: { Arborio: 1 } }];
+  child.fire('message', { type: 'job-result', jobId: job.jobId, ok: true, value });
+  assert.deepEqual(await predicting, { ok: true, value });
+
+  // The idle worker takes the next job; its events reach the window; its death rejects the job readably.
+  const scanning = call('suspects.scan', { folds: 2 });
+  for (let i = 0; i < 100 && child.posted.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(forks.length, before + 1, 'the idle worker is reused');
+  const scanJob = child.posted[1]!;
+  assert.equal(scanJob.name, 'suspects.scan');
+  const progress = { phase: 'features', done: 1, total: 4 };
+  child.fire('message', { type: 'job-event', jobId: scanJob.jobId, name: 'suspects.progress', payload: progress });
+  assert.deepEqual(fake.windows[0].webContents.sent.at(-1), [eventChannelOf('suspects.progress'), progress]);
+  child.fire('exit', 9);
+  const r = await scanning;
+  assert.ok(!r.ok && /the worker running suspects\.scan died \(exit code 9\)/.test(r.error!), JSON.stringify(r));
+});
