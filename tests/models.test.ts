@@ -33,7 +33,7 @@ test('weights lookup: a parent folder, a model folder, or $PADDY_MOBILENET_DIR; 
   const saved = process.env.PADDY_MOBILENET_DIR;
   try {
     delete process.env.PADDY_MOBILENET_DIR;
-    assert.throws(() => findWeights(1, { weightsDir: direct, libraryModelsDir: tempDir() }), /not found[\s\S]*tensorflowjs_converter/);
+    assert.throws(() => findWeights(1, { weightsDir: direct, libraryModelsDir: tempDir() }), /not found[\s\S]*paddy weights download --alpha 1\.0/);
     process.env.PADDY_MOBILENET_DIR = MOBILENET_DIR;
     assert.match(findWeights(1, { libraryModelsDir: tempDir() }), /mobilenet_v2_1\.00_224_no_top$/);
   } finally {

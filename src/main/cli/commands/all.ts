@@ -12,3 +12,4 @@ import './eval';
 import './compare';
 import './predict';
 import './suspects';
+import './weights';

@@ -18,8 +18,8 @@ export function weightsHelp(alpha: Alpha): string {
   return [
     `MobileNetV2 weights not found (need a folder "${name}" with model.json and its .bin shards).`,
     'Put them in <library>/models/mobilenet_v2/, or pass --weights DIR (or set weightsDir in settings, or $PADDY_MOBILENET_DIR).',
-    'On a machine with internet, the ImageNet weights can be converted once with Python:',
-    `  pip install tensorflowjs && python -c "import tensorflow as tf; tf.keras.applications.MobileNetV2(alpha=${alpha === 1 ? '1.0' : '0.35'}, input_shape=(224,224,3), include_top=False, weights='imagenet').save('m.h5')" && tensorflowjs_converter --input_format keras m.h5 ${name}`,
+    'On a machine with internet, download and convert the official ImageNet weights (~9 MB for 1.0, ~2 MB for 0.35) with:',
+    `  paddy weights download --alpha ${alpha === 1 ? '1.0' : '0.35'} [--library DIR]   (or --dest DIR, then copy that folder here)`,
   ].join('\n');
 }
 
