@@ -10,6 +10,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
 import { runWeightsDownload } from '../src/main/cli/commands/weights';
+import { useBackend } from '../src/main/training/backends';
 import { findWeights, loadBase } from '../src/main/training/models/weights';
 import { SHARD_BYTES } from '../src/main/training/weights/convert';
 import { downloadWeights, weightsFileName, type WeightsProgress } from '../src/main/training/weights/download';
@@ -63,6 +64,7 @@ let h5Bytes: Buffer;
 const files = tempDir('paddy-weights-src-');
 
 before(async () => {
+  await useBackend('auto');
   const h5 = path.join(files, 'weights.h5');
   await writeKerasH5(h5);
   h5Bytes = fs.readFileSync(h5);
@@ -180,4 +182,21 @@ test('failures are one clear line and leave nothing in the destination', async (
 
 test('the not-found message names the download command', () => {
   assert.throws(() => findWeights(0.35, { libraryModelsDir: tempDir() }), /not found[\s\S]*paddy weights download --alpha 0\.35/);
+});
+
+test('the CLI command end to end (--dest, --base-url, --json) in its own process', async () => {
+  const { execFile } = await import('node:child_process');
+  const dest = tempDir();
+  const bin = path.resolve(import.meta.dirname, '../bin/paddy.mjs');
+  const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(process.execPath, [bin, 'weights', 'download', '--alpha', '0.35', '--dest', dest, '--base-url', `${base}/good`, '--json'], (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+  assert.equal(code, 0, stderr);
+  const r = JSON.parse(stdout) as { dir: string; params: number; layers: number };
+  assert.equal(r.dir, path.join(dest, 'mobilenet_v2', 'mobilenet_v2_0.35_224_no_top'));
+  assert.equal(r.params, 410_208);
+  // --dest output is what --weights DIR / weightsDir accept.
+  assert.equal(findWeights(0.35, { weightsDir: dest, libraryModelsDir: tempDir() }), r.dir);
 });

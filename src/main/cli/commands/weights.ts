@@ -24,7 +24,7 @@ export async function runWeightsDownload(args: ParsedArgs, io: CliIo): Promise<D
   const dest = str(args, 'dest');
   // --dest DIR receives mobilenet_v2/<model folder>, like a library's models folder, so findWeights' --weights DIR accepts it.
   const modelsDir = dest ? path.resolve(dest) : libraryPaths(str(args, 'library') ?? defaultLibraryDir()).models;
-  const bar = new ProgressBar(`MobileNetV2 α${alpha === 1 ? '1.0' : '0.35'}`, io.interactive);
+  const bar = new ProgressBar(`weights α${alpha === 1 ? '1.0' : '0.35'}`, io.interactive);
   const started = Date.now();
   const result = await downloadWeights({
     alpha,
@@ -34,7 +34,7 @@ export async function runWeightsDownload(args: ParsedArgs, io: CliIo): Promise<D
       if (p.phase === 'download') {
         const secs = (Date.now() - started) / 1000;
         const rate = secs > 0 ? p.received / secs / MiB : 0;
-        bar.update(mib(p.received), mib(p.total ?? p.received), `MiB ${rate.toFixed(1)} MiB/s`);
+        bar.update(mib(p.received), mib(p.total ?? p.received), `MiB, ${rate.toFixed(1)} MiB/s`);
       } else {
         bar.done();
         if (io.interactive) io.err('converting and verifying…');

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
 import path from 'node:path';
+import { activeBackend, useBackend } from '../backends';
 import { loadBase, type Alpha } from '../models/weights';
 import { readKerasWeights } from './keras-h5';
 import { buildMobileNetV2, EXPECTED_LAYERS, EXPECTED_PARAMS } from './mobilenet-v2';
@@ -105,6 +106,8 @@ export async function verifyModel(dir: string, alpha: Alpha): Promise<Omit<Conve
  */
 export async function convertKerasH5(h5File: string, alpha: Alpha, destDir: string): Promise<ConvertedModel> {
   const h5 = await readKerasWeights(h5File);
+  // The CLI registers the wasm backend on import but only initialises it on demand.
+  if (activeBackend() === null) await useBackend('auto', 'infer');
   const tmp = `${destDir}.tmp-${process.pid}-${Date.now()}`;
   const model = buildMobileNetV2(alpha);
   try {
