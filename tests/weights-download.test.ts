@@ -44,13 +44,18 @@ async function writeKerasH5(file: string): Promise<void> {
   const weights = readTfjsWeights(SHARED);
   const f = new h5wasm.File(file, 'w');
   const layers = json.modelTopology.config.layers.map((l) => l.name);
-  f.create_attribute('layer_names', layers);
+  // As h5py writes them: lists of names as fixed-length byte strings, an empty list as an empty float array.
+  const names = (g: { create_attribute: typeof f.create_attribute }, key: string, list: string[]) => {
+    if (list.length) g.create_attribute(key, list, [list.length], `S${Math.max(...list.map((n) => n.length))}`);
+    else g.create_attribute(key, new Float64Array(0), [0], '<d');
+  };
+  names(f, 'layer_names', layers);
   f.create_attribute('backend', 'tensorflow');
   f.create_attribute('keras_version', '2.1.6');
   for (const layer of layers) {
     const mine = [...weights].filter(([name]) => name.startsWith(`${layer}/`));
     const g = f.create_group(layer);
-    g.create_attribute('weight_names', mine.map(([name]) => `${name}:0`), [mine.length]);
+    names(g, 'weight_names', mine.map(([name]) => `${name}:0`));
     if (!mine.length) continue;
     const sub = g.create_group(layer);
     for (const [name, w] of mine) sub.create_dataset({ name: `${name.slice(layer.length + 1)}:0`, data: w.data, shape: w.shape, dtype: '<f' });

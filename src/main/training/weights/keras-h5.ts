@@ -27,9 +27,24 @@ export function assertHdf5(file: string): void {
   throw new Error(`${file} is not an HDF5 weights file (${n} bytes start with "${preview}")`);
 }
 
-function strings(v: unknown): string[] {
+function strings(v: unknown, what: string): string[] {
+  // h5py stores lists as fixed-length byte strings, and an empty list as an empty float array.
   const arr = Array.isArray(v) ? v : v == null ? [] : [v];
-  return arr.map((s) => (typeof s === 'string' ? s : Buffer.from(s as Uint8Array).toString('utf8')));
+  return arr.map((s) => {
+    if (typeof s === 'string') return s;
+    if (s instanceof Uint8Array) return Buffer.from(s).toString('utf8');
+    throw new Error(`${what} is not a list of names`);
+  });
+}
+
+type H5Group = { attrs: Record<string, unknown>; get_attribute(name: string, json: true): unknown };
+
+/** Keras splits attributes over 64 KB into name0, name1, … (load_attributes_from_hdf5_group). */
+function attrList(group: H5Group, name: string, what: string): string[] {
+  if (name in group.attrs) return strings(group.get_attribute(name, true), what);
+  const out: string[] = [];
+  for (let i = 0; `${name}${i}` in group.attrs; i++) out.push(...strings(group.get_attribute(`${name}${i}`, true), what));
+  return out;
 }
 
 /** layer name → its weights in the file's order. */
@@ -46,15 +61,16 @@ export async function readKerasWeights(file: string): Promise<Map<string, H5Weig
   const out = new Map<string, H5Weight[]>();
   try {
     let root: InstanceType<typeof h5wasm.Group> = f;
-    if (!('layer_names' in f.attrs)) {
+    const hasNames = (g: H5Group) => 'layer_names' in g.attrs || 'layer_names0' in g.attrs;
+    if (!hasNames(f)) {
       const mw = f.get('model_weights');
-      if (mw instanceof h5wasm.Group && 'layer_names' in mw.attrs) root = mw;
+      if (mw instanceof h5wasm.Group && hasNames(mw)) root = mw;
       else throw new Error(`${file}: no "layer_names" attribute: not a Keras weights file`);
     }
-    for (const layer of strings(root.get_attribute('layer_names', true))) {
+    for (const layer of attrList(root, 'layer_names', 'layer_names')) {
       const group = root.get(layer);
       if (!(group instanceof h5wasm.Group)) throw new Error(`${file}: layer "${layer}" is listed but has no group`);
-      const names = 'weight_names' in group.attrs ? strings(group.get_attribute('weight_names', true)) : [];
+      const names = attrList(group, 'weight_names', `weight_names of layer "${layer}"`);
       const weights: H5Weight[] = [];
       for (const wn of names) {
         const ds = group.get(wn);
