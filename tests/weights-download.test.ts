@@ -12,7 +12,9 @@ import sharp from 'sharp';
 import { runWeightsDownload } from '../src/main/cli/commands/weights';
 import { useBackend } from '../src/main/training/backends';
 import { findWeights, loadBase } from '../src/main/training/models/weights';
-import { SHARD_BYTES } from '../src/main/training/weights/convert';
+import { setWeightsByName, SHARD_BYTES } from '../src/main/training/weights/convert';
+import { readKerasWeights } from '../src/main/training/weights/keras-h5';
+import { buildMobileNetV2 } from '../src/main/training/weights/mobilenet-v2';
 import { downloadWeights, weightsFileName, type WeightsProgress } from '../src/main/training/weights/download';
 import { MOBILENET_DIR, RICE_DIR, tempDir } from './helpers/tmp';
 
@@ -204,4 +206,26 @@ test('the CLI command end to end (--dest, --base-url, --json) in its own process
   assert.equal(r.params, 410_208);
   // --dest output is what --weights DIR / weightsDir accept.
   assert.equal(findWeights(0.35, { weightsDir: dest, libraryModelsDir: tempDir() }), r.dir);
+});
+
+test('every weight in the file is used and every model weight is set', async () => {
+  const before = tf.memory().numTensors;
+  const file = path.join(files, 'weights.h5');
+  const full = await readKerasWeights(file);
+  const check = (h5: typeof full, re: RegExp) => {
+    const model = buildMobileNetV2(0.35);
+    try {
+      assert.throws(() => setWeightsByName(model, h5, file, 0.35), re);
+    } finally {
+      model.dispose();
+    }
+  };
+  const withTop = new Map(full).set('Logits', [{ name: 'Logits/kernel', shape: [1280, 1000], data: new Float32Array(1280 * 1000) }]);
+  check(withTop, /has weights for layers MobileNetV2 no-top does not have \(Logits…\): use the _no_top file/);
+  const missing = new Map(full);
+  missing.delete('block_16_project_BN');
+  check(missing, /no weights for layer "block_16_project_BN"/);
+  const partial = new Map(full).set('Conv_1_bn', full.get('Conv_1_bn')!.filter((w) => !w.name.endsWith('moving_variance')));
+  check(partial, /layer "Conv_1_bn" has 3 weights, MobileNetV2 expects 4/);
+  assert.equal(tf.memory().numTensors, before, 'no tensors leak on failure');
 });

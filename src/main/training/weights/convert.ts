@@ -33,15 +33,17 @@ export function setWeightsByName(model: tf.LayersModel, h5: Map<string, import('
     if (bySuffix.size !== layer.weights.length) {
       throw new Error(`${file}: layer "${layer.name}" has ${stored.length} weights, MobileNetV2 expects ${layer.weights.length}`);
     }
-    const values = layer.weights.map((lw) => {
+    // All checks before any tensor exists, so a mismatch leaks nothing.
+    const matched = layer.weights.map((lw) => {
       const key = lw.originalName.split('/').pop()!;
       const w = bySuffix.get(key);
       if (!w) throw new Error(`${file}: layer "${layer.name}" lacks weight "${key}"`);
       if (w.shape.join(',') !== lw.shape.join(',')) {
         throw new Error(`${file}: ${layer.name}/${key} has shape [${w.shape}], MobileNetV2 α${alpha} expects [${lw.shape}] (wrong alpha or wrong file?)`);
       }
-      return tf.tensor(w.data, w.shape, 'float32');
+      return w;
     });
+    const values = matched.map((w) => tf.tensor(w.data, w.shape, 'float32'));
     layer.setWeights(values);
     tf.dispose(values);
   }
