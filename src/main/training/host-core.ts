@@ -87,7 +87,7 @@ export function createTrainingHost(spawn: (key: string) => WorkerHandle, emit: E
         const how = signal ? `signal ${signal}` : `exit code ${code}`;
         job.reject(new Error(disposing
           ? `${job.name} was stopped: the app is shutting down`
-          : `the worker running ${job.name} died (${how})${detail ? `: ${detail}` : ''}; nothing was saved, try again`));
+          : `the worker running ${job.name} died (${how})${detail ? `: ${detail}` : ''}; the app is fine, try again`));
       }
       gone();
     });
