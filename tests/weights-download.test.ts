@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -81,6 +82,7 @@ before(async () => {
     if (mode === 'missing' || (name !== weightsFileName(0.35) && mode !== 'wrongalpha')) return void res.writeHead(404).end('not found');
     if (mode === 'garbage') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Sign in to continue</body></html>');
     res.writeHead(200, { 'content-length': String(h5Bytes.length), 'content-type': 'application/octet-stream' });
+    if (mode === 'stall') return void res.write(h5Bytes.subarray(0, 4096)); // then nothing, until the client gives up
     if (mode === 'truncated') {
       res.write(h5Bytes.subarray(0, h5Bytes.length >> 1), () => res.destroy());
       return;
@@ -90,7 +92,10 @@ before(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-after(() => server.close());
+after(() => {
+  server.closeAllConnections();
+  server.close();
+});
 
 const quietIo = () => {
   const lines: string[] = [];
@@ -228,4 +233,17 @@ test('every weight in the file is used and every model weight is set', async () 
   const partial = new Map(full).set('Conv_1_bn', full.get('Conv_1_bn')!.filter((w) => !w.name.endsWith('moving_variance')));
   check(partial, /layer "Conv_1_bn" has 3 weights, MobileNetV2 expects 4/);
   assert.equal(tf.memory().numTensors, before, 'no tensors leak on failure');
+});
+
+test('cancelling mid-download removes the partial file and leaves the destination untouched', async () => {
+  const downloads = () => fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith('paddy-weights-') && !d.startsWith('paddy-weights-src-'));
+  const tmpBefore = downloads();
+  const dest = tempDir();
+  const abort = new AbortController();
+  await assert.rejects(downloadWeights({
+    alpha: 0.35, modelsDir: dest, baseUrl: `${base}/stall`, signal: abort.signal,
+    onProgress: (p) => { if (p.phase === 'download') abort.abort(); },
+  }), /^Error: download cancelled$/);
+  assert.deepEqual(fs.readdirSync(dest), []);
+  assert.deepEqual(downloads(), tmpBefore, 'temp download folder removed');
 });

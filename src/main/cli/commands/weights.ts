@@ -26,10 +26,15 @@ export async function runWeightsDownload(args: ParsedArgs, io: CliIo): Promise<D
   const modelsDir = dest ? path.resolve(dest) : libraryPaths(str(args, 'library') ?? defaultLibraryDir()).models;
   const bar = new ProgressBar(`weights α${alpha === 1 ? '1.0' : '0.35'}`, io.interactive);
   const started = Date.now();
+  // Ctrl-C stops the download and removes the partial file; the library is never touched before conversion ends.
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.on('SIGINT', onSigint);
   const result = await downloadWeights({
     alpha,
     modelsDir,
     baseUrl: str(args, 'base-url'),
+    signal: abort.signal,
     onProgress: (p) => {
       if (p.phase === 'download') {
         const secs = (Date.now() - started) / 1000;
@@ -40,8 +45,10 @@ export async function runWeightsDownload(args: ParsedArgs, io: CliIo): Promise<D
         if (io.interactive) io.err('converting and verifying…');
       }
     },
+  }).finally(() => {
+    process.off('SIGINT', onSigint);
+    bar.done();
   });
-  bar.done();
   return result;
 }
 

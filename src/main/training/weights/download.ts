@@ -51,6 +51,7 @@ export async function downloadFile(url: string, file: string, hint: string, onPr
   try {
     res = await fetch(url, { redirect: 'follow', signal });
   } catch (e) {
+    if (signal?.aborted) throw new Error('download cancelled');
     throw new Error(`could not reach ${host}: ${describe(e)}; ${hint}`);
   }
   if (!res.ok || !res.body) {
@@ -67,6 +68,7 @@ export async function downloadFile(url: string, file: string, hint: string, onPr
       try {
         chunk = await reader.read();
       } catch (e) {
+        if (signal?.aborted) throw new Error('download cancelled');
         throw new Error(`download truncated: connection lost after ${received}${total ? ` of ${total}` : ''} bytes from ${host} (${describe(e)}); run the command again`);
       }
       if (chunk.done) break;
@@ -92,6 +94,7 @@ export async function downloadWeights(opts: DownloadOptions): Promise<DownloadRe
   const h5 = path.join(tmpDir, weightsFileName(opts.alpha));
   try {
     const downloadedBytes = await downloadFile(url, h5, hint, (received, total) => opts.onProgress?.({ phase: 'download', received, total }), opts.signal);
+    if (opts.signal?.aborted) throw new Error('download cancelled');
     opts.onProgress?.({ phase: 'convert' });
     let converted: ConvertedModel;
     try {
