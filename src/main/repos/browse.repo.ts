@@ -10,7 +10,7 @@
 // images_imported_at, run_predictions_*) rather than full rows; the page's details are then fetched for those
 // ≤ limit ids alone. bench/browse.bench.ts measures this on 75,000 images.
 import type Database from 'better-sqlite3';
-import type { ImageFilter, ImageSummary, LabelOrigin, SortKey, Split } from '../../shared/types';
+import type { ImageFilter, ImageSummary, SortKey } from '../../shared/types';
 
 interface Built {
   from: string;
@@ -91,20 +91,9 @@ function build(filter: ImageFilter, sort: SortKey, desc: boolean, forCount: bool
   };
 }
 
-type Row = {
-  id: number;
-  fileName: string;
-  classId: number | null;
-  className: string | null;
-  origin: LabelOrigin | null;
-  split: Split | null;
-  conflict: number;
-  width: number;
-  height: number;
-  predictedClassId?: number | null;
-  confidence?: number | null;
-  loss?: number | null;
-};
+/** An ImageSummary as SQLite returns it: the conflict flag is still an integer. */
+export type SummaryRow = Omit<ImageSummary, 'conflict'> & { conflict: number };
+type Row = SummaryRow;
 
 const DETAIL_COLUMNS = `i.id, i.file_name AS fileName, l.class_id AS classId, c.name AS className, l.origin,
   s.split, i.conflict, i.width, i.height`;

@@ -1,18 +1,10 @@
 // Statements for one image's detail panel: its row, every place its bytes were seen, and the latest runs'
 // predictions for it.
 import type Database from 'better-sqlite3';
-import type { LabelOrigin, ModelKind, Split } from '../../shared/types';
+import type { ModelKind } from '../../shared/types';
+import type { SummaryRow } from './browse.repo';
 
-export interface ImageRow {
-  id: number;
-  fileName: string;
-  classId: number | null;
-  className: string | null;
-  origin: LabelOrigin | null;
-  split: Split | null;
-  conflict: number;
-  width: number;
-  height: number;
+export interface ImageRow extends SummaryRow {
   sha256: string;
   sourcePath: string;
   format: string;
