@@ -16,9 +16,10 @@ export const runsCommand: Command = {
         return 0;
       }
       if (!runs.length) io.out('no runs yet (paddy train --model cnn|mobilenetv2)');
+      else io.out(`${'run'.padEnd(34)} ${'status'.padEnd(9)} ${'model'.padEnd(11)} ${'backend'.padEnd(10)} test acc  time`);
       for (const r of runs) {
-        const acc = r.testAccuracy === null ? '     -' : `${(r.testAccuracy * 100).toFixed(2)}%`;
-        const secs = r.seconds.total === undefined ? '' : ` ${r.seconds.total.toFixed(0)}s`;
+        const acc = (r.testAccuracy === null ? '-' : `${(r.testAccuracy * 100).toFixed(2)}%`).padStart(8);
+        const secs = r.seconds.total === undefined ? '' : `  ${r.seconds.total.toFixed(0)}s`;
         io.out(`${r.id.padEnd(34)} ${r.status.padEnd(9)} ${r.model.padEnd(11)} ${(r.backend ?? '-').padEnd(10)} ${acc}${secs}${r.error ? `  ${r.error}` : ''}`);
       }
       return 0;
