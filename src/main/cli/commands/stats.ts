@@ -21,7 +21,7 @@ export const statsCommand: Command = {
       const row = (name: string, total: number, tr: number, va: number, te: number): string =>
         `${name.padEnd(w)}  ${String(total).padStart(7)}  ${String(tr).padStart(7)}  ${String(va).padStart(7)}  ${String(te).padStart(7)}`;
       io.out(`Library ${ctx.library().dir}`);
-      io.out(row('class', 0, 0, 0, 0).replace(/\s+0\s+0\s+0\s+0$/, '') + '    total    train      val     test');
+      io.out(`${'class'.padEnd(w)}  ${['total', 'train', 'val', 'test'].map((h) => h.padStart(7)).join('  ')}`);
       for (const c of s.classes) io.out(row(c.name, c.total, c.train, c.val, c.test));
       io.out(row('all', s.total - s.unlabeled, s.splits.train, s.splits.val, s.splits.test));
       if (s.unlabeled) io.out(`${s.unlabeled} image(s) without a label`);
