@@ -166,6 +166,18 @@ export const requests = {
   'runs.predict': req<z.ZodType<{ runId: string; paths: string[] }>, PredictResult[]>(
     z.object({ runId, paths: z.array(path).min(1).max(1000) }).strict(),
   ),
+  /** Files the user dropped or chose in the page (their bytes, base64): the browser studio has no paths. */
+  'runs.predictUpload': req<z.ZodType<{ runId: string; files: Array<{ name: string; base64: string }> }>, PredictResult[]>(
+    z
+      .object({
+        runId,
+        files: z
+          .array(z.object({ name: z.string().min(1).max(255), base64: z.string().min(1).max(8_000_000) }).strict())
+          .min(1)
+          .max(100),
+      })
+      .strict(),
+  ),
 
   'suspects.scan': req<z.ZodType<{ folds?: number; top?: number; alpha?: 1 | 0.35; weightsDir?: string }>, SuspectScan>(
     z

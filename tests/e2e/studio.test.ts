@@ -222,6 +222,21 @@ describe('the studio in Chromium', { concurrency: false }, () => {
     await shot(page, '11-predict');
   });
 
+  it('predicts files dropped or chosen in the page (sent as bytes), naming each and the one that is not an image', async (t) => {
+    if (runs.length === 0) return t.skip('training has not landed in the host');
+    const dir = tempDir('paddy-e2e-upload-');
+    const bad = path.join(dir, 'notes.jpg');
+    fs.writeFileSync(bad, 'this is not a picture');
+    const good = ['Arborio', 'Jasmine'].map((c) => path.join(RICE_DIR, c, riceFiles(c)[501]!));
+    await page.setInputFiles(testId('predict-upload'), [...good, bad]);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="predict-result"]').length === 3, null, { timeout: 60_000 });
+    const cards = await page.$$eval('[data-testid="predict-result"]', (els) => els.map((e) => e.textContent ?? ''));
+    for (const f of good) assert.ok(cards.some((c) => c.includes(path.basename(f)) && /Arborio|Basmati|Ipsala|Jasmine|Karacadag/.test(c)));
+    const badCard = cards.find((c) => c.includes('notes.jpg'));
+    assert.ok(badCard && !badCard.includes('paddy-predict-'), `the bad file is reported under its own name: ${badCard}`);
+    await shot(page, '11b-predict-upload');
+  });
+
   it('says clearly when MobileNetV2 cannot find its weights', async (t) => {
     if (runs.length === 0) return t.skip('training has not landed in the host');
     await page.click(testId('nav-train'));

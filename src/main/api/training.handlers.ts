@@ -8,6 +8,7 @@ import { compareRuns } from '../services/compare';
 import { getSettings } from '../services/settings';
 import { deleteRun, getRun, listRuns } from '../services/training';
 import type { TrainConfig } from '../../shared/types';
+import { predictUploaded } from '../services/predict-upload';
 
 function version(): string {
   try {
@@ -28,6 +29,7 @@ export const trainingHandlers: HandlerGroup<
   | 'runs.compare'
   | 'runs.evaluate'
   | 'runs.predict'
+  | 'runs.predictUpload'
 > = {
   'system.info': async (_input, ctx) => {
     const available = await availableBackends();
@@ -55,4 +57,6 @@ export const trainingHandlers: HandlerGroup<
   // Model inference over possibly many images: in a worker, like training (training/jobs.ts).
   'runs.evaluate': (input, ctx) => ctx.training.runJob(ctx.library(), 'runs.evaluate', input),
   'runs.predict': (input, ctx) => ctx.training.runJob(ctx.library(), 'runs.predict', input),
+  'runs.predictUpload': (input, ctx) =>
+    predictUploaded(input.files, (paths) => ctx.training.runJob(ctx.library(), 'runs.predict', { runId: input.runId, paths })),
 };

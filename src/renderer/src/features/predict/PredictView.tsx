@@ -19,6 +19,7 @@ export function PredictView() {
   const [busy, setBusy] = useState(false);
   const [results, setResults] = useState<PredictResult[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
   useEffect(() => {
     void loadRuns();
   }, []);
@@ -31,6 +32,20 @@ export function PredictView() {
     setError(null);
     try {
       setResults(await getApi()['runs.predict']({ runId: chosen, paths }));
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+    setBusy(false);
+  };
+  // Dropped or chosen files travel as bytes: a browser has no paths, and the host may be another machine.
+  const predictFiles = async (list: FileList | null) => {
+    const files = list ? Array.from(list) : [];
+    if (!chosen || files.length === 0) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const payload = await Promise.all(files.map(async (f) => ({ name: f.name, base64: await toBase64(f) })));
+      setResults(await getApi()['runs.predictUpload']({ runId: chosen, files: payload }));
     } catch (e) {
       setError(errorMessage(e));
     }
@@ -106,6 +121,33 @@ export function PredictView() {
               />
               <span className="help">One path per line. The files are read, never changed or added to the library.</span>
             </div>
+            <label
+              className={`dropzone${dragging ? ' over' : ''}`}
+              onDragOver={(e) => {
+                e.preventDefault();
+                setDragging(true);
+              }}
+              onDragLeave={() => setDragging(false)}
+              onDrop={(e) => {
+                e.preventDefault();
+                setDragging(false);
+                void predictFiles(e.dataTransfer.files);
+              }}
+              data-testid="predict-drop"
+            >
+              <input
+                type="file"
+                accept="image/*"
+                multiple
+                hidden
+                onChange={(e) => {
+                  void predictFiles(e.currentTarget.files);
+                  e.currentTarget.value = '';
+                }}
+                data-testid="predict-upload"
+              />
+              Drop image files here, or click to choose them
+            </label>
             <div className="row">
               <button className="btn primary" disabled={busy || !parsePaths(text).length} onClick={() => void predict(parsePaths(text))} data-testid="predict-go">
                 {busy ? 'Predicting…' : 'Predict'}
@@ -120,8 +162,8 @@ export function PredictView() {
           </div>
           {results && (
             <div className="grid-3" style={{ marginTop: 16 }} data-testid="predict-results">
-              {results.map((r) => (
-                <div className="card" key={r.path} data-testid="predict-result">
+              {results.map((r, i) => (
+                <div className="card" key={`${i}:${r.path}`} data-testid="predict-result">
                   <div className="mono xs muted" style={{ wordBreak: 'break-all', marginBottom: 8 }}>
                     {r.path}
                   </div>
@@ -143,4 +185,11 @@ export function PredictView() {
       )}
     </div>
   );
+}
+
+async function toBase64(file: File): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }
