@@ -40,6 +40,25 @@ export function argmax(row: ArrayLike<number>): number {
   return best;
 }
 
+/** Summed cross-entropy (probabilities clipped at 1e-7) and the number of rows whose argmax is the label. */
+export function crossEntropySum(probs: Float32Array, y: ArrayLike<number>): { lossSum: number; correct: number } {
+  const k = probs.length / Math.max(1, y.length);
+  let lossSum = 0;
+  let correct = 0;
+  for (let i = 0; i < y.length; i++) {
+    const row = probs.subarray(i * k, (i + 1) * k);
+    lossSum -= Math.log(Math.max(row[y[i]!]!, 1e-7));
+    if (argmax(row) === y[i]) correct++;
+  }
+  return { lossSum, correct };
+}
+
+/** Mean cross-entropy and accuracy of n × k probabilities against labels (0 and 0 for no rows). */
+export function lossAndAccuracy(probs: Float32Array, y: ArrayLike<number>): { loss: number; accuracy: number } {
+  const { lossSum, correct } = crossEntropySum(probs, y);
+  return { loss: y.length ? lossSum / y.length : 0, accuracy: y.length ? correct / y.length : 0 };
+}
+
 function logChoose(n: number, k: number): number {
   let s = 0;
   for (let i = 1; i <= k; i++) s += Math.log(n - k + i) - Math.log(i);

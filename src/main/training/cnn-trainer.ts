@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EpochMetrics } from '../../shared/types';
 import { augment, toBatch } from './data';
-import { argmax } from '../services/metrics';
+import { lossAndAccuracy } from '../services/metrics';
 import { rng, shuffled, withSeededMathRandom, yieldToEventLoop } from './random';
 
 export interface ImageSet {
@@ -40,17 +40,6 @@ export function predictImages(model: tf.LayersModel, pixels: readonly Uint8Array
   return out;
 }
 
-export function lossAndAccuracy(probs: Float32Array, y: Int32Array): { loss: number; accuracy: number } {
-  const k = probs.length / Math.max(1, y.length);
-  let loss = 0;
-  let right = 0;
-  for (let i = 0; i < y.length; i++) {
-    const row = probs.subarray(i * k, (i + 1) * k);
-    loss -= Math.log(Math.max(row[y[i]!]!, 1e-7));
-    if (argmax(row) === y[i]) right++;
-  }
-  return { loss: y.length ? loss / y.length : 0, accuracy: y.length ? right / y.length : 0 };
-}
 
 /** Trains `model` (already built) in place. Returns false when stopped early by `shouldStop`. */
 export async function fitImages(model: tf.LayersModel, train: ImageSet, opts: FitOptions): Promise<boolean> {

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EpochMetrics } from '../../shared/types';
 import { rng, shuffled, yieldToEventLoop } from './random';
+import { crossEntropySum, lossAndAccuracy } from '../services/metrics';
 
 export interface HeadOptions {
   dense: number[];
@@ -60,18 +61,7 @@ export function gather(x: Float32Array, dims: number, rows: readonly number[]): 
 
 /** Mean cross-entropy loss and accuracy of `model` on (x, y), in batches. */
 export function evaluateHead(model: tf.LayersModel, x: Float32Array, dims: number, y: Int32Array): { loss: number; accuracy: number } {
-  const probs = predictHead(model, x, dims);
-  const k = probs.length / Math.max(1, y.length);
-  let loss = 0;
-  let right = 0;
-  for (let i = 0; i < y.length; i++) {
-    const row = probs.subarray(i * k, (i + 1) * k);
-    loss -= Math.log(Math.max(row[y[i]!]!, 1e-7));
-    let best = 0;
-    for (let c = 1; c < k; c++) if (row[c]! > row[best]!) best = c;
-    if (best === y[i]) right++;
-  }
-  return { loss: y.length ? loss / y.length : 0, accuracy: y.length ? right / y.length : 0 };
+  return lossAndAccuracy(predictHead(model, x, dims), y);
 }
 
 /**
@@ -193,15 +183,7 @@ export async function trainHead(
         const idx = rows.slice(b * opts.batchSize, (b + 1) * opts.batchSize);
         const yb = Int32Array.from(idx, (r) => y[r]!);
         const probs = headStep(model, optimizer, gather(x, dims, idx), gatherT(x, dims, idx), yb, dims, numClasses, opts.dropout, dropRand);
-        let bl = 0;
-        let br = 0;
-        for (let i = 0; i < idx.length; i++) {
-          const row = probs.subarray(i * numClasses, (i + 1) * numClasses);
-          bl -= Math.log(Math.max(row[yb[i]!]!, 1e-7));
-          let arg = 0;
-          for (let c = 1; c < numClasses; c++) if (row[c]! > row[arg]!) arg = c;
-          if (arg === yb[i]) br++;
-        }
+        const { lossSum: bl, correct: br } = crossEntropySum(probs, yb);
         if (!Number.isFinite(bl)) throw new Error(`trainHead diverged (loss ${bl} at epoch ${epoch}): lower the learning rate`);
         lossSum += bl;
         right += br;

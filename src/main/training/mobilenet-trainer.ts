@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EpochMetrics } from '../../shared/types';
 import { decodeMany, toBatch } from './data';
-import { lossAndAccuracy } from './cnn-trainer';
+import { lossAndAccuracy } from '../services/metrics';
 import { FEATURE_SIZE } from './features';
 import { loadBase } from './models/weights';
 import { rng, shuffled, withSeededMathRandom, yieldToEventLoop } from './random';
