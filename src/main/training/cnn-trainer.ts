@@ -5,6 +5,7 @@ import type { EpochMetrics } from '../../shared/types';
 import { augment, toBatch } from './data';
 import { lossAndAccuracy } from '../services/metrics';
 import { rng, shuffled, withSeededMathRandom, yieldToEventLoop } from './random';
+import { EarlyStopping } from './early-stopping';
 
 export interface ImageSet {
   pixels: Uint8Array[];
@@ -53,9 +54,7 @@ export async function fitImages(model: tf.LayersModel, train: ImageSet, opts: Fi
     const batches = Math.ceil(n / opts.batchSize);
     const totalSteps = batches * opts.epochs;
     let step = 0;
-    let best = Infinity;
-    let bestWeights: tf.Tensor[] | null = null;
-    let sinceBest = 0;
+    const early = new EarlyStopping(opts.patience ?? 0);
     let completed = true;
     try {
       for (let epoch = 1; epoch <= opts.epochs; epoch++) {
@@ -97,18 +96,11 @@ export async function fitImages(model: tf.LayersModel, train: ImageSet, opts: Fi
         if (!completed) break;
         const val = opts.validation?.pixels.length ? lossAndAccuracy(predictImages(model, opts.validation.pixels, opts.size), opts.validation.y) : null;
         opts.onEpoch?.({ epoch, loss: lossSum / seen, accuracy: accSum / seen, valLoss: val?.loss ?? null, valAccuracy: val?.accuracy ?? null, seconds: (performance.now() - t0) / 1000 });
-        if (val && opts.patience) {
-          if (val.loss < best - 1e-6) {
-            best = val.loss;
-            sinceBest = 0;
-            bestWeights?.forEach((t) => t.dispose());
-            bestWeights = model.getWeights().map((w) => w.clone());
-          } else if (++sinceBest >= opts.patience) break;
-        }
+        if (val && opts.patience && early.shouldStop(model, val.loss)) break;
       }
-      if (bestWeights && completed) model.setWeights(bestWeights);
+      if (completed) early.restoreBest(model);
     } finally {
-      bestWeights?.forEach((t) => t.dispose());
+      early.dispose();
       model.optimizer?.dispose();
     }
     return completed;

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { EpochMetrics } from '../../shared/types';
 import { rng, shuffled, yieldToEventLoop } from './random';
 import { crossEntropySum, lossAndAccuracy } from '../services/metrics';
+import { EarlyStopping } from './early-stopping';
 
 export interface HeadOptions {
   dense: number[];
@@ -163,9 +164,7 @@ export async function trainHead(
   const dropRand = rng(opts.seed + 1);
   const order = Array.from({ length: n }, (_, i) => i);
   const batches = Math.ceil(n / opts.batchSize);
-  let best = Infinity;
-  let bestWeights: tf.Tensor[] | null = null;
-  let sinceBest = 0;
+  const early = new EarlyStopping(opts.patience ?? 0);
   try {
     for (let epoch = 1; epoch <= opts.epochs; epoch++) {
       const t0 = performance.now();
@@ -201,21 +200,14 @@ export async function trainHead(
         seconds: (performance.now() - t0) / 1000,
       });
       if (stopped) break;
-      if (val && opts.patience) {
-        if (val.loss < best - 1e-6) {
-          best = val.loss;
-          sinceBest = 0;
-          bestWeights?.forEach((t) => t.dispose());
-          bestWeights = model.getWeights().map((w) => w.clone());
-        } else if (++sinceBest >= opts.patience) break;
-      }
+      if (val && opts.patience && early.shouldStop(model, val.loss)) break;
     }
-    if (bestWeights) model.setWeights(bestWeights);
+    early.restoreBest(model);
   } catch (e) {
     model.dispose();
     throw e;
   } finally {
-    bestWeights?.forEach((t) => t.dispose());
+    early.dispose();
     optimizer.dispose();
   }
   return model;
