@@ -64,9 +64,12 @@ export async function runPipeline(lib: Library, files: Candidate[], opts: Pipeli
   const counts: ImportCounts = { total: files.length, imported: 0, alreadyPresent: 0, conflicts: 0, skipped: 0 };
   const skippedFiles: SkippedFile[] = [];
   const outcomes: Array<Outcome | undefined> = new Array(files.length);
-  /** Bytes already handled in this run (sha → the first index), so a duplicate is not decoded twice. */
-  const seen = new Map<string, number>();
-  const failed = new Map<string, string>();
+  /**
+   * Bytes already handled in this run (sha → the first copy's outcome), so a duplicate is not decoded twice.
+   * A duplicate waits for that outcome and carries it: workers finish out of order, and whichever copy comes
+   * first in commit (input) order must be the one inserted, the later ones becoming sources or conflicts.
+   */
+  const seen = new Map<string, Promise<Outcome>>();
   const classIds = new Map<string, number>();
   let next = 0;
   let committed = 0;
@@ -123,8 +126,8 @@ export async function runPipeline(lib: Library, files: Candidate[], opts: Pipeli
         continue;
       }
       if (o.kind === 'known') {
-        // Its first copy in this run failed to decode, so this one fails for the same reason.
-        skip(failed.get(o.sha) ?? 'duplicate of a file that could not be imported');
+        // Known when processed but gone now: cannot happen while this process is the only writer.
+        skip('duplicate of a file that could not be imported');
         continue;
       }
       let classId = classIds.get(file.className);
@@ -186,8 +189,14 @@ export async function runPipeline(lib: Library, files: Candidate[], opts: Pipeli
     }
     if (buf.length === 0) return { kind: 'skip', reason: 'empty file (0 bytes)' };
     const sha = crypto.createHash('sha256').update(buf).digest('hex');
-    if (seen.has(sha)) return { kind: 'known', sha };
-    seen.set(sha, i);
+    const first = seen.get(sha);
+    if (first) return first;
+    const outcome = decodeNew(buf, sha);
+    seen.set(sha, outcome);
+    return outcome;
+  };
+
+  const decodeNew = async (buf: Buffer, sha: string): Promise<Outcome> => {
     if (findImageBySha(db, sha)) {
       // Already in the library: only a missing thumbnail (thumbs/ deleted or damaged) needs work.
       if (await fileExists(thumbPath(lib, sha))) return { kind: 'known', sha };
@@ -196,10 +205,7 @@ export async function runPipeline(lib: Library, files: Candidate[], opts: Pipeli
       return { kind: 'known', sha };
     }
     const d = await decodeImage(buf, opts.maxPixels);
-    if (!d.ok) {
-      failed.set(sha, d.reason);
-      return { kind: 'skip', reason: d.reason, sha };
-    }
+    if (!d.ok) return { kind: 'skip', reason: d.reason, sha };
     await writeThumbOrFail(sha, d.thumb);
     return { kind: 'new', sha, bytes: buf.length, width: d.width, height: d.height, format: d.format };
   };
