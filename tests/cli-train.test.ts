@@ -33,11 +33,13 @@ test('paddy train/runs/eval/compare/predict on a small library, with --json', as
   const r = JSON.parse(t.out);
   assert.equal(r.status, 'completed');
   assert.equal(r.backend, 'wasm');
+  assert.match(r.engine, /^(onnxruntime|tfjs)/);
   assert.ok(r.runId && typeof r.test.accuracy === 'number' && r.test.perClass.Arborio && Array.isArray(r.test.confusion));
   assert.equal(typeof r.seconds.train, 'number');
 
   const runs = JSON.parse((await paddy(['runs', '--library', dir, '--json'])).out);
   assert.deepEqual(runs.map((x: { id: string }) => x.id), [r.runId]);
+  assert.equal(runs[0].engine, r.engine);
   const ev = await paddy(['eval', '--run', r.runId, '--library', dir, '--json']);
   assert.equal(ev.code, 0, ev.err);
   assert.deepEqual(Object.keys(JSON.parse(ev.out)).sort(), ['accuracy', 'classes', 'confusion', 'macroF1', 'n', 'perClass']);

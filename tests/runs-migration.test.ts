@@ -16,3 +16,17 @@ test('0005-run-workers: runs keep the training process (pid, host); older rows r
   assert.deepEqual(db.prepare(`SELECT worker_pid, worker_host FROM runs`).get(), { worker_pid: 123, worker_host: 'box' });
   assert.equal(migrate(db, MIGRATIONS), MIGRATIONS.length);
 });
+
+test('0006-run-engine: runs keep the engine that trained them; older rows read as unknown', () => {
+  const db = new Database(':memory:');
+  assert.equal(migrate(db, MIGRATIONS, 5), 5);
+  const now = new Date().toISOString();
+  db.prepare(`INSERT INTO runs (id, model, status, config, seed, backend, created_at, worker_pid, worker_host)
+    VALUES ('old', 'cnn', 'completed', '{"epochs":2}', 7, 'wasm', ?, 42, 'box')`).run(now);
+  assert.equal(migrate(db, MIGRATIONS, 6), 6);
+  const old = db.prepare(`SELECT id, model, status, config, seed, backend, created_at, worker_pid, worker_host, engine FROM runs WHERE id = 'old'`).get();
+  assert.deepEqual(old, { id: 'old', model: 'cnn', status: 'completed', config: '{"epochs":2}', seed: 7, backend: 'wasm', created_at: now, worker_pid: 42, worker_host: 'box', engine: null });
+  db.prepare(`UPDATE runs SET engine = 'onnxruntime-cpu, 2 worker threads' WHERE id = 'old'`).run();
+  assert.equal((db.prepare(`SELECT engine FROM runs`).get() as { engine: string }).engine, 'onnxruntime-cpu, 2 worker threads');
+  assert.equal(migrate(db, MIGRATIONS), MIGRATIONS.length);
+});

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { TrainConfig } from '../src/shared/types';
 import { trainConfigSchema } from '../src/shared/contract';
 import { buildConfig, fieldsFor, parseList, toText } from '../src/renderer/src/features/train/params';
-import { applyTrainEvent, failureHint, isActive, newLiveRun, overallProgress } from '../src/renderer/src/features/train/live';
+import { applyTrainEvent, failureHint, isActive, newLiveRun, overallProgress, runsOn } from '../src/renderer/src/features/train/live';
 
 const cnn: TrainConfig = {
   model: 'cnn',
@@ -43,6 +43,10 @@ test('train events fold into the live run: curves per epoch, progress, final sta
   assert.equal(isActive(r), true);
   r = applyTrainEvent(r, { type: 'started', runId: 'r1', backend: 'wasm', config: cnn, totalEpochs: 2, batchesPerEpoch: 10 });
   assert.equal(r.status, 'running');
+  assert.equal(runsOn(r), 'on wasm');
+  r = applyTrainEvent(r, { type: 'engine', runId: 'r1', engine: 'onnxruntime-cpu, 2 worker threads' });
+  assert.equal(runsOn(r), 'on wasm · onnxruntime-cpu, 2 worker threads');
+  assert.equal(runsOn(newLiveRun('r2', 0)), null);
   r = applyTrainEvent(r, { type: 'batch', runId: 'r1', epoch: 0, batch: 5, batches: 10, loss: 1.2, accuracy: 0.4, etaSeconds: 12 });
   assert.equal(overallProgress(r), 0.25);
   const epoch0 = { epoch: 0, loss: 1, accuracy: 0.5, valLoss: 1.1, valAccuracy: 0.45, seconds: 3 };

@@ -30,6 +30,8 @@ test('a tiny CNN run trains on wasm and keeps snapshot, epochs, predictions, met
   const run = getRun(lib, runId);
   assert.equal(run.status, 'completed');
   assert.equal(run.backend, 'wasm');
+  assert.match(run.engine ?? '', /^(onnxruntime|tfjs)/, 'the run records what ran its steps');
+  assert.deepEqual(events.filter((e) => e.type === 'engine'), [{ type: 'engine', runId, engine: run.engine }], 'and reports it once');
   assert.equal(run.imageCount, 30);
   assert.equal(run.epochs.length, 2);
   assert.ok(run.epochs.every((e) => e.valAccuracy !== null && Number.isFinite(e.loss)));
@@ -75,6 +77,7 @@ test('MobileNetV2 frozen: features + head, base weights untouched, cancel mid-ep
   assert.equal(run.epochs.length, 3);
   assert.ok(run.params! > 410_208);
   assert.equal(typeof run.seconds.features, 'number');
+  assert.match(run.engine ?? '', /^features: \S+ · head: tfjs wasm$/);
   const meta = JSON.parse(fs.readFileSync(path.join(lib.paths.models, runId, 'meta.json'), 'utf8'));
   assert.equal(meta.ownBase, false);
   assert.equal(meta.alpha, 0.35);

@@ -215,6 +215,8 @@ export interface Progress {
 
 export type TrainEvent =
   | { type: 'started'; runId: string; backend: BackendName; config: TrainConfig; totalEpochs: number; batchesPerEpoch: number }
+  /** Once per run, before the first batch: what runs the steps (the tfjs backend alone does not say; see runs.engine). */
+  | { type: 'engine'; runId: string; engine: string }
   | { type: 'phase'; runId: string; phase: string; done: number; total: number }
   | { type: 'batch'; runId: string; epoch: number; batch: number; batches: number; loss: number; accuracy: number; etaSeconds: number | null }
   | { type: 'epoch'; runId: string; metrics: EpochMetrics }

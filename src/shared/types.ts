@@ -209,7 +209,10 @@ export interface RunSummary {
   id: string;
   model: ModelKind;
   status: RunStatus;
+  /** The tfjs backend the training process picked. */
   backend: BackendName | null;
+  /** What ran the training steps ("onnxruntime-cpu, 2 worker threads", "tfjs wasm"); null for older runs. */
+  engine: string | null;
   createdAt: string;
   finishedAt: string | null;
   config: TrainConfig;

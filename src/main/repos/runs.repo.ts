@@ -11,6 +11,8 @@ export interface RunRow {
   config: string;
   seed: number;
   backend: BackendName | null;
+  /** What ran the training steps, e.g. "onnxruntime-cpu, 2 worker threads" (migration 0006; null before it). */
+  engine: string | null;
   created_at: string;
   finished_at: string | null;
   snapshot_hash: string | null;
@@ -53,6 +55,7 @@ function build(db: Database.Database) {
     insert: db.prepare(`INSERT INTO runs (id, model, status, config, seed, created_at) VALUES (@id, @model, @status, @config, @seed, @createdAt)`),
     setStatus: db.prepare(`UPDATE runs SET status = ? WHERE id = ?`),
     setBackend: db.prepare(`UPDATE runs SET backend = ? WHERE id = ?`),
+    setEngine: db.prepare(`UPDATE runs SET engine = ? WHERE id = ?`),
     setSnapshot: db.prepare(`UPDATE runs SET snapshot_hash = ?, image_count = ?, classes = ? WHERE id = ?`),
     insertImage: db.prepare(`INSERT INTO run_images (run_id, image_id, class_id, split) VALUES (?, ?, ?, ?)`),
     insertEpoch: db.prepare(`INSERT OR REPLACE INTO run_epochs (run_id, epoch, loss, accuracy, val_loss, val_accuracy, seconds)
@@ -104,6 +107,10 @@ export function setRunStatus(db: Database.Database, id: string, status: RunStatu
 
 export function setRunBackend(db: Database.Database, id: string, backend: BackendName): void {
   s(db).setBackend.run(backend, id);
+}
+
+export function setRunEngine(db: Database.Database, id: string, engine: string): void {
+  s(db).setEngine.run(engine, id);
 }
 
 export function saveSnapshot(db: Database.Database, id: string, hash: string, classes: RunClass[], images: ReadonlyArray<{ imageId: number; classId: number; split: Split }>): void {

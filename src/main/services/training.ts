@@ -33,6 +33,7 @@ function summary(r: RunRow): RunSummary {
     model: r.model,
     status: r.status,
     backend: r.backend,
+    engine: r.engine,
     createdAt: r.created_at,
     finishedAt: r.finished_at,
     config: JSON.parse(r.config) as TrainConfig,

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import type { TrainEvent } from '../../shared/contract';
 import type { EpochMetrics, MobileNetConfig, CnnConfig, TrainCommon, TrainConfig } from '../../shared/types';
 import type { Library } from '../library';
-import { completeRun, endRun, getRunRow, saveEpoch, savePredictions, saveSnapshot, setRunBackend, setRunStatus, setRunWorker, type PredictionRow } from '../repos/runs.repo';
+import { completeRun, endRun, getRunRow, saveEpoch, savePredictions, saveSnapshot, setRunBackend, setRunEngine, setRunStatus, setRunWorker, type PredictionRow } from '../repos/runs.repo';
 import { argmax, testMetrics } from '../services/metrics';
 import { useBackend } from './backends';
 import { fitImages, predictImages } from './cnn-trainer';
@@ -63,6 +63,14 @@ function batchReporter(ctx: Ctx, epochs: number) {
   };
 }
 
+/** Records what runs the training steps (its tfjs backend may be idle: ONNX Runtime can run them) and tells the UI. */
+function engineRecorder(ctx: Ctx) {
+  return (engine: string) => {
+    setRunEngine(ctx.lib.db, ctx.runId, engine);
+    ctx.emit({ type: 'engine', runId: ctx.runId, engine });
+  };
+}
+
 function epochSaver(ctx: Ctx) {
   return (m: EpochMetrics) => {
     saveEpoch(ctx.lib.db, ctx.runId, m, ctx.seconds);
@@ -109,6 +117,7 @@ async function runCnn(ctx: Ctx, snap: Snapshot, cfg: CnnConfig & TrainCommon) {
       patience: cfg.earlyStopping ? cfg.patience : undefined,
       validation: { pixels: val, y: labelsOf(snap, snap.bySplit.val) },
       onBatch: batchReporter(ctx, cfg.epochs), onEpoch: epochSaver(ctx), shouldStop: () => ctx.control.cancelled(),
+      onEngine: engineRecorder(ctx),
     }));
     if (!completed) throw new Cancelled();
     ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'test', done: 0, total: test.length });
@@ -125,10 +134,14 @@ async function runCnn(ctx: Ctx, snap: Snapshot, cfg: CnnConfig & TrainCommon) {
 async function runMobileNet(ctx: Ctx, snap: Snapshot, cfg: MobileNetConfig & TrainCommon) {
   const dir = weightsFor(ctx.lib, cfg.alpha, cfg.weightsDir);
   const ids = snap.images.map((i) => i.imageId);
+  // Features and head run on different engines; ensureFeatures names its extractor only when it computed rows.
+  let extractor = 'cached';
   const feats = await timed(ctx, 'features', () => ensureFeatures(ctx.lib, ids, {
     alpha: cfg.alpha, weightsDir: cfg.weightsDir, signal: ctx.control.signal,
     onProgress: (done, total) => ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'features', done, total }),
+    onExtractor: (name) => (extractor = name),
   }));
+  engineRecorder(ctx)(`features: ${extractor} · ${cfg.fineTuneBlocks > 0 ? 'head + fine-tune' : 'head'}: tfjs ${tf.getBackend()}`);
   const row = new Map(ids.map((id, i) => [id, i]));
   const pick = (list: Snapshot['images']) => {
     const out = new Float32Array(list.length * feats.dims);

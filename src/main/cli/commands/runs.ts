@@ -5,7 +5,7 @@ import { callTraining, withTrainingContext } from './train';
 
 export const runsCommand: Command = {
   name: 'runs',
-  summary: 'List training runs (status, model, backend, test accuracy, time)',
+  summary: 'List training runs (status, model, backend, test accuracy, time, engine)',
   usage: 'paddy runs [--json]',
   options: {},
   async run(args, io) {
@@ -16,11 +16,12 @@ export const runsCommand: Command = {
         return 0;
       }
       if (!runs.length) io.out('no runs yet (paddy train --model cnn|mobilenetv2)');
-      else io.out(`${'run'.padEnd(34)} ${'status'.padEnd(9)} ${'model'.padEnd(11)} ${'backend'.padEnd(10)} test acc  time`);
+      else io.out(`${'run'.padEnd(34)} ${'status'.padEnd(9)} ${'model'.padEnd(11)} ${'backend'.padEnd(10)} test acc ${'time'.padStart(7)}  engine`);
       for (const r of runs) {
         const acc = (r.testAccuracy === null ? '-' : `${(r.testAccuracy * 100).toFixed(2)}%`).padStart(8);
-        const secs = r.seconds.total === undefined ? '' : `  ${r.seconds.total.toFixed(0)}s`;
-        io.out(`${r.id.padEnd(34)} ${r.status.padEnd(9)} ${r.model.padEnd(11)} ${(r.backend ?? '-').padEnd(10)} ${acc}${secs}${r.error ? `  ${r.error}` : ''}`);
+        // Fixed width: the engine (free text, after it) and any error then line up.
+        const secs = (r.seconds.total === undefined ? '-' : `${r.seconds.total.toFixed(0)}s`).padStart(7);
+        io.out(`${r.id.padEnd(34)} ${r.status.padEnd(9)} ${r.model.padEnd(11)} ${(r.backend ?? '-').padEnd(10)} ${acc} ${secs}  ${r.engine ?? '-'}${r.error ? `  ${r.error}` : ''}`);
       }
       return 0;
     });

@@ -70,6 +70,7 @@ export function trainSummary(run: RunDetail) {
     runId: run.id,
     status: run.status,
     backend: run.backend,
+    engine: run.engine,
     test: run.test ? { accuracy: run.test.accuracy, macroF1: run.test.macroF1, n: run.test.n, classes: run.test.classes, perClass: run.test.perClass, confusion: run.test.confusion } : null,
     seconds: run.seconds,
     error: run.error,
@@ -99,6 +100,9 @@ export const trainCommand: Command = {
         else if (e.type === 'started') {
           bar.done();
           if (!json) io.err(`run ${e.runId}: ${e.config.model} on ${e.backend}, ${e.totalEpochs} epochs × ${e.batchesPerEpoch} batches`);
+        } else if (e.type === 'engine') {
+          bar.done();
+          if (!json) io.err(`training steps on ${e.engine}`);
         } else if (e.type === 'batch') bar.update(e.batch, e.batches, `epoch ${e.epoch} loss ${e.loss.toFixed(3)} acc ${e.accuracy.toFixed(3)}${e.etaSeconds !== null ? ` run eta ${formatSeconds(e.etaSeconds)}` : ''}`);
         else if (e.type === 'epoch') {
           bar.done();
@@ -133,7 +137,7 @@ export const trainCommand: Command = {
       const run = getRun(ctx.library(), runId!);
       if (json) io.out(JSON.stringify(trainSummary(run)));
       else if (run.status === 'completed') {
-        io.out(`run ${run.id} completed on ${run.backend}: test accuracy ${(run.test!.accuracy * 100).toFixed(2)}% (n=${run.test!.n}, macro-F1 ${run.test!.macroF1.toFixed(4)}) in ${formatSeconds(run.seconds.total ?? 0)}`);
+        io.out(`run ${run.id} completed on ${run.backend}${run.engine ? ` · ${run.engine}` : ''}: test accuracy ${(run.test!.accuracy * 100).toFixed(2)}% (n=${run.test!.n}, macro-F1 ${run.test!.macroF1.toFixed(4)}) in ${formatSeconds(run.seconds.total ?? 0)}`);
       }
       if (run.status === 'completed') return 0;
       io.err(`paddy train: run ${run.id} ${run.status}${run.error ? `: ${run.error}` : ''}`);

@@ -4,6 +4,7 @@ import { m0002 } from './0002-runs';
 import { m0003 } from './0003-suspects';
 import { m0004 } from './0004-browse';
 import { m0005 } from './0005-run-workers';
+import { m0006 } from './0006-run-engine';
 
 /** Append-only list: add `NNNN-name.ts` and its test, then list it here. */
-export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005];
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006];

@@ -41,6 +41,7 @@ export function RunDetailCard({ runId }: { runId: string }) {
         <div className="metric">
           <span className="label">Backend</span>
           <span className="value">{d.backend ?? '—'}</span>
+          {d.engine && <span className="xs faint" data-testid="run-engine">{d.engine}</span>}
         </div>
       </div>
       <div className="grid-3" style={{ alignItems: 'start' }}>

@@ -64,7 +64,7 @@ export function RunsView() {
                   <th>Run</th>
                   <th>Model</th>
                   <th>Configuration</th>
-                  <th>Backend</th>
+                  <th title="The tfjs backend, and below it what ran the training steps">Backend · engine</th>
                   <th>Status</th>
                   <th className="num">Duration</th>
                   <th className="num">Test acc.</th>
@@ -89,7 +89,10 @@ export function RunsView() {
                       </td>
                       <td>{modelLabel(r.model)}</td>
                       <td className="small muted wrap">{configSummary(r)}</td>
-                      <td className="small">{r.backend ?? '—'}</td>
+                      <td className="small wrap" style={{ minWidth: 120 }}>
+                        {r.backend ?? '—'}
+                        {r.engine && <div className="faint xs" data-testid="run-engine">{r.engine}</div>}
+                      </td>
                       <td>
                         <span className={`badge${done ? ' ok' : r.status === 'failed' ? ' bad' : r.status === 'running' ? ' run' : ''}`} title={r.error ?? undefined}>
                           {r.status}

@@ -6,7 +6,7 @@ import { ConfusionMatrix } from '../../charts/ConfusionMatrix';
 import { LineChart } from '../../charts/LineChart';
 import { Banner, EmptyState, ErrorState, Loading, ProgressBar } from '../../ui/states';
 import { openConfusionCell } from '../runs/runs.store';
-import { failureHint, isActive, overallProgress, type LiveRun } from './live';
+import { failureHint, isActive, overallProgress, runsOn, type LiveRun } from './live';
 import { fieldsFor, toText } from './params';
 import { cancelTraining, chooseModel, loadDefaults, resetParams, setParam, startTraining, useTrain } from './train.store';
 
@@ -159,6 +159,7 @@ function LiveCard({ live }: { live: LiveRun }) {
   const progress = overallProgress(live);
   const last = live.epochs[live.epochs.length - 1];
   const hint = live.error ? failureHint(live.error) : null;
+  const on = runsOn(live);
   const statusClass = live.status === 'completed' ? 'ok' : live.status === 'failed' ? 'bad' : live.status === 'cancelled' ? '' : 'run';
   return (
     <div className="card" data-testid="train-live" data-status={live.status}>
@@ -169,7 +170,7 @@ function LiveCard({ live }: { live: LiveRun }) {
           {live.status}
         </span>
         <div className="spacer" />
-        {live.backend && <span className="small faint">on {live.backend}</span>}
+        {on && <span className="small faint" data-testid="train-engine">{on}</span>}
         {active && (
           <button className="btn danger sm" onClick={() => void cancelTraining()} data-testid="train-cancel">
             Cancel

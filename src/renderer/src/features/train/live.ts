@@ -6,6 +6,8 @@ export interface LiveRun {
   runId: string;
   status: 'starting' | 'running' | 'completed' | 'failed' | 'cancelled';
   backend: BackendName | null;
+  /** What runs the training steps; null until the run reports it (the backend alone can mislead). */
+  engine: string | null;
   totalEpochs: number | null;
   batchesPerEpoch: number | null;
   phase: { name: string; done: number; total: number } | null;
@@ -21,6 +23,7 @@ export function newLiveRun(runId: string, now: number): LiveRun {
     runId,
     status: 'starting',
     backend: null,
+    engine: null,
     totalEpochs: null,
     batchesPerEpoch: null,
     phase: null,
@@ -37,6 +40,8 @@ export function applyTrainEvent(run: LiveRun, ev: TrainEvent): LiveRun {
   switch (ev.type) {
     case 'started':
       return { ...run, status: 'running', backend: ev.backend, totalEpochs: ev.totalEpochs, batchesPerEpoch: ev.batchesPerEpoch };
+    case 'engine':
+      return { ...run, engine: ev.engine };
     case 'phase':
       return { ...run, status: run.status === 'starting' ? 'running' : run.status, phase: { name: ev.phase, done: ev.done, total: ev.total } };
     case 'batch':
@@ -57,6 +62,12 @@ export function applyTrainEvent(run: LiveRun, ev: TrainEvent): LiveRun {
     case 'cancelled':
       return { ...run, status: 'cancelled', batch: null };
   }
+}
+
+/** "on wasm · onnxruntime-cpu, 2 worker threads": the backend, then what runs the steps once it is known. */
+export function runsOn(run: Pick<LiveRun, 'backend' | 'engine'>): string | null {
+  const parts = [run.backend, run.engine].filter((x): x is string => !!x);
+  return parts.length ? `on ${parts.join(' · ')}` : null;
 }
 
 export function isActive(run: LiveRun | null): boolean {
