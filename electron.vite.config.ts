@@ -15,6 +15,8 @@ const src = (p: string): string => path.resolve(process.cwd(), 'src', p);
 // the build stays green without it.
 const mainInput: Record<string, string> = { index: src('main/index.ts') };
 if (fs.existsSync(src('main/training/train.worker.ts'))) mainInput['train.worker'] = src('main/training/train.worker.ts');
+// The ONNX Runtime training step's worker threads (ort-trainer.ts looks for ort-step.worker.js next to the bundle).
+mainInput['ort-step.worker'] = src('main/training/ort-train/step.worker.ts');
 
 // electron-vite appends `const require = createRequire(import.meta.url)` to every ESM chunk that uses `require`.
 // A source module that declares that same binding itself (plain Node needs it) would then collide in the

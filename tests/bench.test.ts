@@ -10,8 +10,11 @@ test('runSpeedBench (quick) reports positive img/s for each measured part', asyn
   }
   assert.equal(r.backend, 'wasm');
   assert.equal(r.threads, 2);
+  // On wasm the CNNs train on the ONNX Runtime step (what fitImages 'auto' picks); tfjs's numbers sit beside.
+  assert.equal(r.trainEngine, 'onnxruntime-cpu, 2 worker threads');
   assert.ok(r.referenceCnnTrainImgPerSec! > 0 && r.referenceCnnTrainImgPerSecSingleThread! > 0);
-  assert.ok(r.defaultCnnTrainImgPerSec! > 0);
+  assert.ok(r.referenceCnnTfjsImgPerSec! > 0 && r.referenceCnnTfjsParallelImgPerSec! > 0);
+  assert.ok(r.defaultCnnTrainImgPerSec! > 0 && r.defaultCnnTfjsImgPerSec! > 0);
   assert.equal(r.mobilenetFeatureImgPerSec, null);
   assert.ok(r.headTrainImgPerSec! > 0 && r.headTrain20EpochsSeconds! > 0);
   assert.ok(r.peakRssMb > 50);

@@ -13,6 +13,7 @@ import { thumbPath } from '../src/main/services/import/thumbnails';
 import { buildElectronBundles, ROOT } from './helpers/build-electron';
 import { importSmallRice } from './helpers/small-import';
 import { tempDir } from './helpers/tmp';
+import { Worker } from 'node:worker_threads';
 
 type Fake = {
   log: Array<[string, ...unknown[]]>;
@@ -42,6 +43,7 @@ let fake: Fake;
 let libDir: string;
 let images: { thumbId: number; sha: string; source: string };
 let appUrl: string;
+let mainOut: string;
 
 const trusted = (): { senderFrame: { url: string } } => ({ senderFrame: { url: appUrl } });
 const call = (name: string, input: unknown, event: unknown = trusted()) => {
@@ -53,6 +55,7 @@ const img = (url: string) => fake.protocolHandlers.get(IMAGE_SCHEME)!({ url, met
 
 before(async () => {
   const built = buildElectronBundles();
+  mainOut = path.dirname(built.main);
   assert.ok(fs.existsSync(built.preload), 'the preload bundle is built next to main');
   await import(fakeUrl);
   fake = (globalThis as unknown as { __fakeElectron: Fake }).__fakeElectron;
@@ -265,4 +268,28 @@ test('runs.predict and suspects.scan run as jobs in a utilityProcess worker; eve
   child.fire('exit', 9);
   const r = await scanning;
   assert.ok(!r.ok && /the worker running suspects\.scan died \(exit code 9\)/.test(r.error!), JSON.stringify(r));
+});
+
+test('the ONNX Runtime training step worker is part of the main build and computes gradients there', async () => {
+  const file = path.join(mainOut, 'ort-step.worker.js');
+  assert.ok(fs.existsSync(file), 'ort-step.worker.js sits next to the main bundle, where ort-trainer looks for it');
+  const w = new Worker(file);
+  const reply = (msg: unknown) => new Promise<{ type: string; grads?: Float32Array[]; loss?: number; message?: string }>((resolve, reject) => {
+    w.once('message', resolve);
+    w.once('error', reject);
+    w.postMessage(msg);
+  });
+  try {
+    const layers = [{ kind: 'conv', filters: 2, kernel: 3, padding: 'same', relu: true }, { kind: 'pool' }, { kind: 'flatten' }, { kind: 'dense', units: 3, activation: 'softmax' }];
+    assert.equal((await reply({ type: 'init', layers, size: 4, threads: 1 })).type, 'ready');
+    const params = [new Float32Array(3 * 3 * 3 * 2).fill(0.1), new Float32Array(2), new Float32Array(8 * 3).fill(0.05), new Float32Array(3)];
+    const x = Float32Array.from({ length: 2 * 4 * 4 * 3 }, (_, i) => (i % 7) / 7);
+    const r = await reply({ type: 'grads', rows: 2, batch: 2, x, y: Float32Array.from([1, 0, 0, 0, 1, 0]), masks: [], params });
+    assert.equal(r.type, 'grads', r.message);
+    assert.deepEqual(r.grads!.map((g) => g.length), params.map((p) => p.length));
+    assert.ok(r.grads!.every((g) => g.every(Number.isFinite)) && r.grads![2]!.some((v) => v !== 0));
+    assert.ok(Math.abs(r.loss! - 2 * Math.log(3)) < 0.05, `summed loss of 2 rows near 2·ln 3: ${r.loss}`);
+  } finally {
+    await w.terminate();
+  }
 });

@@ -6,6 +6,8 @@ import { augment, toBatch } from './data';
 import { lossAndAccuracy } from '../services/metrics';
 import { rng, shuffled, withSeededMathRandom, yieldToEventLoop } from './random';
 import { EarlyStopping } from './early-stopping';
+import { stepLayersOf } from './ort-train/model-spec';
+import { createOrtTrainer, type OrtTrainer } from './ort-train/ort-trainer';
 
 export interface ImageSet {
   pixels: Uint8Array[];
@@ -26,6 +28,39 @@ export interface FitOptions {
   onBatch?: (p: { epoch: number; batch: number; batches: number; loss: number; accuracy: number }) => void;
   onEpoch?: (m: EpochMetrics) => void;
   shouldStop?: () => boolean;
+  /**
+   * Who computes the training steps. 'auto' (default): ONNX Runtime when the tfjs backend is not native
+   * TensorFlow, onnxruntime-node loads and the model's layers are supported; else tfjs. 'onnxruntime' fails
+   * instead of falling back.
+   */
+  engine?: 'auto' | 'tfjs' | 'onnxruntime';
+  /** Cores for the ONNX Runtime engine (default: all). */
+  threads?: number;
+  /** Called once, before the first batch, with what trains: "tfjs wasm", "onnxruntime-cpu, 2 worker threads"… */
+  onEngine?: (engine: string) => void;
+}
+
+/** The ONNX Runtime step for this model, or null (with tfjs to train instead) when 'auto' cannot use it. */
+async function ortTrainerFor(model: tf.LayersModel, opts: FitOptions, numClasses: number): Promise<OrtTrainer | null> {
+  const want = opts.engine ?? 'auto';
+  if (want === 'tfjs' || (want === 'auto' && tf.getBackend() === 'tensorflow')) return null;
+  const spec = stepLayersOf(model);
+  try {
+    if ('reason' in spec) throw new Error(spec.reason);
+    const params = model.getWeights().map((w) => w.dataSync() as Float32Array);
+    return await createOrtTrainer({ layers: spec.layers, size: spec.size, numClasses, params, threads: opts.threads, rand: rng(opts.seed + 2) });
+  } catch (e) {
+    if (want === 'onnxruntime') throw new Error(`the ONNX Runtime training step cannot train this model: ${(e as Error).message}`);
+    return null;
+  }
+}
+
+/** Copies the ONNX Runtime trainer's parameters into the tfjs model (for validation, early stopping, saving). */
+function syncWeights(model: tf.LayersModel, trainer: OrtTrainer): void {
+  const ws = model.getWeights();
+  const ts = trainer.params().map((p, i) => tf.tensor(p, ws[i]!.shape));
+  model.setWeights(ts);
+  tf.dispose(ts);
 }
 
 /** Probabilities for uint8 images, in batches (n × classes). */
@@ -44,9 +79,27 @@ export function predictImages(model: tf.LayersModel, pixels: readonly Uint8Array
 
 /** Trains `model` (already built) in place. Returns false when stopped early by `shouldStop`. */
 export async function fitImages(model: tf.LayersModel, train: ImageSet, opts: FitOptions): Promise<boolean> {
+  const numClasses = model.outputs[0]!.shape[1] as number;
+  const ort = await ortTrainerFor(model, opts, numClasses);
+  opts.onEngine?.(ort ? ort.name : `tfjs ${tf.getBackend()}`);
   return withSeededMathRandom(opts.seed, async () => {
     const optimizer = tf.train.adam(opts.learningRate);
     model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+    const trainStep = async (x: Float32Array, labels: Int32Array, lr: number): Promise<[number, number]> => {
+      if (ort) {
+        const r = await ort.step(x, labels, lr);
+        return [r.loss, r.accuracy];
+      }
+      (optimizer as unknown as { learningRate: number }).learningRate = lr;
+      const xb = tf.tensor4d(x, [labels.length, opts.size, opts.size, 3]);
+      const yb = tf.tensor1d(Float32Array.from(labels), 'float32');
+      try {
+        return (await model.trainOnBatch(xb, yb)) as [number, number];
+      } finally {
+        xb.dispose();
+        yb.dispose();
+      }
+    };
     const rand = rng(opts.seed);
     const augRand = rng(opts.seed + 1);
     const n = train.pixels.length;
@@ -70,23 +123,11 @@ export async function fitImages(model: tf.LayersModel, train: ImageSet, opts: Fi
             break;
           }
           // Cosine decay to 5% of the base rate over the run: the last epochs settle instead of bouncing.
-          if (opts.cosineDecay !== false) {
-            const lr = opts.learningRate * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * step) / totalSteps)));
-            (optimizer as unknown as { learningRate: number }).learningRate = lr;
-          }
+          const lr = opts.cosineDecay !== false ? opts.learningRate * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * step) / totalSteps))) : opts.learningRate;
           step++;
           const idx = rows.slice(b * opts.batchSize, (b + 1) * opts.batchSize);
           const imgs = idx.map((i) => (opts.augment ? augment(train.pixels[i]!, opts.size, augRand) : train.pixels[i]!));
-          const xb = tf.tensor4d(toBatch(imgs, opts.size, 'unit'), [idx.length, opts.size, opts.size, 3]);
-          const yb = tf.tensor1d(Int32Array.from(idx, (i) => train.y[i]!), 'float32');
-          let res: number[];
-          try {
-            res = (await model.trainOnBatch(xb, yb)) as number[];
-          } finally {
-            xb.dispose();
-            yb.dispose();
-          }
-          const [loss, acc] = res;
+          const [loss, acc] = await trainStep(toBatch(imgs, opts.size, 'unit'), Int32Array.from(idx, (i) => train.y[i]!), lr);
           if (!Number.isFinite(loss)) throw new Error(`training diverged (loss ${loss} at epoch ${epoch}, batch ${b + 1}): lower the learning rate`);
           lossSum += loss! * idx.length;
           accSum += acc! * idx.length;
@@ -94,6 +135,7 @@ export async function fitImages(model: tf.LayersModel, train: ImageSet, opts: Fi
           opts.onBatch?.({ epoch, batch: b + 1, batches, loss: loss!, accuracy: acc! });
         }
         if (!completed) break;
+        if (ort) syncWeights(model, ort);
         const val = opts.validation?.pixels.length ? lossAndAccuracy(predictImages(model, opts.validation.pixels, opts.size), opts.validation.y) : null;
         opts.onEpoch?.({ epoch, loss: lossSum / seen, accuracy: accSum / seen, valLoss: val?.loss ?? null, valAccuracy: val?.accuracy ?? null, seconds: (performance.now() - t0) / 1000 });
         if (val && opts.patience && early.shouldStop(model, val.loss)) break;
@@ -102,6 +144,7 @@ export async function fitImages(model: tf.LayersModel, train: ImageSet, opts: Fi
     } finally {
       early.dispose();
       model.optimizer?.dispose();
+      await ort?.dispose();
     }
     return completed;
   });

@@ -1,6 +1,8 @@
 // The speed benchmark of issue 4, shared by `npm run bench` (bench/bench.ts) and `paddy bench --json`:
 // reference-CNN and default-CNN training img/s, MobileNetV2 α1.0@224 feature extraction img/s, head training
 // img/s on 12,000 cached (random but fixed) features, and peak RSS. Medians of several timed runs.
+// The CNN numbers are those of the engine Paddy's trainer uses on this backend (`trainEngine`: the ONNX
+// Runtime step unless the backend is native TensorFlow); tfjs's own numbers are reported beside them.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,13 +14,23 @@ import { trainHead } from '../head-trainer';
 import { buildCnn } from '../models/cnn';
 import { createParallelTrainer } from './parallel-trainer';
 import { buildReferenceCnn } from './reference-cnn';
+import { stepLayersOf } from '../ort-train/model-spec';
+import { createOrtTrainer } from '../ort-train/ort-trainer';
+import { rng } from '../random';
 
 export interface BenchResult {
   backend: string;
+  /** Threads the training engine used for referenceCnnTrainImgPerSec. */
   threads: number;
+  /** What trains CNNs on this backend (fitImages 'auto'): "onnxruntime-cpu, 2 worker threads", "tfjs wasm"… */
+  trainEngine: string;
   referenceCnnTrainImgPerSec: number | null;
   referenceCnnTrainImgPerSecSingleThread: number | null;
+  /** tfjs on this backend: one thread, and data-parallel across worker threads (wasm only). */
+  referenceCnnTfjsImgPerSec: number | null;
+  referenceCnnTfjsParallelImgPerSec: number | null;
   defaultCnnTrainImgPerSec: number | null;
+  defaultCnnTfjsImgPerSec: number | null;
   mobilenetFeatureImgPerSec: number | null;
   mobilenetExtractor: string | null;
   headTrainImgPerSec: number | null;
@@ -64,6 +76,23 @@ async function trainRate(model: tf.LayersModel, size: number, classes: number, b
   }
 }
 
+/** img/s of the ONNX Runtime step training `model` (random but fixed images), or null when it cannot. */
+async function ortRate(model: tf.LayersModel, classes: number, batch: number, runs: number, steps: number, threads: number): Promise<{ rate: number; name: string } | null> {
+  const spec = stepLayersOf(model);
+  if ('reason' in spec) return null;
+  const params = model.getWeights().map((w) => w.dataSync() as Float32Array);
+  const trainer = await createOrtTrainer({ layers: spec.layers, size: spec.size, numClasses: classes, params, threads, rand: rng(3) }).catch(() => null);
+  if (!trainer) return null;
+  const r = rng(7);
+  const x = Float32Array.from({ length: batch * spec.size * spec.size * 3 }, () => r());
+  const labels = Int32Array.from({ length: batch }, (_, i) => i % classes);
+  try {
+    return { rate: await rate(batch, runs, steps, async () => { await trainer.step(x, labels, 1e-3); }), name: trainer.name };
+  } finally {
+    await trainer.dispose();
+  }
+}
+
 export async function runSpeedBench(backend: BackendName, opts: BenchOptions = {}): Promise<BenchResult> {
   const log = opts.log ?? (() => {});
   const slow = backend === 'cpu';
@@ -72,13 +101,17 @@ export async function runSpeedBench(backend: BackendName, opts: BenchOptions = {
   await useBackend(backend, 'train-conv');
   const active = tf.getBackend();
 
+  const threads = opts.threads ?? 2;
+  const native = active === 'tensorflow';
   const ref = buildReferenceCnn(5, 1);
+  const ortRef = native ? null : await ortRate(ref, 5, 32, runs, steps, threads);
+  const ortRef1 = native || threads === 1 ? null : await ortRate(ref, 5, 32, runs, steps, 1);
+  if (ortRef) log(`reference CNN, ${ortRef.name}: ${ortRef.rate} img/s${ortRef1 ? ` (1 thread: ${ortRef1.rate})` : ''}`);
   const single = await trainRate(ref, 64, 5, 32, runs, steps);
   ref.dispose();
-  log(`reference CNN, 1 thread: ${single} img/s`);
+  log(`reference CNN, tfjs ${active}, 1 thread: ${single} img/s`);
 
   let parallel: number | null = null;
-  const threads = opts.threads ?? 2;
   if (threads > 1 && backend === 'wasm') {
     const modelModule = fileURLToPath(new URL('./reference-cnn' + path.extname(fileURLToPath(import.meta.url)), import.meta.url));
     const trainer = await createParallelTrainer({ modelModule, modelArgs: { numClasses: 5, seed: 1 }, threads, backend: 'wasm' });
@@ -89,17 +122,18 @@ export async function runSpeedBench(backend: BackendName, opts: BenchOptions = {
     } finally {
       await trainer.dispose();
     }
-    log(`reference CNN, ${threads} worker threads: ${parallel} img/s`);
+    log(`reference CNN, tfjs ${active}, ${threads} worker threads: ${parallel} img/s`);
   }
 
   const cfg = defaultConfig('cnn');
-  let defaultCnn: number | null = null;
+  let defaultCnn: number | null = null, defaultCnnTfjs: number | null = null;
   if (cfg.model === 'cnn') {
     const m = buildCnn({ imageSize: cfg.imageSize, filters: cfg.filters, dense: cfg.dense, dropout: cfg.dropout, numClasses: 5, seed: 1 });
     m.compile({ optimizer: tf.train.adam(cfg.learningRate), loss: 'categoricalCrossentropy' });
-    defaultCnn = await trainRate(m, cfg.imageSize, 5, cfg.batchSize, runs, steps);
+    defaultCnn = native ? null : (await ortRate(m, 5, cfg.batchSize, runs, steps, threads))?.rate ?? null;
+    defaultCnnTfjs = await trainRate(m, cfg.imageSize, 5, cfg.batchSize, runs, steps);
     m.dispose();
-    log(`default CNN (${cfg.imageSize}px, filters ${cfg.filters}): ${defaultCnn} img/s`);
+    log(`default CNN (${cfg.imageSize}px, filters ${cfg.filters}): ${defaultCnn ?? '—'} img/s (tfjs ${active}: ${defaultCnnTfjs})`);
   }
 
   let mobilenet: number | null = null, extractorName: string | null = null;
@@ -137,12 +171,17 @@ export async function runSpeedBench(backend: BackendName, opts: BenchOptions = {
     log(`head on cached features: ${head} img/s (20 epochs of 12,000 ≈ ${head20} s)`);
   }
 
+  const tfjsBest = parallel !== null ? Math.max(parallel, single) : single;
   return {
     backend: active,
-    threads: parallel !== null ? threads : 1,
-    referenceCnnTrainImgPerSec: parallel !== null ? Math.max(parallel, single) : single,
-    referenceCnnTrainImgPerSecSingleThread: single,
-    defaultCnnTrainImgPerSec: defaultCnn,
+    threads: ortRef ? threads : parallel !== null ? threads : 1,
+    trainEngine: ortRef?.name ?? `tfjs ${active}`,
+    referenceCnnTrainImgPerSec: ortRef?.rate ?? tfjsBest,
+    referenceCnnTrainImgPerSecSingleThread: ortRef ? (ortRef1?.rate ?? ortRef.rate) : single,
+    referenceCnnTfjsImgPerSec: single,
+    referenceCnnTfjsParallelImgPerSec: parallel,
+    defaultCnnTrainImgPerSec: defaultCnn ?? defaultCnnTfjs,
+    defaultCnnTfjsImgPerSec: defaultCnnTfjs,
     mobilenetFeatureImgPerSec: mobilenet,
     mobilenetExtractor: extractorName,
     headTrainImgPerSec: head,

@@ -1,0 +1,47 @@
+// Which tfjs models the ONNX Runtime training step can train, and their layer list. Anything else (batch
+// norm, strides, other activations, channels-first) is named in the reason and trains on tfjs instead.
+import type * as tf from '@tensorflow/tfjs';
+import type { StepLayer } from './step-graph';
+
+type Cfg = Record<string, unknown>;
+const pair = (v: unknown): number[] => (Array.isArray(v) ? (v as number[]) : [v as number, v as number]);
+
+/** The model's layers as step layers, or the reason it cannot be trained by the ONNX step. */
+export function stepLayersOf(model: tf.LayersModel): { layers: StepLayer[]; size: number } | { reason: string } {
+  const input = model.inputs[0]?.shape;
+  if (!input || input.length !== 4 || input[1] !== input[2] || input[3] !== 3) return { reason: `input shape [${input?.join(',')}] is not [n, s, s, 3]` };
+  const layers: StepLayer[] = [];
+  for (const layer of model.layers) {
+    const cls = layer.getClassName();
+    const cfg = layer.getConfig() as Cfg;
+    const why = (what: string) => ({ reason: `layer ${layer.name} (${cls}): ${what}` });
+    if (cls === 'InputLayer') continue;
+    if (cls === 'Conv2D') {
+      const k = pair(cfg.kernelSize);
+      if (k[0] !== k[1] || k[0]! % 2 !== 1) return why(`kernel ${k.join('×')} is not square and odd`);
+      if (pair(cfg.strides).some((s) => s !== 1) || pair(cfg.dilationRate ?? 1).some((s) => s !== 1)) return why('strides or dilation other than 1');
+      if (cfg.dataFormat !== 'channelsLast' || cfg.useBias === false) return why('channels-first or no bias');
+      if (cfg.activation !== 'relu' && cfg.activation !== 'linear') return why(`activation ${String(cfg.activation)}`);
+      if (cfg.padding !== 'same' && cfg.padding !== 'valid') return why(`padding ${String(cfg.padding)}`);
+      layers.push({ kind: 'conv', filters: cfg.filters as number, kernel: k[0]!, padding: cfg.padding, relu: cfg.activation === 'relu' });
+    } else if (cls === 'MaxPooling2D') {
+      if (pair(cfg.poolSize).some((s) => s !== 2) || pair(cfg.strides ?? cfg.poolSize).some((s) => s !== 2) || cfg.padding !== 'valid') return why('only 2×2 pools with stride 2, valid');
+      layers.push({ kind: 'pool' });
+    } else if (cls === 'Flatten') {
+      layers.push({ kind: 'flatten' });
+    } else if (cls === 'Dense') {
+      if (cfg.useBias === false) return why('no bias');
+      const act = cfg.activation;
+      if (act !== 'relu' && act !== 'linear' && act !== 'softmax') return why(`activation ${String(act)}`);
+      layers.push({ kind: 'dense', units: cfg.units as number, activation: act });
+    } else if (cls === 'Dropout') {
+      if ((cfg.rate as number) > 0) layers.push({ kind: 'dropout', rate: cfg.rate as number });
+    } else {
+      return why('not supported by the ONNX training step');
+    }
+  }
+  const last = layers.at(-1);
+  if (last?.kind !== 'dense' || last.activation !== 'softmax') return { reason: 'the model does not end in a softmax dense layer' };
+  if (layers.slice(0, -1).some((l) => l.kind === 'dense' && l.activation === 'softmax')) return { reason: 'softmax before the last layer' };
+  return { layers, size: input[1] as number };
+}

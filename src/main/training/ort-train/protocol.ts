@@ -1,0 +1,20 @@
+// Messages between the ONNX training step's main side (ort-trainer.ts) and its worker threads (step.worker.ts).
+import type { StepLayer } from './step-graph';
+
+export type ToStepWorker =
+  | { type: 'init'; layers: StepLayer[]; size: number; threads: number }
+  | {
+      type: 'grads';
+      /** Rows in this part of the batch, and in the whole batch (the gradients' 1/B). */
+      rows: number;
+      batch: number;
+      x: Float32Array;
+      y: Float32Array;
+      masks: Float32Array[];
+      params: Float32Array[];
+    };
+
+export type FromStepWorker =
+  | { type: 'ready' }
+  | { type: 'grads'; loss: number; correct: number; grads: Float32Array[] }
+  | { type: 'error'; message: string };
