@@ -12,12 +12,13 @@ const BACKENDS = ['tensorflow', 'tensorflow-gpu', 'wasm', 'cpu'];
 export const benchCommand: Command = {
   name: 'bench',
   summary: 'Measure training and feature-extraction speed (img/s) and peak memory on this machine',
-  usage: 'paddy bench [--backend wasm|cpu|tensorflow] [--all] [--threads N] [--weights DIR] [--quick] [--json]',
+  usage: 'paddy bench [--backend wasm|cpu|tensorflow] [--all] [--threads N] [--weights DIR] [--images DIR] [--quick] [--json]',
   options: {
     backend: { type: 'string' },
     all: { type: 'boolean' },
     threads: { type: 'string' },
     weights: { type: 'string' },
+    images: { type: 'string' },
     quick: { type: 'boolean' },
   },
   async run(args, io) {
@@ -29,10 +30,12 @@ export const benchCommand: Command = {
     const list: BackendName[] = choice ? [choice as BackendName] : args.values.all ? available : [available[0]];
     const here = path.dirname(fileURLToPath(import.meta.url));
     const mobilenetDir = str(args, 'weights') ?? process.env.PADDY_MOBILENET_DIR ?? path.resolve(here, '../../../../../shared/models/mobilenet_v2');
+    // Training batches: a folder with one sub-folder per class (default: the rice dataset beside the project).
+    const riceDir = str(args, 'images') ?? process.env.PADDY_RICE_DIR ?? path.resolve(here, '../../../../../shared/datasets/rice');
     const results: BenchResult[] = [];
     for (const b of list) {
       results.push(await runSpeedBench(b, {
-        quick: Boolean(args.values.quick), threads, mobilenetDir,
+        quick: Boolean(args.values.quick), threads, mobilenetDir, riceDir,
         log: args.values.json ? undefined : (l) => io.err(`[${b}] ${l}`),
       }));
     }

@@ -3,6 +3,8 @@
 // img/s on 12,000 cached (random but fixed) features, and peak RSS. Medians of several timed runs.
 // The CNN numbers are those of the engine Paddy's trainer uses on this backend (`trainEngine`: the ONNX
 // Runtime step unless the backend is native TensorFlow); tfjs's own numbers are reported beside them.
+// Training batches are real rice images when the dataset is there — the Keras baseline in ENVIRONMENT.md
+// trained on them, and max-pooling costs depend on the data (uniform noise is its worst case) — else noise.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +19,7 @@ import { buildReferenceCnn } from './reference-cnn';
 import { stepLayersOf } from '../ort-train/model-spec';
 import { createOrtTrainer } from '../ort-train/ort-trainer';
 import { rng } from '../random';
+import { decodeMany, toBatch } from '../data';
 
 export interface BenchResult {
   backend: string;
@@ -24,6 +27,8 @@ export interface BenchResult {
   threads: number;
   /** What trains CNNs on this backend (fitImages 'auto'): "onnxruntime-cpu, 2 worker threads", "tfjs wasm"… */
   trainEngine: string;
+  /** What the CNN training batches were: real rice images (like the Keras baseline) or uniform noise. */
+  trainImages: 'rice' | 'uniform noise';
   referenceCnnTrainImgPerSec: number | null;
   referenceCnnTrainImgPerSecSingleThread: number | null;
   /** tfjs on this backend: one thread, and data-parallel across worker threads (wasm only). */
@@ -47,7 +52,28 @@ export interface BenchOptions {
   mobilenetDir?: string | null;
   skipMobilenet?: boolean;
   skipHead?: boolean;
+  /** A folder with one sub-folder per class (the rice dataset): training batches are its images. */
+  riceDir?: string | null;
   log?: (line: string) => void;
+}
+
+/** `count` images of the dataset at `size` px as one NHWC float batch per 32, classes taken in turn; null without it. */
+async function riceBatches(dir: string | null | undefined, size: number, batch: number, count: number): Promise<Array<{ x: Float32Array; labels: Int32Array }> | null> {
+  if (!dir || !fs.existsSync(dir)) return null;
+  const classes = fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  if (!classes.length) return null;
+  const lists = classes.map((c) => fs.readdirSync(path.join(dir, c)).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort());
+  const files: string[] = [], labels: number[] = [];
+  for (let i = 0; files.length < count; i++) {
+    const c = i % classes.length, f = lists[c]![Math.floor(i / classes.length)];
+    if (f === undefined) break;
+    files.push(path.join(dir, classes[c]!, f));
+    labels.push(c % 5);
+  }
+  const pixels = await decodeMany(files, size);
+  const out: Array<{ x: Float32Array; labels: Int32Array }> = [];
+  for (let s = 0; s + batch <= pixels.length; s += batch) out.push({ x: toBatch(pixels.slice(s, s + batch), size, 'unit'), labels: Int32Array.from(labels.slice(s, s + batch)) });
+  return out.length ? out : null;
 }
 
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
@@ -66,28 +92,35 @@ async function rate(batch: number, runs: number, steps: number, step: () => Prom
   return round(median(r));
 }
 
-async function trainRate(model: tf.LayersModel, size: number, classes: number, batch: number, runs: number, steps: number): Promise<number> {
-  const x = tf.randomUniform([batch, size, size, 3], 0, 1, 'float32', 7);
-  const y = tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % classes), 'int32'), classes);
+async function trainRate(model: tf.LayersModel, size: number, classes: number, data: Batches, runs: number, steps: number): Promise<number> {
+  const ts = data.map((b) => ({ x: tf.tensor4d(b.x, [b.labels.length, size, size, 3]), y: tf.oneHot(tf.tensor1d(b.labels, 'int32'), classes) }));
+  let i = 0;
   try {
-    return await rate(batch, runs, steps, async () => { await model.trainOnBatch(x, y); });
+    return await rate(data[0]!.labels.length, runs, steps, async () => { const b = ts[i++ % ts.length]!; await model.trainOnBatch(b.x, b.y); });
   } finally {
-    tf.dispose([x, y]);
+    tf.dispose(ts.flatMap((b) => [b.x, b.y]));
   }
 }
 
-/** img/s of the ONNX Runtime step training `model` (random but fixed images), or null when it cannot. */
-async function ortRate(model: tf.LayersModel, classes: number, batch: number, runs: number, steps: number, threads: number): Promise<{ rate: number; name: string } | null> {
+type Batches = Array<{ x: Float32Array; labels: Int32Array }>;
+
+/** Rice batches when given, else one batch of uniform noise. */
+function inputs(batches: Batches | null, size: number, batch: number, classes: number): Batches {
+  if (batches) return batches;
+  const r = rng(7);
+  return [{ x: Float32Array.from({ length: batch * size * size * 3 }, () => r()), labels: Int32Array.from({ length: batch }, (_, i) => i % classes) }];
+}
+
+/** img/s of the ONNX Runtime step training `model`, or null when it cannot. */
+async function ortRate(model: tf.LayersModel, classes: number, data: Batches, runs: number, steps: number, threads: number): Promise<{ rate: number; name: string } | null> {
   const spec = stepLayersOf(model);
   if ('reason' in spec) return null;
   const params = model.getWeights().map((w) => w.dataSync() as Float32Array);
   const trainer = await createOrtTrainer({ layers: spec.layers, size: spec.size, numClasses: classes, params, threads, rand: rng(3) }).catch(() => null);
   if (!trainer) return null;
-  const r = rng(7);
-  const x = Float32Array.from({ length: batch * spec.size * spec.size * 3 }, () => r());
-  const labels = Int32Array.from({ length: batch }, (_, i) => i % classes);
+  let i = 0;
   try {
-    return { rate: await rate(batch, runs, steps, async () => { await trainer.step(x, labels, 1e-3); }), name: trainer.name };
+    return { rate: await rate(data[0]!.labels.length, runs, steps, async () => { const b = data[i++ % data.length]!; await trainer.step(b.x, b.labels, 1e-3); }), name: trainer.name };
   } finally {
     await trainer.dispose();
   }
@@ -103,11 +136,14 @@ export async function runSpeedBench(backend: BackendName, opts: BenchOptions = {
 
   const threads = opts.threads ?? 2;
   const native = active === 'tensorflow';
+  const count = opts.quick ? 32 : 128;
+  const riceRef = await riceBatches(opts.riceDir, 64, 32, count);
+  const refData = inputs(riceRef, 64, 32, 5);
   const ref = buildReferenceCnn(5, 1);
-  const ortRef = native ? null : await ortRate(ref, 5, 32, runs, steps, threads);
-  const ortRef1 = native || threads === 1 ? null : await ortRate(ref, 5, 32, runs, steps, 1);
+  const ortRef = native ? null : await ortRate(ref, 5, refData, runs, steps, threads);
+  const ortRef1 = native || threads === 1 ? null : await ortRate(ref, 5, refData, runs, steps, 1);
   if (ortRef) log(`reference CNN, ${ortRef.name}: ${ortRef.rate} img/s${ortRef1 ? ` (1 thread: ${ortRef1.rate})` : ''}`);
-  const single = await trainRate(ref, 64, 5, 32, runs, steps);
+  const single = await trainRate(ref, 64, 5, refData, runs, steps);
   ref.dispose();
   log(`reference CNN, tfjs ${active}, 1 thread: ${single} img/s`);
 
@@ -116,9 +152,13 @@ export async function runSpeedBench(backend: BackendName, opts: BenchOptions = {
     const modelModule = fileURLToPath(new URL('./reference-cnn' + path.extname(fileURLToPath(import.meta.url)), import.meta.url));
     const trainer = await createParallelTrainer({ modelModule, modelArgs: { numClasses: 5, seed: 1 }, threads, backend: 'wasm' });
     try {
-      const n = 32, xs = new Float32Array(n * 64 * 64 * 3).map((_, i) => (i % 251) / 251);
-      const ys = new Float32Array(n * 5).map((_, i) => (i % 5 === Math.floor(i / 5) % 5 ? 1 : 0));
-      parallel = await rate(n, runs, steps, async () => { await trainer.trainBatch(xs.slice(), [n, 64, 64, 3], ys.slice(), [n, 5]); });
+      let i = 0;
+      parallel = await rate(32, runs, steps, async () => {
+        const b = refData[i++ % refData.length]!;
+        const ys = new Float32Array(32 * 5);
+        b.labels.forEach((c, r) => (ys[r * 5 + c] = 1));
+        await trainer.trainBatch(b.x.slice(), [32, 64, 64, 3], ys, [32, 5]);
+      });
     } finally {
       await trainer.dispose();
     }
@@ -130,8 +170,9 @@ export async function runSpeedBench(backend: BackendName, opts: BenchOptions = {
   if (cfg.model === 'cnn') {
     const m = buildCnn({ imageSize: cfg.imageSize, filters: cfg.filters, dense: cfg.dense, dropout: cfg.dropout, numClasses: 5, seed: 1 });
     m.compile({ optimizer: tf.train.adam(cfg.learningRate), loss: 'categoricalCrossentropy' });
-    defaultCnn = native ? null : (await ortRate(m, 5, cfg.batchSize, runs, steps, threads))?.rate ?? null;
-    defaultCnnTfjs = await trainRate(m, cfg.imageSize, 5, cfg.batchSize, runs, steps);
+    const data = inputs(await riceBatches(opts.riceDir, cfg.imageSize, cfg.batchSize, count), cfg.imageSize, cfg.batchSize, 5);
+    defaultCnn = native ? null : (await ortRate(m, 5, data, runs, steps, threads))?.rate ?? null;
+    defaultCnnTfjs = await trainRate(m, cfg.imageSize, 5, data, runs, steps);
     m.dispose();
     log(`default CNN (${cfg.imageSize}px, filters ${cfg.filters}): ${defaultCnn ?? '—'} img/s (tfjs ${active}: ${defaultCnnTfjs})`);
   }
@@ -176,6 +217,7 @@ export async function runSpeedBench(backend: BackendName, opts: BenchOptions = {
     backend: active,
     threads: ortRef ? threads : parallel !== null ? threads : 1,
     trainEngine: ortRef?.name ?? `tfjs ${active}`,
+    trainImages: riceRef ? 'rice' : 'uniform noise',
     referenceCnnTrainImgPerSec: ortRef?.rate ?? tfjsBest,
     referenceCnnTrainImgPerSecSingleThread: ortRef ? (ortRef1?.rate ?? ortRef.rate) : single,
     referenceCnnTfjsImgPerSec: single,
