@@ -274,7 +274,7 @@ test('the ONNX Runtime training step worker is part of the main build and comput
   const file = path.join(mainOut, 'ort-step.worker.js');
   assert.ok(fs.existsSync(file), 'ort-step.worker.js sits next to the main bundle, where ort-trainer looks for it');
   const w = new Worker(file);
-  const reply = (msg: unknown) => new Promise<{ type: string; grads?: Float32Array[]; loss?: number; message?: string }>((resolve, reject) => {
+  const reply = (msg: unknown) => new Promise<{ type: string; loss?: number; message?: string }>((resolve, reject) => {
     w.once('message', resolve);
     w.once('error', reject);
     w.postMessage(msg);
@@ -284,10 +284,11 @@ test('the ONNX Runtime training step worker is part of the main build and comput
     assert.equal((await reply({ type: 'init', layers, size: 4, threads: 1 })).type, 'ready');
     const params = [new Float32Array(3 * 3 * 3 * 2).fill(0.1), new Float32Array(2), new Float32Array(8 * 3).fill(0.05), new Float32Array(3)];
     const x = Float32Array.from({ length: 2 * 4 * 4 * 3 }, (_, i) => (i % 7) / 7);
-    const r = await reply({ type: 'grads', rows: 2, batch: 2, x, y: Float32Array.from([1, 0, 0, 0, 1, 0]), masks: [], params });
+    // Gradients are written into shared memory the caller hands over.
+    const grads = params.map((p) => new Float32Array(new SharedArrayBuffer(p.length * 4)));
+    const r = await reply({ type: 'grads', rows: 2, batch: 2, x, y: Float32Array.from([1, 0, 0, 0, 1, 0]), masks: [], params, grads });
     assert.equal(r.type, 'grads', r.message);
-    assert.deepEqual(r.grads!.map((g) => g.length), params.map((p) => p.length));
-    assert.ok(r.grads!.every((g) => g.every(Number.isFinite)) && r.grads![2]!.some((v) => v !== 0));
+    assert.ok(grads.every((g) => g.every(Number.isFinite)) && grads[2]!.some((v) => v !== 0) && grads[0]!.some((v) => v !== 0));
     assert.ok(Math.abs(r.loss! - 2 * Math.log(3)) < 0.05, `summed loss of 2 rows near 2·ln 3: ${r.loss}`);
   } finally {
     await w.terminate();

@@ -15,7 +15,8 @@ export interface GradResult {
 }
 
 export interface GradEngine {
-  run(rows: number, batch: number, x: Float32Array, y: Float32Array, masks: Float32Array[], params: Float32Array[]): Promise<GradResult>;
+  /** `into`: arrays to write the gradients into (else new ones). */
+  run(rows: number, batch: number, x: Float32Array, y: Float32Array, masks: Float32Array[], params: Float32Array[], into?: Float32Array[]): Promise<GradResult>;
   release(): Promise<void>;
 }
 
@@ -44,7 +45,7 @@ export async function createGradEngine(layers: StepLayer[], size: number, thread
     return s;
   };
   return {
-    async run(rows, batch, x, y, masks, params) {
+    async run(rows, batch, x, y, masks, params, into) {
       const { session, shapes, masks: maskNames } = await sessionFor(rows, batch);
       const k = y.length / rows;
       const feeds: Record<string, InstanceType<Ort['Tensor']>> = {
@@ -58,7 +59,12 @@ export async function createGradEngine(layers: StepLayer[], size: number, thread
         return {
           loss: Number(out.loss!.data[0]),
           correct: Number(out.correct!.data[0]),
-          grads: shapes.map((_, i) => new Float32Array(out[`g${i}`]!.data as Float32Array)),
+          grads: shapes.map((_, i) => {
+            const g = out[`g${i}`]!.data as Float32Array;
+            if (!into) return new Float32Array(g);
+            into[i]!.set(g);
+            return into[i]!;
+          }),
         };
       } finally {
         for (const t of Object.values(out)) t.dispose();

@@ -91,7 +91,7 @@ class StepWorker {
   }
 }
 
-type Part = (rows: number, batch: number, x: Float32Array, y: Float32Array, masks: Float32Array[], params: Float32Array[]) => Promise<GradResult>;
+type Part = (rows: number, batch: number, x: Float32Array, y: Float32Array, masks: Float32Array[]) => Promise<GradResult>;
 
 async function startWorkers(n: number, layers: StepLayer[], size: number): Promise<StepWorker[]> {
   const entry = workerEntry();
@@ -118,15 +118,21 @@ export async function createOrtTrainer(opts: OrtTrainerOptions): Promise<OrtTrai
     }
   }
   if (!workers.length) engine = await createGradEngine(layers, size, threads);
+  // Parameters, each part's images and each worker's gradients live in shared memory: a typed array over a
+  // SharedArrayBuffer crosses postMessage by reference, so a step copies the batch once and clones nothing.
+  const shared = (n: number): Float32Array => new Float32Array(new SharedArrayBuffer(n * 4));
+  const params = opts.params.map((p) => (workers.length ? shared(p.length) : new Float32Array(p.length)));
+  params.forEach((p, i) => p.set(opts.params[i]!));
+  const gradsOut = workers.map(() => params.map((p) => shared(p.length)));
+  let staging: Float32Array = new Float32Array(0);
   const parts: Part[] = workers.length
-    ? workers.map((w) => async (rows, batch, x, y, masks, params) => {
-        const r = await w.request({ type: 'grads', rows, batch, x, y, masks, params }, [x.buffer as ArrayBuffer, y.buffer as ArrayBuffer, ...masks.map((m) => m.buffer as ArrayBuffer)]);
+    ? workers.map((w, wi) => async (rows, batch, x, y, masks) => {
+        const r = await w.request({ type: 'grads', rows, batch, x, y, masks, params, grads: gradsOut[wi]! });
         if (r.type !== 'grads') throw new Error('training step worker: unexpected reply');
-        return r;
+        return { loss: r.loss, correct: r.correct, grads: gradsOut[wi]! };
       })
-    : [(rows, batch, x, y, masks, params) => engine!.run(rows, batch, x, y, masks, params)];
+    : [(rows, batch, x, y, masks) => engine!.run(rows, batch, x, y, masks, params)];
 
-  const params = opts.params.map((p) => new Float32Array(p));
   const m = params.map((p) => new Float32Array(p.length));
   const v = params.map((p) => new Float32Array(p.length));
   const beta1 = opts.beta1 ?? 0.9, beta2 = opts.beta2 ?? 0.999, eps = opts.epsilon ?? 1e-7;
@@ -151,10 +157,15 @@ export async function createOrtTrainer(opts: OrtTrainerOptions): Promise<OrtTrai
       });
       // Rows split as evenly as possible; a part with no rows is not sent.
       const used = Math.min(parts.length, n);
+      if (workers.length) {
+        if (staging.length < x.length) staging = shared(x.length);
+        staging.set(x);
+      }
+      const src = workers.length ? staging : x;
+      const dims = dropouts.map((d) => d.units);
       const results = await Promise.all(Array.from({ length: used }, (_, w) => {
         const a = Math.floor((w * n) / used), b = Math.floor(((w + 1) * n) / used);
-        const dims = dropouts.map((d) => d.units);
-        return parts[w]!(b - a, n, x.slice(a * per, b * per), y.slice(a * k, b * k), masks.map((mk, j) => mk.slice(a * dims[j]!, b * dims[j]!)), params);
+        return parts[w]!(b - a, n, src.subarray(a * per, b * per), y.slice(a * k, b * k), masks.map((mk, j) => mk.slice(a * dims[j]!, b * dims[j]!)));
       }));
       let loss = 0, correct = 0;
       for (const r of results) {
@@ -165,14 +176,21 @@ export async function createOrtTrainer(opts: OrtTrainerOptions): Promise<OrtTrai
       // p ← p − lr·(m/(1−β1^t)) / (√(v/(1−β2^t)) + ε).
       t++;
       const c1 = 1 / (1 - beta1 ** t), c2 = 1 / (1 - beta2 ** t);
+      const b1 = 1 - beta1, b2 = 1 - beta2, step = lr * c1;
       params.forEach((p, i) => {
         const mi = m[i]!, vi = v[i]!;
+        const g = results[0]!.grads[i]!;
+        for (let r = 1; r < results.length; r++) {
+          const more = results[r]!.grads[i]!;
+          for (let j = 0; j < g.length; j++) g[j] = g[j]! + more[j]!;
+        }
         for (let j = 0; j < p.length; j++) {
-          let g = 0;
-          for (const r of results) g += r.grads[i]![j]!;
-          mi[j] = beta1 * mi[j]! + (1 - beta1) * g;
-          vi[j] = beta2 * vi[j]! + (1 - beta2) * g * g;
-          p[j] = p[j]! - (lr * (mi[j]! * c1)) / (Math.sqrt(vi[j]! * c2) + eps);
+          const gj = g[j]!;
+          const mj = beta1 * mi[j]! + b1 * gj;
+          const vj = beta2 * vi[j]! + b2 * gj * gj;
+          mi[j] = mj;
+          vi[j] = vj;
+          p[j] = p[j]! - (step * mj) / (Math.sqrt(vj * c2) + eps);
         }
       });
       return { loss: loss / n, accuracy: correct / n };

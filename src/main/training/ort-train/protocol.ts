@@ -11,10 +11,13 @@ export type ToStepWorker =
       x: Float32Array;
       y: Float32Array;
       masks: Float32Array[];
+      /** Shared memory (SharedArrayBuffer views): read here, written by the main thread between steps. */
       params: Float32Array[];
+      /** Shared memory the worker writes this part's gradients into. */
+      grads: Float32Array[];
     };
 
 export type FromStepWorker =
   | { type: 'ready' }
-  | { type: 'grads'; loss: number; correct: number; grads: Float32Array[] }
+  | { type: 'grads'; loss: number; correct: number }
   | { type: 'error'; message: string };

@@ -84,20 +84,46 @@ export function buildStepGraph(spec: StepSpec): StepGraph {
   /** d where the ReLU's output is positive, else 0 (tfjs: relu'(0) = 0). */
   const reluGrad = (d: string, out: string, base: string): string =>
     n1('Where', [n1('Greater', [out, zero], `${base}_pos`), d, zero], `${base}_drelu`);
+  /**
+   * dW[u,v,i,o] = Σ_b,y,x d[b,o,y,x]·x[b,i,y+u,x+v]. The im2col [B, I·k², Ho·Wo] is a grouped Conv of the input
+   * with one-hot k×k kernels (group i yields channel i's k² shifts: one multithreaded op instead of k² slices
+   * and a concat), then one batched MatMul against it, transposed — which ORT fuses into FusedMatMul, so MLAS
+   * runs B well-shaped GEMMs [O, Ho·Wo]×[Ho·Wo, I·k²] — and a sum over the batch.
+   */
+  const im2col = (li: number, k: number, p: number, input: string, inShape: number[], outShape: number[]): string => {
+    const [I] = inShape as [number, number, number];
+    const [, Ho, Wo] = outShape as [number, number, number];
+    const kk = k * k;
+    const eye = new Float32Array(I * kk * kk);
+    for (let i = 0; i < I; i++) for (let s2 = 0; s2 < kk; s2++) eye[(i * kk + s2) * kk + s2] = 1;
+    const shifts = g.floatTensor(`shift_kernels${li}`, [I * kk, 1, k, k], eye);
+    const cols4 = n1('Conv', [input, shifts], `im2col${li}`, { kernel_shape: [k, k], pads: [p, p, p, p], group: I });
+    return n1('Reshape', [cols4, i64(`cols_shape${li}`, [B, kk * I, Ho * Wo])], `cols${li}`);
+  };
+  const filterGrad = (li: number, k: number, cols: string, d: string, inShape: number[], outShape: number[]): string => {
+    const [I] = inShape as [number, number, number];
+    const [O, Ho, Wo] = outShape as [number, number, number];
+    const colsT = n1('Transpose', [cols], `colsT${li}`, { perm: [0, 2, 1] });
+    const d3 = n1('Reshape', [d, i64(`d3_shape${li}`, [B, O, Ho * Wo])], `d3_${li}`);
+    const perImage = n1('MatMul', [d3, colsT], `dW_per_image${li}`);
+    const sum = n1('ReduceSum', [perImage, i64(`axes_b${li}`, [0])], `dW_oi${li}`, { keepdims: 0 });
+    return n1('Transpose', [n1('Reshape', [sum, i64(`dw_shape${li}`, [O, I, k, k])], `dW_oikk${li}`)], `dW${li}`, { perm: [2, 3, 1, 0] });
+  };
+
   const masks: StepGraph['masks'] = [];
   const pIn = params.map((_, i) => `p${i}`);
   // Forward. `acts[i]` is the input of layer i; saved values for the backward pass are kept per layer.
   let a = n1('Transpose', ['x'], 'x_nchw', { perm: [0, 3, 1, 2] });
   const acts: string[] = [];
-  const saved: Array<{ w?: string; outAct?: string; idx?: string; shapeIn?: string; mask?: string }> = [];
+  const saved: Array<{ outAct?: string; idx?: string; shapeIn?: string; mask?: string }> = [];
   let pi = 0;
   layers.forEach((l, li) => {
     acts.push(a);
     const s: (typeof saved)[number] = {};
     if (l.kind === 'conv') {
-      s.w = n1('Transpose', [pIn[pi]!], `w${li}_oihw`, { perm: [3, 2, 0, 1] });
+      const w = n1('Transpose', [pIn[pi]!], `w${li}_oihw`, { perm: [3, 2, 0, 1] });
       const p = l.padding === 'same' ? (l.kernel - 1) / 2 : 0;
-      a = n1('Conv', [a, s.w, pIn[pi + 1]!], `conv${li}`, { kernel_shape: [l.kernel, l.kernel], pads: [p, p, p, p] });
+      a = n1('Conv', [a, w, pIn[pi + 1]!], `conv${li}`, { kernel_shape: [l.kernel, l.kernel], pads: [p, p, p, p] });
       // Before a pool the ReLU moves after it — max(relu(z)) = relu(max(z)) with the same argmax wherever the
       // gradient is not zero — so it and its mask work on a 4× smaller map.
       if (l.relu && !reluAfterPool(li)) a = n1('Relu', [a], `relu${li}`);
@@ -135,28 +161,6 @@ export function buildStepGraph(spec: StepSpec): StepGraph {
   const hit = n1('Equal', [n1('ArgMax', [logits], 'pred', { axis: 1, keepdims: 0 }), n1('ArgMax', ['y'], 'truth', { axis: 1, keepdims: 0 })], 'hit');
   g.identityAs(n1('ReduceSum', [n1('Cast', [hit], 'hitf', { to: 1 }), axes0], 'correct_sum', { keepdims: 0 }), 'correct');
 
-  /**
-   * dW[u,v,i,o] = Σ_b,y,x d[b,o,y,x]·x[b,i,y+u,x+v]. The im2col [B, I·k², Ho·Wo] is a grouped Conv of the input
-   * with one-hot k×k kernels (group i yields channel i's k² shifts: one multithreaded op instead of k² slices
-   * and a concat), then one batched MatMul against it, transposed — which ORT fuses into FusedMatMul, so MLAS
-   * runs B well-shaped GEMMs [O, Ho·Wo]×[Ho·Wo, I·k²] — and a sum over the batch.
-   */
-  const filterGrad = (li: number, k: number, p: number, input: string, d: string, inShape: number[], outShape: number[]): string => {
-    const [I] = inShape as [number, number, number];
-    const [O, Ho, Wo] = outShape as [number, number, number];
-    const kk = k * k;
-    const eye = new Float32Array(I * kk * kk);
-    for (let i = 0; i < I; i++) for (let s2 = 0; s2 < kk; s2++) eye[(i * kk + s2) * kk + s2] = 1;
-    const shifts = g.floatTensor(`shift_kernels${li}`, [I * kk, 1, k, k], eye);
-    const cols4 = n1('Conv', [input, shifts], `im2col${li}`, { kernel_shape: [k, k], pads: [p, p, p, p], group: I });
-    const cols = n1('Reshape', [cols4, i64(`cols_shape${li}`, [B, kk * I, Ho * Wo])], `cols${li}`);
-    const colsT = n1('Transpose', [cols], `colsT${li}`, { perm: [0, 2, 1] });
-    const d3 = n1('Reshape', [d, i64(`d3_shape${li}`, [B, O, Ho * Wo])], `d3_${li}`);
-    const perImage = n1('MatMul', [d3, colsT], `dW_per_image${li}`);
-    const sum = n1('ReduceSum', [perImage, i64(`axes_b${li}`, [0])], `dW_oi${li}`, { keepdims: 0 });
-    return n1('Transpose', [n1('Reshape', [sum, i64(`dw_shape${li}`, [O, I, k, k])], `dW_oikk${li}`)], `dW${li}`, { perm: [2, 3, 1, 0] });
-  };
-
   // Backward: d(mean cross-entropy)/d(logits) = (softmax − y) / (rows in the whole batch).
   let d = n1('Mul', [n1('Sub', [n1('Exp', [logp], 'probs'), 'y'], 'p_minus_y'), c('inv_batch', 1 / (spec.wholeBatch ?? B))], 'dlogits');
   const grads: string[] = new Array(params.length);
@@ -186,7 +190,8 @@ export function buildStepGraph(spec: StepSpec): StepGraph {
       const p = l.padding === 'same' ? (l.kernel - 1) / 2 : 0;
       // dW[o,i,u,v] = Σ_b,y,x d[b,o,y,x]·x[b,i,y+u,x+v]: a convolution of x with d where the batch is the
       // channel axis being summed — input [I, B, H, W], kernel [O, B, Ho, Wo], output [I, O, kh, kw].
-      grads[pi] = filterGrad(li, l.kernel, p, input, d, li > 0 ? out[li - 1]! : [3, spec.size, spec.size], out[li]!);
+      const inShape = li > 0 ? out[li - 1]! : [3, spec.size, spec.size];
+      grads[pi] = filterGrad(li, l.kernel, im2col(li, l.kernel, p, input, inShape, out[li]!), d, inShape, out[li]!);
       grads[pi + 1] = n1('ReduceSum', [d, i64(`axes_bhw${li}`, [0, 2, 3])], `db${li}`, { keepdims: 0 });
       if (needInput) {
         // dX = d convolved with the spatially flipped, in/out-swapped filter, padded by k−1−p: a forward Conv,
