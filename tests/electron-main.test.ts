@@ -281,7 +281,7 @@ test('the ONNX Runtime training step worker is part of the main build and comput
   });
   try {
     const layers = [{ kind: 'conv', filters: 2, kernel: 3, padding: 'same', relu: true }, { kind: 'pool' }, { kind: 'flatten' }, { kind: 'dense', units: 3, activation: 'softmax' }];
-    assert.equal((await reply({ type: 'init', layers, size: 4, threads: 1 })).type, 'ready');
+    assert.equal((await reply({ type: 'init', layers, input: { size: 4 }, threads: 1 })).type, 'ready');
     const params = [new Float32Array(3 * 3 * 3 * 2).fill(0.1), new Float32Array(2), new Float32Array(8 * 3).fill(0.05), new Float32Array(3)];
     const x = Float32Array.from({ length: 2 * 4 * 4 * 3 }, (_, i) => (i % 7) / 7);
     // Gradients are written into shared memory the caller hands over.

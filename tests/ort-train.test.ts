@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { buildCnn } from '../src/main/training/models/cnn';
 import { buildReferenceCnn } from '../src/main/training/parallel/reference-cnn';
 import { fitImages } from '../src/main/training/cnn-trainer';
+import { trainHead } from '../src/main/training/head-trainer';
 import { createGradEngine } from '../src/main/training/ort-train/grad-engine';
 import { stepLayersOf } from '../src/main/training/ort-train/model-spec';
 import { createOrtTrainer } from '../src/main/training/ort-train/ort-trainer';
@@ -32,7 +33,7 @@ function forwardWithMasks(model: tf.LayersModel, x: tf.Tensor, masks: tf.Tensor[
 async function gradParity(model: tf.LayersModel, rows: number, dropoutRate = 0) {
   const spec = stepLayersOf(model);
   if ('reason' in spec) throw new Error(spec.reason);
-  const S = spec.size, k = model.outputs[0]!.shape[1] as number;
+  const S = (spec.input as { size: number }).size, k = model.outputs[0]!.shape[1] as number;
   const x = tf.randomUniform([rows, S, S, 3], 0, 1, 'float32', 5);
   const labels = Int32Array.from({ length: rows }, (_, i) => (i * 3) % k);
   const y = tf.oneHot(tf.tensor1d(labels, 'int32'), k).cast('float32');
@@ -45,7 +46,7 @@ async function gradParity(model: tf.LayersModel, rows: number, dropoutRate = 0) 
   const vars = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
   const lossFn = () => tf.neg(tf.mean(tf.sum(tf.mul(y, tf.log(forwardWithMasks(model, x, maskTs))), 1))) as tf.Scalar;
   const { value, grads } = tf.variableGrads(lossFn, vars);
-  const engine = await createGradEngine(spec.layers, S, 1);
+  const engine = await createGradEngine(spec.layers, spec.input, 1);
   try {
     const r = await engine.run(rows, rows, x.dataSync() as Float32Array, Float32Array.from(y.dataSync()), masks, model.getWeights().map((w) => w.dataSync() as Float32Array));
     assert.ok(Math.abs(r.loss / rows - value.dataSync()[0]!) < 1e-5, `loss ${r.loss / rows} vs tfjs ${value.dataSync()[0]}`);
@@ -88,8 +89,8 @@ test('Adam steps match tfjs Adam, and 2 worker threads match one session', async
   const spec = stepLayersOf(model);
   if ('reason' in spec) throw new Error(spec.reason);
   const start = model.getWeights().map((w) => new Float32Array(w.dataSync()));
-  const one = await createOrtTrainer({ layers: spec.layers, size: 16, numClasses: 4, params: start, threads: 1, rand: rng(1) });
-  const two = await createOrtTrainer({ layers: spec.layers, size: 16, numClasses: 4, params: start, threads: 2, rand: rng(1) });
+  const one = await createOrtTrainer({ layers: spec.layers, input: spec.input, numClasses: 4, params: start, threads: 1, rand: rng(1) });
+  const two = await createOrtTrainer({ layers: spec.layers, input: spec.input, numClasses: 4, params: start, threads: 2, rand: rng(1) });
   try {
     assert.match(two.name, /2 worker threads/);
     assert.match(one.name, /1 thread$/);
@@ -172,4 +173,36 @@ test("engine 'onnxruntime' refuses a model it cannot train instead of silently u
   assert.equal(await fitImages(model, data, { size: 8, epochs: 1, batchSize: 2, learningRate: 1e-3, seed: 1, augment: false, onEngine: (e) => engines.push(e) }), true);
   assert.deepEqual(engines, ['tfjs cpu']);
   model.dispose();
+});
+
+test('trainHead: the ONNX Runtime session follows the tfjs curve on feature vectors, with dropout on the input too', async () => {
+  await tf.setBackend('cpu');
+  // Separable but noisy 40-d features for 3 classes.
+  const r = rng(11), n = 240, dims = 40;
+  const x = new Float32Array(n * dims), y = Int32Array.from({ length: n }, (_, i) => i % 3);
+  for (let i = 0; i < n; i++) for (let d = 0; d < dims; d++) x[i * dims + d] = r() + (d % 3 === y[i] ? 0.6 : 0);
+  const curves: Record<string, number[]> = {};
+  const engines: string[] = [];
+  for (const engine of ['tfjs', 'auto'] as const) {
+    const before = tf.memory().numTensors;
+    const curve: number[] = [];
+    const model = await trainHead(x, dims, y, 3, {
+      dense: [16], dropout: 0, epochs: 6, batchSize: 32, learningRate: 1e-2, seed: 5, engine,
+      validation: { x, y }, onEpoch: (m) => curve.push(m.loss, m.valLoss!), onEngine: (e) => engines.push(e),
+    });
+    curves[engine] = curve;
+    model.dispose();
+    assert.equal(tf.memory().numTensors, before, `${engine}: no tensors left behind`);
+  }
+  assert.equal(engines[0], 'tfjs cpu');
+  assert.match(engines[1]!, /^onnxruntime-cpu, \d+ threads?$/);
+  const [a, b] = [curves.tfjs!, curves.auto!];
+  for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i]! - b[i]!) < 0.02 * Math.max(1, a[i]!), `epoch ${Math.floor(i / 2) + 1}: tfjs ${a[i]} vs onnxruntime ${b[i]}`);
+  assert.ok(b.at(-1)! < b[1]! * 0.7, `validation loss falls: ${b}`);
+  // Dropout straight on the input (a head with no hidden layer) trains too.
+  const drop = await trainHead(x, dims, y, 3, { dense: [], dropout: 0.3, epochs: 3, batchSize: 32, learningRate: 1e-2, seed: 5, validation: { x, y } });
+  const probs = drop.predict(tf.tensor2d(x.subarray(0, 3 * dims), [3, dims])) as tf.Tensor;
+  assert.ok(probs.dataSync().every(Number.isFinite));
+  tf.dispose([probs]);
+  drop.dispose();
 });

@@ -77,7 +77,7 @@ test('MobileNetV2 frozen: features + head, base weights untouched, cancel mid-ep
   assert.equal(run.epochs.length, 3);
   assert.ok(run.params! > 410_208);
   assert.equal(typeof run.seconds.features, 'number');
-  assert.match(run.engine ?? '', /^features: \S+ · head: tfjs wasm$/);
+  assert.match(run.engine ?? '', /^features: \S+ · head: onnxruntime-cpu, \d+ threads?$/);
   const meta = JSON.parse(fs.readFileSync(path.join(lib.paths.models, runId, 'meta.json'), 'utf8'));
   assert.equal(meta.ownBase, false);
   assert.equal(meta.alpha, 0.35);

@@ -48,20 +48,13 @@ async function ortTrainerFor(model: tf.LayersModel, opts: FitOptions, numClasses
   try {
     if ('reason' in spec) throw new Error(spec.reason);
     const params = model.getWeights().map((w) => w.dataSync() as Float32Array);
-    return await createOrtTrainer({ layers: spec.layers, size: spec.size, numClasses, params, threads: opts.threads, rand: rng(opts.seed + 2) });
+    return await createOrtTrainer({ layers: spec.layers, input: spec.input, numClasses, params, threads: opts.threads, rand: rng(opts.seed + 2) });
   } catch (e) {
     if (want === 'onnxruntime') throw new Error(`the ONNX Runtime training step cannot train this model: ${(e as Error).message}`);
     return null;
   }
 }
 
-/** Copies the ONNX Runtime trainer's parameters into the tfjs model (for validation, early stopping, saving). */
-function syncWeights(model: tf.LayersModel, trainer: OrtTrainer): void {
-  const ws = model.getWeights();
-  const ts = trainer.params().map((p, i) => tf.tensor(p, ws[i]!.shape));
-  model.setWeights(ts);
-  tf.dispose(ts);
-}
 
 /** Probabilities for uint8 images, in batches (n × classes). */
 export function predictImages(model: tf.LayersModel, pixels: readonly Uint8Array[], size: number, batchSize = 64): Float32Array {
@@ -135,7 +128,7 @@ export async function fitImages(model: tf.LayersModel, train: ImageSet, opts: Fi
           opts.onBatch?.({ epoch, batch: b + 1, batches, loss: loss!, accuracy: acc! });
         }
         if (!completed) break;
-        if (ort) syncWeights(model, ort);
+        ort?.copyInto(model);
         const val = opts.validation?.pixels.length ? lossAndAccuracy(predictImages(model, opts.validation.pixels, opts.size), opts.validation.y) : null;
         opts.onEpoch?.({ epoch, loss: lossSum / seen, accuracy: accSum / seen, valLoss: val?.loss ?? null, valAccuracy: val?.accuracy ?? null, seconds: (performance.now() - t0) / 1000 });
         if (val && opts.patience && early.shouldStop(model, val.loss)) break;

@@ -5,6 +5,8 @@ import type { EpochMetrics } from '../../shared/types';
 import { rng, shuffled, yieldToEventLoop } from './random';
 import { crossEntropySum, lossAndAccuracy } from '../services/metrics';
 import { EarlyStopping } from './early-stopping';
+import { stepLayersOf } from './ort-train/model-spec';
+import { createOrtTrainer, type OrtTrainer } from './ort-train/ort-trainer';
 
 export interface HeadOptions {
   dense: number[];
@@ -20,6 +22,21 @@ export interface HeadOptions {
   shouldStop?: () => boolean;
   /** Stop when val loss has not improved for this many epochs (needs `validation`); the best weights are kept. */
   patience?: number;
+  /**
+   * 'auto' (default): ONNX Runtime (one session using every core) unless the tfjs backend is native TensorFlow
+   * or onnxruntime-node does not load; 'tfjs': the hand-written tfjs step below.
+   */
+  engine?: 'auto' | 'tfjs';
+  /** Called once before the first batch with what trains the head ("onnxruntime-cpu, 2 threads", "tfjs wasm"). */
+  onEngine?: (engine: string) => void;
+}
+
+async function ortHeadTrainer(model: tf.LayersModel, numClasses: number, opts: HeadOptions, rand: () => number): Promise<OrtTrainer | null> {
+  if (opts.engine === 'tfjs' || tf.getBackend() === 'tensorflow') return null;
+  const spec = stepLayersOf(model);
+  if ('reason' in spec) return null;
+  const params = model.getWeights().map((w) => w.dataSync() as Float32Array);
+  return createOrtTrainer({ layers: spec.layers, input: spec.input, numClasses, params, parallelism: 'session', rand }).catch(() => null);
 }
 
 export function buildHead(dims: number, numClasses: number, dense: number[], dropout: number, seed: number): tf.Sequential {
@@ -165,6 +182,8 @@ export async function trainHead(
   const order = Array.from({ length: n }, (_, i) => i);
   const batches = Math.ceil(n / opts.batchSize);
   const early = new EarlyStopping(opts.patience ?? 0);
+  const ort = await ortHeadTrainer(model, numClasses, opts, dropRand);
+  opts.onEngine?.(ort ? ort.name : `tfjs ${tf.getBackend()}`);
   try {
     for (let epoch = 1; epoch <= opts.epochs; epoch++) {
       const t0 = performance.now();
@@ -181,14 +200,21 @@ export async function trainHead(
         }
         const idx = rows.slice(b * opts.batchSize, (b + 1) * opts.batchSize);
         const yb = Int32Array.from(idx, (r) => y[r]!);
-        const probs = headStep(model, optimizer, gather(x, dims, idx), gatherT(x, dims, idx), yb, dims, numClasses, opts.dropout, dropRand);
-        const { lossSum: bl, correct: br } = crossEntropySum(probs, yb);
+        let bl: number, br: number;
+        if (ort) {
+          const r = await ort.step(gather(x, dims, idx), yb, opts.learningRate);
+          [bl, br] = [r.loss * idx.length, Math.round(r.accuracy * idx.length)];
+        } else {
+          const probs = headStep(model, optimizer, gather(x, dims, idx), gatherT(x, dims, idx), yb, dims, numClasses, opts.dropout, dropRand);
+          ({ lossSum: bl, correct: br } = crossEntropySum(probs, yb));
+        }
         if (!Number.isFinite(bl)) throw new Error(`trainHead diverged (loss ${bl} at epoch ${epoch}): lower the learning rate`);
         lossSum += bl;
         right += br;
         seen += idx.length;
         opts.onBatch?.({ epoch, batch: b + 1, batches, loss: bl / idx.length, accuracy: br / idx.length });
       }
+      ort?.copyInto(model);
       if (stopped && seen === 0) break;
       const val = opts.validation ? evaluateHead(model, opts.validation.x, dims, opts.validation.y) : null;
       opts.onEpoch?.({
@@ -209,6 +235,7 @@ export async function trainHead(
   } finally {
     early.dispose();
     optimizer.dispose();
+    await ort?.dispose();
   }
   return model;
 }

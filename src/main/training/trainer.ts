@@ -141,7 +141,8 @@ async function runMobileNet(ctx: Ctx, snap: Snapshot, cfg: MobileNetConfig & Tra
     onProgress: (done, total) => ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'features', done, total }),
     onExtractor: (name) => (extractor = name),
   }));
-  engineRecorder(ctx)(`features: ${extractor} · ${cfg.fineTuneBlocks > 0 ? 'head + fine-tune' : 'head'}: tfjs ${tf.getBackend()}`);
+  const recordEngine = (head: string) =>
+    engineRecorder(ctx)(`features: ${extractor} · head: ${head}${cfg.fineTuneBlocks > 0 ? ` · fine-tune: tfjs ${tf.getBackend()}` : ''}`);
   const row = new Map(ids.map((id, i) => [id, i]));
   const pick = (list: Snapshot['images']) => {
     const out = new Float32Array(list.length * feats.dims);
@@ -155,7 +156,7 @@ async function runMobileNet(ctx: Ctx, snap: Snapshot, cfg: MobileNetConfig & Tra
     dense: cfg.dense, dropout: cfg.dropout, epochs: cfg.epochs, batchSize: cfg.batchSize, learningRate: cfg.learningRate, seed: cfg.seed,
     validation: val.length ? { x: pick(val), y: labelsOf(snap, val) } : undefined,
     patience: cfg.earlyStopping ? cfg.patience : undefined,
-    onBatch: batchReporter(ctx, cfg.epochs), onEpoch: epochSaver(ctx), shouldStop: () => ctx.control.cancelled(),
+    onBatch: batchReporter(ctx, cfg.epochs), onEpoch: epochSaver(ctx), shouldStop: () => ctx.control.cancelled(), onEngine: recordEngine,
   }));
   let base: tf.LayersModel | null = null;
   try {

@@ -1,7 +1,7 @@
 // Runs the gradient graph of step-graph.ts on onnxruntime-node: one session per batch size (the graph's
 // shapes are fixed; a run meets at most two — full batches and the last, shorter one), created on first use.
 import { loadOrt } from '../onnx/extractor';
-import { buildStepGraph, type StepLayer } from './step-graph';
+import { buildStepGraph, inputLength, type StepInput, type StepLayer } from './step-graph';
 
 type Ort = NonNullable<Awaited<ReturnType<typeof loadOrt>>>;
 type Session = Awaited<ReturnType<Ort['InferenceSession']['create']>>;
@@ -20,7 +20,7 @@ export interface GradEngine {
   release(): Promise<void>;
 }
 
-export async function createGradEngine(layers: StepLayer[], size: number, threads: number): Promise<GradEngine> {
+export async function createGradEngine(layers: StepLayer[], input: StepInput, threads: number): Promise<GradEngine> {
   const ort = await loadOrt();
   if (!ort) throw new Error('onnxruntime-node is not available');
   const sessions = new Map<string, Promise<{ session: Session; shapes: number[][]; masks: string[] }>>();
@@ -29,7 +29,7 @@ export async function createGradEngine(layers: StepLayer[], size: number, thread
     let s = sessions.get(key);
     if (!s) {
       s = (async () => {
-        const g = buildStepGraph({ size, layers, batch: rows, wholeBatch: batch });
+        const g = buildStepGraph({ input, layers, batch: rows, wholeBatch: batch });
         const session = await ort.InferenceSession.create(g.bytes, {
           intraOpNumThreads: threads,
           interOpNumThreads: 1,
@@ -49,7 +49,7 @@ export async function createGradEngine(layers: StepLayer[], size: number, thread
       const { session, shapes, masks: maskNames } = await sessionFor(rows, batch);
       const k = y.length / rows;
       const feeds: Record<string, InstanceType<Ort['Tensor']>> = {
-        x: new ort.Tensor('float32', x, [rows, size, size, 3]),
+        x: new ort.Tensor('float32', x, 'size' in input ? [rows, input.size, input.size, 3] : [rows, inputLength(input)]),
         y: new ort.Tensor('float32', y, [rows, k]),
       };
       maskNames.forEach((name, i) => (feeds[name] = new ort.Tensor('float32', masks[i]!, [rows, masks[i]!.length / rows])));

@@ -1,15 +1,17 @@
 // Which tfjs models the ONNX Runtime training step can train, and their layer list. Anything else (batch
 // norm, strides, other activations, channels-first) is named in the reason and trains on tfjs instead.
 import type * as tf from '@tensorflow/tfjs';
-import type { StepLayer } from './step-graph';
+import type { StepInput, StepLayer } from './step-graph';
 
 type Cfg = Record<string, unknown>;
 const pair = (v: unknown): number[] => (Array.isArray(v) ? (v as number[]) : [v as number, v as number]);
 
 /** The model's layers as step layers, or the reason it cannot be trained by the ONNX step. */
-export function stepLayersOf(model: tf.LayersModel): { layers: StepLayer[]; size: number } | { reason: string } {
-  const input = model.inputs[0]?.shape;
-  if (!input || input.length !== 4 || input[1] !== input[2] || input[3] !== 3) return { reason: `input shape [${input?.join(',')}] is not [n, s, s, 3]` };
+export function stepLayersOf(model: tf.LayersModel): { layers: StepLayer[]; input: StepInput } | { reason: string } {
+  const shape = model.inputs[0]?.shape;
+  const images = shape?.length === 4 && shape[1] === shape[2] && shape[3] === 3;
+  if (!shape || !(images || (shape.length === 2 && typeof shape[1] === 'number'))) return { reason: `input shape [${shape?.join(',')}] is neither [n, s, s, 3] nor [n, d]` };
+  const input: StepInput = images ? { size: shape[1] as number } : { dims: shape[1] as number };
   const layers: StepLayer[] = [];
   for (const layer of model.layers) {
     const cls = layer.getClassName();
@@ -43,5 +45,6 @@ export function stepLayersOf(model: tf.LayersModel): { layers: StepLayer[]; size
   const last = layers.at(-1);
   if (last?.kind !== 'dense' || last.activation !== 'softmax') return { reason: 'the model does not end in a softmax dense layer' };
   if (layers.slice(0, -1).some((l) => l.kind === 'dense' && l.activation === 'softmax')) return { reason: 'softmax before the last layer' };
-  return { layers, size: input[1] as number };
+  if (!images && layers.some((l) => l.kind !== 'dense' && l.kind !== 'dropout')) return { reason: 'a vector input takes only dense and dropout layers' };
+  return { layers, input };
 }

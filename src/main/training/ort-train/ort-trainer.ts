@@ -3,6 +3,7 @@
 // unpooling run on one thread), their gradients are summed, and Adam is applied here exactly as tfjs applies
 // it. When threads cannot start (or one core), one in-process session does the work. The caller keeps the
 // tfjs model for everything else (prediction, saving) and copies `params()` into it when it needs them.
+import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,16 +11,23 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FromStepWorker, ToStepWorker } from './protocol';
 import { createGradEngine, type GradEngine, type GradResult } from './grad-engine';
-import type { StepLayer } from './step-graph';
+import { dropoutWidths, inputLength, type StepInput, type StepLayer } from './step-graph';
 
 export interface OrtTrainerOptions {
   layers: StepLayer[];
-  size: number;
+  input: StepInput;
   numClasses: number;
   /** Initial parameters in tfjs order and layout (model.getWeights()). Copied. */
   params: Float32Array[];
   /** Cores to use (default: all). 1 → one in-process session. */
   threads?: number;
+  /**
+   * 'workers' (default): one single-threaded session per core, each on part of the batch — best for CNNs,
+   * whose slices and unpooling ORT runs on one thread. 'session': one in-process session with `threads`
+   * intra-op threads — no worker start-up or messages, for small dense models (a head on features) whose
+   * GEMMs MLAS spreads over the threads itself.
+   */
+  parallelism?: 'workers' | 'session';
   /** Dropout masks come from this (seeded) generator, so a run is reproducible. */
   rand: () => number;
   beta1?: number;
@@ -34,6 +42,8 @@ export interface OrtTrainer {
   step(x: Float32Array, labels: Int32Array, learningRate: number): Promise<{ loss: number; accuracy: number }>;
   /** The current parameters (copies), in model.getWeights() order. */
   params(): Float32Array[];
+  /** Copies the current parameters into `model` (the one they came from), e.g. before validating it. */
+  copyInto(model: tf.LayersModel): void;
   dispose(): Promise<void>;
 }
 
@@ -93,11 +103,11 @@ class StepWorker {
 
 type Part = (rows: number, batch: number, x: Float32Array, y: Float32Array, masks: Float32Array[]) => Promise<GradResult>;
 
-async function startWorkers(n: number, layers: StepLayer[], size: number): Promise<StepWorker[]> {
+async function startWorkers(n: number, layers: StepLayer[], input: StepInput): Promise<StepWorker[]> {
   const entry = workerEntry();
   const workers = Array.from({ length: n }, () => new StepWorker(spawn(entry)));
   try {
-    await Promise.all(workers.map((w) => w.request({ type: 'init', layers, size, threads: 1 })));
+    await Promise.all(workers.map((w) => w.request({ type: 'init', layers, input, threads: 1 })));
     return workers;
   } catch (e) {
     await Promise.all(workers.map((w) => w.terminate()));
@@ -106,18 +116,18 @@ async function startWorkers(n: number, layers: StepLayer[], size: number): Promi
 }
 
 export async function createOrtTrainer(opts: OrtTrainerOptions): Promise<OrtTrainer> {
-  const { layers, size, numClasses: k } = opts;
+  const { layers, input, numClasses: k } = opts;
   const threads = Math.max(1, Math.floor(opts.threads ?? os.availableParallelism()));
   let workers: StepWorker[] = [];
   let engine: GradEngine | null = null;
-  if (threads > 1) {
+  if (threads > 1 && opts.parallelism !== 'session') {
     try {
-      workers = await startWorkers(threads, layers, size);
+      workers = await startWorkers(threads, layers, input);
     } catch {
       workers = []; // fall back to one in-process session using every core
     }
   }
-  if (!workers.length) engine = await createGradEngine(layers, size, threads);
+  if (!workers.length) engine = await createGradEngine(layers, input, threads);
   // Parameters, each part's images and each worker's gradients live in shared memory: a typed array over a
   // SharedArrayBuffer crosses postMessage by reference, so a step copies the batch once and clones nothing.
   const shared = (n: number): Float32Array => new Float32Array(new SharedArrayBuffer(n * 4));
@@ -137,8 +147,9 @@ export async function createOrtTrainer(opts: OrtTrainerOptions): Promise<OrtTrai
   const v = params.map((p) => new Float32Array(p.length));
   const beta1 = opts.beta1 ?? 0.9, beta2 = opts.beta2 ?? 0.999, eps = opts.epsilon ?? 1e-7;
   let t = 0;
-  const dropouts = layers.flatMap((l, i) => (l.kind === 'dropout' ? [{ rate: l.rate, units: unitsBefore(layers, i, size) }] : []));
-  const per = size * size * 3;
+  const widths = dropoutWidths(input, layers);
+  const dropouts = layers.flatMap((l) => (l.kind === 'dropout' ? [l.rate] : [])).map((rate, i) => ({ rate, units: widths[i]! }));
+  const per = inputLength(input);
   let disposed = false;
 
   return {
@@ -146,7 +157,7 @@ export async function createOrtTrainer(opts: OrtTrainerOptions): Promise<OrtTrai
     async step(x, labels, lr) {
       if (disposed) throw new Error('ort trainer: used after dispose');
       const n = labels.length;
-      if (x.length !== n * per) throw new Error(`ort trainer: ${x.length} floats for ${n} images of ${size}×${size}×3`);
+      if (x.length !== n * per) throw new Error(`ort trainer: ${x.length} floats for ${n} rows of ${per}`);
       const y = new Float32Array(n * k);
       labels.forEach((c, i) => (y[i * k + c] = 1));
       const masks = dropouts.map((d) => {
@@ -196,6 +207,12 @@ export async function createOrtTrainer(opts: OrtTrainerOptions): Promise<OrtTrai
       return { loss: loss / n, accuracy: correct / n };
     },
     params: () => params.map((p) => new Float32Array(p)),
+    copyInto(model) {
+      const shapes = model.getWeights().map((w) => w.shape);
+      const ts = params.map((p, i) => tf.tensor(p, shapes[i]));
+      model.setWeights(ts);
+      tf.dispose(ts);
+    },
     async dispose() {
       if (disposed) return;
       disposed = true;
@@ -203,14 +220,4 @@ export async function createOrtTrainer(opts: OrtTrainerOptions): Promise<OrtTrai
       await engine?.release();
     },
   };
-}
-
-/** Units entering layer i (a dropout follows a dense layer). */
-function unitsBefore(layers: StepLayer[], i: number, size: number): number {
-  for (let j = i - 1; j >= 0; j--) {
-    const l = layers[j]!;
-    if (l.kind === 'dense') return l.units;
-    if (l.kind !== 'dropout') break;
-  }
-  throw new Error(`ort trainer: dropout at layer ${i} of a ${size}px model does not follow a dense layer`);
 }

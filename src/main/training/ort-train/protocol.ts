@@ -1,8 +1,8 @@
 // Messages between the ONNX training step's main side (ort-trainer.ts) and its worker threads (step.worker.ts).
-import type { StepLayer } from './step-graph';
+import type { StepInput, StepLayer } from './step-graph';
 
 export type ToStepWorker =
-  | { type: 'init'; layers: StepLayer[]; size: number; threads: number }
+  | { type: 'init'; layers: StepLayer[]; input: StepInput; threads: number }
   | {
       type: 'grads';
       /** Rows in this part of the batch, and in the whole batch (the gradients' 1/B). */

@@ -15,9 +15,16 @@ export type StepLayer =
   | { kind: 'dense'; units: number; activation: 'relu' | 'linear' | 'softmax' }
   | { kind: 'dropout'; rate: number };
 
+/** Images (NHWC, height = width = size, 3 channels) or feature vectors of `dims` floats. */
+export type StepInput = { size: number } | { dims: number };
+
+/** The input as the graph sees it per row: [3, size, size] (NCHW) or [dims]. */
+export const inputShape = (input: StepInput): number[] => ('size' in input ? [3, input.size, input.size] : [input.dims]);
+/** Floats per row of the x the caller feeds (NHWC images or vectors). */
+export const inputLength = (input: StepInput): number => inputShape(input).reduce((a, b) => a * b, 1);
+
 export interface StepSpec {
-  /** Input height = width; 3 channels. */
-  size: number;
+  input: StepInput;
   layers: StepLayer[];
   /** Rows in this graph's batch. */
   batch: number;
@@ -41,10 +48,11 @@ const f32 = (...xs: number[]) => new Float32Array(xs);
 
 /** Shapes of every layer's output ([C, H, W] for maps, [units] for vectors) and the parameter shapes. */
 function shapes(spec: StepSpec): { out: number[][]; params: number[][] } {
-  let cur = [3, spec.size, spec.size];
+  let cur = inputShape(spec.input);
   const out: number[][] = [];
   const params: number[][] = [];
   for (const l of spec.layers) {
+    if ((l.kind === 'conv' || l.kind === 'pool' || l.kind === 'flatten') && cur.length !== 3) throw new Error(`step graph: ${l.kind} layer on a vector`);
     if (l.kind === 'conv') {
       const [c, h, w] = cur as [number, number, number];
       const shrink = l.padding === 'valid' ? l.kernel - 1 : 0;
@@ -59,12 +67,18 @@ function shapes(spec: StepSpec): { out: number[][]; params: number[][] } {
       params.push([cur[0]!, l.units], [l.units]);
       cur = [l.units];
     }
-    if (cur.some((d) => d < 1)) throw new Error(`step graph: input ${spec.size} px is too small for these layers`);
+    if (cur.some((d) => d < 1)) throw new Error(`step graph: input [${inputShape(spec.input).join(', ')}] is too small for these layers`);
     out.push(cur);
   }
   const last = spec.layers.at(-1);
   if (last?.kind !== 'dense' || last.activation !== 'softmax') throw new Error('step graph: the model must end in a softmax dense layer');
   return { out, params };
+}
+
+/** Per dropout layer, the width of its [rows, width] mask. */
+export function dropoutWidths(input: StepInput, layers: StepLayer[]): number[] {
+  const { out } = shapes({ input, layers, batch: 1 });
+  return layers.flatMap((l, i) => (l.kind === 'dropout' ? [out[i]![0]!] : []));
 }
 
 export function buildStepGraph(spec: StepSpec): StepGraph {
@@ -113,7 +127,7 @@ export function buildStepGraph(spec: StepSpec): StepGraph {
   const masks: StepGraph['masks'] = [];
   const pIn = params.map((_, i) => `p${i}`);
   // Forward. `acts[i]` is the input of layer i; saved values for the backward pass are kept per layer.
-  let a = n1('Transpose', ['x'], 'x_nchw', { perm: [0, 3, 1, 2] });
+  let a = 'size' in spec.input ? n1('Transpose', ['x'], 'x_nchw', { perm: [0, 3, 1, 2] }) : 'x';
   const acts: string[] = [];
   const saved: Array<{ outAct?: string; idx?: string; shapeIn?: string; mask?: string }> = [];
   let pi = 0;
@@ -179,7 +193,7 @@ export function buildStepGraph(spec: StepSpec): StepGraph {
     } else if (l.kind === 'dropout') {
       d = n1('Mul', [d, s.mask!], `ddrop${li}`);
     } else if (l.kind === 'flatten') {
-      const [ch, h, w] = li > 0 ? out[li - 1]! : [3, spec.size, spec.size];
+      const [ch, h, w] = li > 0 ? out[li - 1]! : inputShape(spec.input);
       d = n1('Transpose', [n1('Reshape', [d, i64(`unflat_shape${li}`, [B, h!, w!, ch!])], `unflat${li}`)], `dnchw${li}`, { perm: [0, 3, 1, 2] });
     } else if (l.kind === 'pool') {
       if (reluAfterPool(li - 1)) d = reluGrad(d, acts[li + 1]!, `pool${li}`);
@@ -190,7 +204,7 @@ export function buildStepGraph(spec: StepSpec): StepGraph {
       const p = l.padding === 'same' ? (l.kernel - 1) / 2 : 0;
       // dW[o,i,u,v] = Σ_b,y,x d[b,o,y,x]·x[b,i,y+u,x+v]: a convolution of x with d where the batch is the
       // channel axis being summed — input [I, B, H, W], kernel [O, B, Ho, Wo], output [I, O, kh, kw].
-      const inShape = li > 0 ? out[li - 1]! : [3, spec.size, spec.size];
+      const inShape = li > 0 ? out[li - 1]! : inputShape(spec.input);
       grads[pi] = filterGrad(li, l.kernel, im2col(li, l.kernel, p, input, inShape, out[li]!), d, inShape, out[li]!);
       grads[pi + 1] = n1('ReduceSum', [d, i64(`axes_bhw${li}`, [0, 2, 3])], `db${li}`, { keepdims: 0 });
       if (needInput) {
@@ -209,7 +223,7 @@ export function buildStepGraph(spec: StepSpec): StepGraph {
   const bytes = g.build({
     name: 'paddy_train_step',
     inputs: [
-      { name: 'x', dims: [B, spec.size, spec.size, 3] },
+      { name: 'x', dims: 'size' in spec.input ? [B, spec.input.size, spec.input.size, 3] : [B, spec.input.dims] },
       { name: 'y', dims: [B, K] },
       ...masks.map((m) => ({ name: m.name, dims: [B, m.units] })),
       ...params.map((shape, i) => ({ name: `p${i}`, dims: shape })),

@@ -21,7 +21,7 @@ port.on('message', (m: ToStepWorker) => {
   void (async () => {
     try {
       if (m.type === 'init') {
-        engine = await createGradEngine(m.layers, m.size, m.threads);
+        engine = await createGradEngine(m.layers, m.input, m.threads);
         port.postMessage({ type: 'ready' } satisfies FromStepWorker);
         return;
       }

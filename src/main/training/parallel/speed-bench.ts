@@ -116,7 +116,7 @@ async function ortRate(model: tf.LayersModel, classes: number, data: Batches, ru
   const spec = stepLayersOf(model);
   if ('reason' in spec) return null;
   const params = model.getWeights().map((w) => w.dataSync() as Float32Array);
-  const trainer = await createOrtTrainer({ layers: spec.layers, size: spec.size, numClasses: classes, params, threads, rand: rng(3) }).catch(() => null);
+  const trainer = await createOrtTrainer({ layers: spec.layers, input: spec.input, numClasses: classes, params, threads, rand: rng(3) }).catch(() => null);
   if (!trainer) return null;
   let i = 0;
   try {
