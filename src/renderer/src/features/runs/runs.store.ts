@@ -27,12 +27,20 @@ export const useRuns = create<RunsState>(() => ({
   details: {},
 }));
 
+let listSeq = 0;
+
+/**
+ * Reloads the list. Calls overlap (a short run's 'started' and 'finished' events each trigger one) and their
+ * answers can arrive in any order: only the newest request's answer is applied, so an older one cannot put
+ * a finished run back to 'running'.
+ */
 export async function loadRuns(): Promise<void> {
+  const seq = ++listSeq;
   try {
     const runs = await getApi()['runs.list']({});
-    useRuns.setState({ runs, error: null });
+    if (seq === listSeq) useRuns.setState({ runs, error: null });
   } catch (e) {
-    useRuns.setState({ error: errorMessage(e), runs: useRuns.getState().runs });
+    if (seq === listSeq) useRuns.setState({ error: errorMessage(e), runs: useRuns.getState().runs });
   }
 }
 
