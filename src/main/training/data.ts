@@ -5,7 +5,10 @@ import sharp from 'sharp';
 
 export type Normalisation = 'unit' | 'mobilenet';
 
-/** RGB uint8, size×size×3, HWC. A clear error names the file and why it could not be read. */
+/**
+ * RGB uint8, size×size×3, HWC. A clear error names the file and why it could not be read.
+ * Changing what this returns? Bump PIXEL_PREPROCESSING in pixel-cache.ts, or CNN runs reuse stale cached pixels.
+ */
 export async function decodeImage(file: string, size: number): Promise<Uint8Array> {
   try {
     const { data, info } = await sharp(file, { failOn: 'error' })

@@ -10,12 +10,12 @@ import { completeRun, endRun, getRunRow, saveEpoch, savePredictions, saveSnapsho
 import { argmax, testMetrics } from '../services/metrics';
 import { useBackend } from './backends';
 import { fitImages, predictImages } from './cnn-trainer';
-import { decodeMany } from './data';
 import { ensureFeatures, weightsFor } from './features';
 import { predictHead, trainHead } from './head-trainer';
 import { buildCnn } from './models/cnn';
 import { loadBase, weightsHash } from './models/weights';
 import { fineTune, predictFiles } from './mobilenet-trainer';
+import { decodeCached } from './pixel-cache';
 import { modelDir, saveRunModel } from './saved-model';
 import { checkSnapshot, takeSnapshot, type Snapshot } from './snapshot';
 
@@ -98,16 +98,14 @@ const labelsOf = (snap: Snapshot, images: Snapshot['images']) => Int32Array.from
 
 async function runCnn(ctx: Ctx, snap: Snapshot, cfg: CnnConfig & TrainCommon) {
   const size = cfg.imageSize;
-  const decode = (list: Snapshot['images'], offset: number) =>
-    decodeMany(list.map((i) => i.sourcePath), size, {
-      signal: ctx.control.signal,
-      onProgress: (d) => ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'decode', done: offset + d, total: snap.images.length }),
-    });
+  // Pixels come from the library's pixel cache when an earlier run decoded them at this size (pixel-cache.ts).
   const [train, val, test] = await timed(ctx, 'decode', async () => {
-    const a = await decode(snap.bySplit.train, 0);
-    const b = await decode(snap.bySplit.val, a.length);
-    const c = await decode(snap.bySplit.test, a.length + b.length);
-    return [a, b, c] as const;
+    const { train: a, val: b, test: c } = snap.bySplit;
+    const all = await decodeCached(ctx.lib, [...a, ...b, ...c], size, {
+      signal: ctx.control.signal,
+      onProgress: (done) => ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'decode', done, total: snap.images.length }),
+    });
+    return [all.slice(0, a.length), all.slice(a.length, a.length + b.length), all.slice(a.length + b.length)] as const;
   });
   const model = buildCnn({ imageSize: size, filters: cfg.filters, dense: cfg.dense, dropout: cfg.dropout, numClasses: snap.classes.length, seed: cfg.seed });
   try {
