@@ -4,8 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { EpochMetrics } from '../../shared/types';
 import { augment, toBatch } from './data';
 import { lossAndAccuracy } from '../services/metrics';
-import { rng, shuffled, withSeededMathRandom, yieldToEventLoop } from './random';
-import { EarlyStopping } from './early-stopping';
+import { rng, withSeededMathRandom } from './random';
+import { runEpochs } from './epoch-loop';
 import { stepLayersOf } from './ort-train/model-spec';
 import { createOrtTrainer, type OrtTrainer } from './ort-train/ort-trainer';
 
@@ -78,67 +78,43 @@ export async function fitImages(model: tf.LayersModel, train: ImageSet, opts: Fi
   return withSeededMathRandom(opts.seed, async () => {
     const optimizer = tf.train.adam(opts.learningRate);
     model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
-    const trainStep = async (x: Float32Array, labels: Int32Array, lr: number): Promise<[number, number]> => {
-      if (ort) {
-        const r = await ort.step(x, labels, lr);
-        return [r.loss, r.accuracy];
-      }
+    const trainStep = async (x: Float32Array, labels: Int32Array, lr: number): Promise<{ loss: number; accuracy: number }> => {
+      if (ort) return ort.step(x, labels, lr);
       (optimizer as unknown as { learningRate: number }).learningRate = lr;
       const xb = tf.tensor4d(x, [labels.length, opts.size, opts.size, 3]);
       const yb = tf.tensor1d(Float32Array.from(labels), 'float32');
       try {
-        return (await model.trainOnBatch(xb, yb)) as [number, number];
+        const [loss, accuracy] = (await model.trainOnBatch(xb, yb)) as number[];
+        return { loss: loss!, accuracy: accuracy! };
       } finally {
         xb.dispose();
         yb.dispose();
       }
     };
-    const rand = rng(opts.seed);
     const augRand = rng(opts.seed + 1);
-    const n = train.pixels.length;
-    const order = Array.from({ length: n }, (_, i) => i);
-    const batches = Math.ceil(n / opts.batchSize);
-    const totalSteps = batches * opts.epochs;
-    let step = 0;
-    const early = new EarlyStopping(opts.patience ?? 0);
-    let completed = true;
     try {
-      for (let epoch = 1; epoch <= opts.epochs; epoch++) {
-        const t0 = performance.now();
-        const rows = shuffled(order, rand);
-        let lossSum = 0;
-        let accSum = 0;
-        let seen = 0;
-        for (let b = 0; b < batches; b++) {
-          await yieldToEventLoop();
-          if (opts.shouldStop?.()) {
-            completed = false;
-            break;
-          }
+      return await runEpochs({
+        name: 'training',
+        rows: train.pixels.length,
+        epochs: opts.epochs,
+        batchSize: opts.batchSize,
+        rand: rng(opts.seed),
+        step: (idx, at) => {
           // Cosine decay to 5% of the base rate over the run: the last epochs settle instead of bouncing.
-          const lr = opts.cosineDecay !== false ? opts.learningRate * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * step) / totalSteps))) : opts.learningRate;
-          step++;
-          const idx = rows.slice(b * opts.batchSize, (b + 1) * opts.batchSize);
+          const lr = opts.cosineDecay !== false ? opts.learningRate * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * at.step) / at.totalSteps))) : opts.learningRate;
           const imgs = idx.map((i) => (opts.augment ? augment(train.pixels[i]!, opts.size, augRand) : train.pixels[i]!));
-          const [loss, acc] = await trainStep(toBatch(imgs, opts.size, 'unit'), Int32Array.from(idx, (i) => train.y[i]!), lr);
-          if (!Number.isFinite(loss)) throw new Error(`training diverged (loss ${loss} at epoch ${epoch}, batch ${b + 1}): lower the learning rate`);
-          lossSum += loss! * idx.length;
-          accSum += acc! * idx.length;
-          seen += idx.length;
-          opts.onBatch?.({ epoch, batch: b + 1, batches, loss: loss!, accuracy: acc! });
-        }
-        if (!completed) break;
-        ort?.copyInto(model);
-        const val = opts.validation?.pixels.length ? lossAndAccuracy(predictImages(model, opts.validation.pixels, opts.size), opts.validation.y) : null;
-        opts.onEpoch?.({ epoch, loss: lossSum / seen, accuracy: accSum / seen, valLoss: val?.loss ?? null, valAccuracy: val?.accuracy ?? null, seconds: (performance.now() - t0) / 1000 });
-        if (val && opts.patience && early.shouldStop(model, val.loss)) break;
-      }
-      if (completed) early.restoreBest(model);
+          return trainStep(toBatch(imgs, opts.size, 'unit'), Int32Array.from(idx, (i) => train.y[i]!), lr);
+        },
+        afterEpoch: () => ort?.copyInto(model),
+        validate: async () => (opts.validation?.pixels.length ? lossAndAccuracy(predictImages(model, opts.validation.pixels, opts.size), opts.validation.y) : null),
+        early: opts.patience && opts.validation?.pixels.length ? { patience: opts.patience, model } : undefined,
+        onBatch: opts.onBatch,
+        onEpoch: opts.onEpoch,
+        shouldStop: opts.shouldStop,
+      });
     } finally {
-      early.dispose();
       model.optimizer?.dispose();
       await ort?.dispose();
     }
-    return completed;
   });
 }

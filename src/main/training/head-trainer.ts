@@ -2,9 +2,9 @@
 // MobileNetV2 runs with a frozen base and by label review's k-fold cross-validation.
 import * as tf from '@tensorflow/tfjs';
 import type { EpochMetrics } from '../../shared/types';
-import { rng, shuffled, yieldToEventLoop } from './random';
+import { rng } from './random';
 import { crossEntropySum, lossAndAccuracy } from '../services/metrics';
-import { EarlyStopping } from './early-stopping';
+import { runEpochs } from './epoch-loop';
 import { stepLayersOf } from './ort-train/model-spec';
 import { createOrtTrainer, type OrtTrainer } from './ort-train/ort-trainer';
 
@@ -177,63 +177,36 @@ export async function trainHead(
   if (n === 0) throw new Error('trainHead: no training rows');
   const model = buildHead(dims, numClasses, opts.dense, opts.dropout, opts.seed);
   const optimizer = tf.train.adam(opts.learningRate);
-  const rand = rng(opts.seed);
   const dropRand = rng(opts.seed + 1);
-  const order = Array.from({ length: n }, (_, i) => i);
-  const batches = Math.ceil(n / opts.batchSize);
-  const early = new EarlyStopping(opts.patience ?? 0);
   const ort = await ortHeadTrainer(model, numClasses, opts, dropRand);
   opts.onEngine?.(ort ? ort.name : `tfjs ${tf.getBackend()}`);
   try {
-    for (let epoch = 1; epoch <= opts.epochs; epoch++) {
-      const t0 = performance.now();
-      const rows = shuffled(order, rand);
-      let lossSum = 0;
-      let right = 0;
-      let seen = 0;
-      let stopped = false;
-      for (let b = 0; b < batches; b++) {
-        await yieldToEventLoop();
-        if (opts.shouldStop?.()) {
-          stopped = true;
-          break;
-        }
-        const idx = rows.slice(b * opts.batchSize, (b + 1) * opts.batchSize);
+    await runEpochs({
+      name: 'trainHead',
+      rows: n,
+      epochs: opts.epochs,
+      batchSize: opts.batchSize,
+      rand: rng(opts.seed),
+      step: async (idx) => {
         const yb = Int32Array.from(idx, (r) => y[r]!);
-        let bl: number, br: number;
-        if (ort) {
-          const r = await ort.step(gather(x, dims, idx), yb, opts.learningRate);
-          [bl, br] = [r.loss * idx.length, Math.round(r.accuracy * idx.length)];
-        } else {
-          const probs = headStep(model, optimizer, gather(x, dims, idx), gatherT(x, dims, idx), yb, dims, numClasses, opts.dropout, dropRand);
-          ({ lossSum: bl, correct: br } = crossEntropySum(probs, yb));
-        }
-        if (!Number.isFinite(bl)) throw new Error(`trainHead diverged (loss ${bl} at epoch ${epoch}): lower the learning rate`);
-        lossSum += bl;
-        right += br;
-        seen += idx.length;
-        opts.onBatch?.({ epoch, batch: b + 1, batches, loss: bl / idx.length, accuracy: br / idx.length });
-      }
-      ort?.copyInto(model);
-      if (stopped && seen === 0) break;
-      const val = opts.validation ? evaluateHead(model, opts.validation.x, dims, opts.validation.y) : null;
-      opts.onEpoch?.({
-        epoch,
-        loss: lossSum / seen,
-        accuracy: right / seen,
-        valLoss: val?.loss ?? null,
-        valAccuracy: val?.accuracy ?? null,
-        seconds: (performance.now() - t0) / 1000,
-      });
-      if (stopped) break;
-      if (val && opts.patience && early.shouldStop(model, val.loss)) break;
-    }
-    early.restoreBest(model);
+        if (ort) return ort.step(gather(x, dims, idx), yb, opts.learningRate);
+        const probs = headStep(model, optimizer, gather(x, dims, idx), gatherT(x, dims, idx), yb, dims, numClasses, opts.dropout, dropRand);
+        const { lossSum, correct } = crossEntropySum(probs, yb);
+        return { loss: lossSum / idx.length, accuracy: correct / idx.length };
+      },
+      afterEpoch: () => ort?.copyInto(model),
+      validate: async () => (opts.validation ? evaluateHead(model, opts.validation.x, dims, opts.validation.y) : null),
+      early: opts.patience && opts.validation ? { patience: opts.patience, model } : undefined,
+      // A stopped head is still used (label review's folds): report the epoch it stopped in.
+      partialEpoch: 'report',
+      onBatch: opts.onBatch,
+      onEpoch: opts.onEpoch,
+      shouldStop: opts.shouldStop,
+    });
   } catch (e) {
     model.dispose();
     throw e;
   } finally {
-    early.dispose();
     optimizer.dispose();
     await ort?.dispose();
   }

@@ -9,7 +9,8 @@ import { decodeMany, toBatch } from './data';
 import { lossAndAccuracy } from '../services/metrics';
 import { FEATURE_SIZE } from './features';
 import { loadBase } from './models/weights';
-import { rng, shuffled, withSeededMathRandom, yieldToEventLoop } from './random';
+import { rng, withSeededMathRandom } from './random';
+import { runEpochs } from './epoch-loop';
 
 /** Layers of the top `blocks` blocks (16 = block_16 … 1 = block_1, 17 adds expanded_conv) plus Conv_1, BN excluded. */
 export function fineTuneLayers(base: tf.LayersModel, blocks: number): tf.layers.Layer[] {
@@ -63,52 +64,40 @@ export async function fineTune(head: tf.LayersModel, opts: FineTuneOptions): Pro
   const tuned = fineTuneLayers(base, opts.blocks);
   const vars = [...tuned.flatMap((l) => l.trainableWeights), ...head.trainableWeights].map((w) => w.read() as tf.Variable);
   const optimizer = tf.train.adam(opts.learningRate);
-  const rand = rng(opts.seed + 2);
-  const n = opts.train.paths.length;
-  const batches = Math.ceil(n / opts.batchSize);
-  let completed = true;
+  const k = head.outputs[0]!.shape[1] as number;
+  let completed: boolean;
   try {
-    await withSeededMathRandom(opts.seed + 3, async () => {
-      for (let epoch = 1; epoch <= opts.epochs && completed; epoch++) {
-        const t0 = performance.now();
-        const rows = shuffled(Array.from({ length: n }, (_, i) => i), rand);
-        let lossSum = 0;
-        let accSum = 0;
-        let seen = 0;
-        for (let b = 0; b < batches; b++) {
-          await yieldToEventLoop();
-          if (opts.shouldStop?.()) {
-            completed = false;
-            break;
-          }
-          const idx = rows.slice(b * opts.batchSize, (b + 1) * opts.batchSize);
-          const px = await decodeMany(idx.map((i) => opts.train.paths[i]!), FEATURE_SIZE, { signal: opts.signal });
-          const x = tf.tensor4d(toBatch(px, FEATURE_SIZE, 'mobilenet'), [idx.length, FEATURE_SIZE, FEATURE_SIZE, 3]);
-          const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from(idx, (i) => opts.train.y[i]!), 'int32'), head.outputs[0]!.shape[1] as number));
-          let probs: tf.Tensor | null = null;
-          const cost = optimizer.minimize(() => {
-            const f = (base.apply(x, { training: false }) as tf.Tensor4D).mean([1, 2]);
-            const p = head.apply(f, { training: true }) as tf.Tensor;
-            probs = tf.keep(p);
-            return tf.losses.softmaxCrossEntropy(y, tf.log(tf.clipByValue(p, 1e-7, 1))) as tf.Scalar;
-          }, true, vars);
-          const loss = (await cost!.data())[0]!;
-          const acc = tf.tidy(() => tf.equal(tf.argMax(probs!, 1), tf.argMax(y, 1)).mean().dataSync()[0]!);
-          cost!.dispose();
-          (probs as tf.Tensor | null)?.dispose();
-          x.dispose();
-          y.dispose();
-          lossSum += loss * idx.length;
-          accSum += acc * idx.length;
-          seen += idx.length;
-          opts.onBatch?.({ epoch, batch: b + 1, batches, loss, accuracy: acc });
-        }
-        if (!completed) break;
-        const val = opts.validation?.paths.length
-          ? lossAndAccuracy(await predictFiles(base, head, opts.validation.paths, 16, opts.signal), opts.validation.y) : null;
-        opts.onEpoch?.({ epoch, loss: lossSum / seen, accuracy: accSum / seen, valLoss: val?.loss ?? null, valAccuracy: val?.accuracy ?? null, seconds: (performance.now() - t0) / 1000 });
-      }
-    });
+    completed = await withSeededMathRandom(opts.seed + 3, () => runEpochs({
+      name: 'fine-tuning',
+      rows: opts.train.paths.length,
+      epochs: opts.epochs,
+      batchSize: opts.batchSize,
+      rand: rng(opts.seed + 2),
+      step: async (idx) => {
+        const px = await decodeMany(idx.map((i) => opts.train.paths[i]!), FEATURE_SIZE, { signal: opts.signal });
+        const x = tf.tensor4d(toBatch(px, FEATURE_SIZE, 'mobilenet'), [idx.length, FEATURE_SIZE, FEATURE_SIZE, 3]);
+        const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from(idx, (i) => opts.train.y[i]!), 'int32'), k));
+        let probs: tf.Tensor | null = null;
+        const cost = optimizer.minimize(() => {
+          const f = (base.apply(x, { training: false }) as tf.Tensor4D).mean([1, 2]);
+          const p = head.apply(f, { training: true }) as tf.Tensor;
+          probs = tf.keep(p);
+          return tf.losses.softmaxCrossEntropy(y, tf.log(tf.clipByValue(p, 1e-7, 1))) as tf.Scalar;
+        }, true, vars);
+        const loss = (await cost!.data())[0]!;
+        const accuracy = tf.tidy(() => tf.equal(tf.argMax(probs!, 1), tf.argMax(y, 1)).mean().dataSync()[0]!);
+        cost!.dispose();
+        (probs as tf.Tensor | null)?.dispose();
+        x.dispose();
+        y.dispose();
+        return { loss, accuracy };
+      },
+      validate: async () => (opts.validation?.paths.length
+        ? lossAndAccuracy(await predictFiles(base, head, opts.validation.paths, 16, opts.signal), opts.validation.y) : null),
+      onBatch: opts.onBatch,
+      onEpoch: opts.onEpoch,
+      shouldStop: opts.shouldStop,
+    }));
   } catch (e) {
     base.dispose();
     throw e;
