@@ -1,6 +1,7 @@
 // The CNN's training loop over in-memory uint8 images: seeded shuffles and augmentation, batches built on the
 // fly, cancel checked between batches, validation each epoch, optional early stopping keeping the best weights.
 import * as tf from '@tensorflow/tfjs';
+import os from 'node:os';
 import type { EpochMetrics } from '../../shared/types';
 import { augment, toBatch } from './data';
 import { lossAndAccuracy } from '../services/metrics';
@@ -34,7 +35,7 @@ export interface FitOptions {
    * instead of falling back.
    */
   engine?: 'auto' | 'tfjs' | 'onnxruntime';
-  /** Cores for the ONNX Runtime engine (default: all). */
+  /** Worker threads for the ONNX Runtime engine (default: one per core, at most one per 8 rows of a batch). */
   threads?: number;
   /** Called once, before the first batch, with what trains: "tfjs wasm", "onnxruntime-cpu, 2 worker threads"… */
   onEngine?: (engine: string) => void;
@@ -48,7 +49,9 @@ async function ortTrainerFor(model: tf.LayersModel, opts: FitOptions, numClasses
   try {
     if ('reason' in spec) throw new Error(spec.reason);
     const params = model.getWeights().map((w) => w.dataSync() as Float32Array);
-    return await createOrtTrainer({ layers: spec.layers, input: spec.input, numClasses, params, threads: opts.threads, rand: rng(opts.seed + 2) });
+    // One worker per core, but each with at least 8 rows of a batch: smaller parts make GEMMs too thin to pay.
+    const threads = opts.threads ?? Math.max(1, Math.min(os.availableParallelism(), Math.floor(opts.batchSize / 8)));
+    return await createOrtTrainer({ layers: spec.layers, input: spec.input, numClasses, params, threads, rand: rng(opts.seed + 2) });
   } catch (e) {
     if (want === 'onnxruntime') throw new Error(`the ONNX Runtime training step cannot train this model: ${(e as Error).message}`);
     return null;
