@@ -270,6 +270,23 @@ test('runs.predict and suspects.scan run as jobs in a utilityProcess worker; eve
   assert.ok(!r.ok && /the worker running suspects\.scan died \(exit code 9\)/.test(r.error!), JSON.stringify(r));
 });
 
+test('jobs.cancel over IPC reaches the running job in its utilityProcess worker; the scan answers as cancelled', async () => {
+  const forks = (fake as unknown as { forks: Array<{ posted: Array<Record<string, unknown>>; fire(e: string, ...a: unknown[]): void }> }).forks;
+  const before = forks.length;
+  const scanning = call('suspects.scan', { folds: 2 });
+  for (let i = 0; i < 100 && forks.length === before; i++) await new Promise((r) => setTimeout(r, 10));
+  const child = forks.at(-1)!;
+  child.fire('spawn');
+  const job = child.posted.find((m) => m.type === 'job')!;
+  assert.deepEqual(await call('jobs.cancel', { name: 'runs.predict' }), { ok: true, value: { cancelled: 0 } });
+  assert.deepEqual(await call('jobs.cancel', { name: 'suspects.scan' }), { ok: true, value: { cancelled: 1 } });
+  assert.deepEqual(child.posted.at(-1), { type: 'cancel-job', jobId: job.jobId });
+  child.fire('message', { type: 'job-result', jobId: job.jobId, ok: false, error: 'scan cancelled' });
+  assert.deepEqual(await scanning, { ok: false, error: 'suspects.scan was cancelled' });
+  assert.equal((child as unknown as { killed: boolean }).killed, false, 'a worker that stopped in time is kept');
+  child.fire('exit', 0); // the idle worker goes away, so quitting has no worker to wait for
+});
+
 test('the ONNX Runtime training step worker is part of the main build and computes gradients there', async () => {
   const file = path.join(mainOut, 'ort-step.worker.js');
   assert.ok(fs.existsSync(file), 'ort-step.worker.js sits next to the main bundle, where ort-trainer looks for it');

@@ -84,6 +84,18 @@ export const trainConfigSchema = z.discriminatedUnion('model', [
     .strict(),
 ]);
 
+/**
+ * The heavy requests that run as jobs in a worker process (src/main/training/jobs.ts) and can be cancelled with
+ * `jobs.cancel`. A cancelled request rejects with `cancelledMessage(name)` in every host, so the renderer and
+ * the CLI can tell a cancellation from a failure by its message (errors cross IPC and HTTP as strings).
+ */
+export const JOB_REQUESTS = ['suspects.scan', 'runs.evaluate', 'runs.predict'] as const;
+export type JobRequestName = (typeof JOB_REQUESTS)[number];
+export const cancelledMessage = (name: JobRequestName): string => `${name} was cancelled`;
+export function isCancelledError(name: JobRequestName, e: unknown): boolean {
+  return (e instanceof Error ? e.message : String(e)) === cancelledMessage(name);
+}
+
 /** Declares a request: its input schema and (as a phantom type) its result. */
 function req<I extends z.ZodType, R>(input: I): { input: I; result: R } {
   return { input, result: undefined as R };
@@ -195,6 +207,9 @@ export const requests = {
     z.ZodType<{ imageId: number; decision: 'accept' | 'keep' | 'relabel'; classId?: number }>,
     LabelChangeResult
   >(z.object({ imageId: id, decision: z.enum(['accept', 'keep', 'relabel']), classId: id.optional() }).strict()),
+
+  /** Cancels the running jobs of one kind (the UI's Cancel buttons, the CLI's Ctrl-C); `cancelled`: how many. */
+  'jobs.cancel': req<z.ZodType<{ name: JobRequestName }>, { cancelled: number }>(z.object({ name: z.enum(JOB_REQUESTS) }).strict()),
 
   /** Only in Electron: a native folder / file picker. The web host answers with an error. */
   'dialog.pickFolder': req<typeof none, string | null>(none),

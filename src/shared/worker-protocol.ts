@@ -1,11 +1,11 @@
 // Messages between a training host (fork or Electron utilityProcess) and the training worker
 // (src/main/training/train.worker.ts). Transport-agnostic: plain structured-clonable objects.
-import type { EventName, RequestInput, RequestResult, TrainEvent } from './contract';
+import { JOB_REQUESTS, type EventName, type JobRequestName, type RequestInput, type RequestResult, type TrainEvent } from './contract';
 import type { TrainConfig } from './types';
 
 /** Heavy requests that run in a worker process rather than in the caller (Electron main, web host, CLI). */
-export const JOB_NAMES = ['suspects.scan', 'runs.evaluate', 'runs.predict'] as const;
-export type JobName = (typeof JOB_NAMES)[number];
+export const JOB_NAMES = JOB_REQUESTS;
+export type JobName = JobRequestName;
 export type JobInput<K extends JobName> = RequestInput<K>;
 export type JobResult<K extends JobName> = RequestResult<K>;
 
@@ -15,6 +15,8 @@ export type ToWorker =
   | { type: 'cancel'; runId: string }
   /** One job at a time per worker; the worker stays up afterwards, idle, until the host shuts it down. */
   | { type: 'job'; jobId: string; libraryDir: string; name: JobName; input: unknown }
+  /** Abort that job's signal; it ends with a job-result at its next checkpoint and the worker stays usable. */
+  | { type: 'cancel-job'; jobId: string }
   /** Finish the current run (if any) as cancelled and exit; a job in progress is abandoned. */
   | { type: 'shutdown' };
 
@@ -35,5 +37,5 @@ export function isFromWorker(m: unknown): m is FromWorker {
 
 export function isToWorker(m: unknown): m is ToWorker {
   return typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string'
-    && ['start', 'cancel', 'job', 'shutdown'].includes((m as { type: string }).type);
+    && ['start', 'cancel', 'job', 'cancel-job', 'shutdown'].includes((m as { type: string }).type);
 }

@@ -143,6 +143,7 @@ export function fixtureContext(lib: Library): AppContext & { events: Array<{ nam
       start: () => Promise.reject(new Error('no training in this fixture')),
       runJob: () => Promise.reject(new Error('no worker jobs in this fixture')),
       cancel: () => false,
+      cancelJobs: () => 0,
       wait: () => Promise.resolve(),
       dispose: () => Promise.resolve(),
     },

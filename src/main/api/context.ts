@@ -16,6 +16,12 @@ export interface TrainingHost {
    */
   runJob<K extends JobName>(lib: Library, name: K, input: JobInput<K>): Promise<JobResult<K>>;
   cancel(runId: string): boolean;
+  /**
+   * Cancels the running jobs of one kind: each stops at its next checkpoint and its runJob rejects with
+   * `cancelledMessage(name)` (a job that ignores the signal has its worker killed after a grace period).
+   * Returns how many were running.
+   */
+  cancelJobs(name: JobName): number;
   /** Resolves when the run reaches a final state (tests and the CLI wait on it). */
   wait(runId: string): Promise<void>;
   dispose(): Promise<void>;

@@ -1,4 +1,4 @@
-// Training, runs, evaluation, comparison, prediction — and system.info (it reports the training backend).
+// Training, runs, evaluation, comparison, prediction, cancelling jobs — and system.info (it reports the training backend).
 import { createRequire } from 'node:module';
 import type { HandlerGroup } from './context';
 import { activeBackend, availableBackends } from '../training/backends';
@@ -30,6 +30,7 @@ export const trainingHandlers: HandlerGroup<
   | 'runs.evaluate'
   | 'runs.predict'
   | 'runs.predictUpload'
+  | 'jobs.cancel'
 > = {
   'system.info': async (_input, ctx) => {
     const available = await availableBackends();
@@ -59,4 +60,6 @@ export const trainingHandlers: HandlerGroup<
   'runs.predict': (input, ctx) => ctx.training.runJob(ctx.library(), 'runs.predict', input),
   'runs.predictUpload': (input, ctx) =>
     predictUploaded(input.files, (paths) => ctx.training.runJob(ctx.library(), 'runs.predict', { runId: input.runId, paths })),
+  // Jobs run in the training host's workers (the three above and suspects.scan): it is the one that can stop them.
+  'jobs.cancel': (input, ctx) => ({ cancelled: ctx.training.cancelJobs(input.name) }),
 };

@@ -28,6 +28,9 @@ export interface Command {
 /** A usage error: printed as one line, exit code 2. */
 export class UsageError extends Error {}
 
+/** The user stopped the command (Ctrl-C) and it stopped cleanly: printed as one line, exit code 130 (128 + SIGINT). */
+export class CancelledError extends Error {}
+
 export function num(args: ParsedArgs, key: string, fallback?: number): number | undefined {
   const v = args.values[key];
   if (v === undefined) return fallback;

@@ -1,7 +1,7 @@
 // `paddy <command> [options]`: parses arguments, runs one command, prints errors as one readable line
 // (a stack trace only with --debug), and exits with the command's code.
 import { parseArgs } from 'node:util';
-import { UsageError, type Command } from './command';
+import { CancelledError, UsageError, type Command } from './command';
 import { commands } from './commands/index';
 import './commands/all';
 
@@ -49,6 +49,7 @@ export async function runCli(argv: string[]): Promise<number> {
     if (debug) console.error(err.stack ?? err);
     else if (err.code?.startsWith('ERR_PARSE_ARGS')) console.error(`paddy ${name}: ${err.message} (usage: ${cmd.usage})`);
     else console.error(`paddy ${name}: ${err.message}`);
+    if (e instanceof CancelledError) return 130;
     return e instanceof UsageError || err.code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
   }
 }

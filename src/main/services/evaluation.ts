@@ -35,7 +35,8 @@ export function folderTree(folder: string, classes: readonly string[]): { paths:
   return { paths, truth };
 }
 
-export async function evaluateRun(lib: Library, runId: string, folder?: string): Promise<TestMetrics> {
+/** `signal`: checked between batches; an aborted evaluation throws (nothing is stored either way). */
+export async function evaluateRun(lib: Library, runId: string, folder?: string, signal?: AbortSignal): Promise<TestMetrics> {
   const run = requireRun(lib, runId);
   if (run.status !== 'completed') throw new Error(`run ${runId} is ${run.status}: only a completed run can be evaluated`);
   const settings = getSettings(lib.db);
@@ -46,14 +47,14 @@ export async function evaluateRun(lib: Library, runId: string, folder?: string):
     const k = classes.length;
     if (folder) {
       const { paths, truth } = folderTree(folder, classes);
-      const { probs, errors } = await scoreFiles(model, paths);
+      const { probs, errors } = await scoreFiles(model, paths, signal);
       const bad = errors.findIndex((e) => e);
       if (bad >= 0) throw new Error(errors[bad]!);
       return testMetrics(classes, truth, probs.map((p) => argmax(p!)));
     }
     const index = new Map(runClasses(run).map((c, i) => [c.id, i]));
     const test = runImages(lib.db, runId).filter((i) => i.split === 'test');
-    const probs = await scoreLibraryImages(lib, model, test);
+    const probs = await scoreLibraryImages(lib, model, test, signal);
     const pred = test.map((_, i) => argmax(probs.subarray(i * k, (i + 1) * k)));
     return testMetrics(classes, test.map((i) => index.get(i.classId)!), pred);
   } finally {

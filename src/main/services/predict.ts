@@ -7,14 +7,15 @@ import { loadRunModel } from '../training/saved-model';
 import { getSettings } from './settings';
 import { requireRun } from './training';
 
-export async function predict(lib: Library, runId: string, paths: string[]): Promise<PredictResult[]> {
+/** `signal`: checked between batches; an aborted prediction throws. */
+export async function predict(lib: Library, runId: string, paths: string[], signal?: AbortSignal): Promise<PredictResult[]> {
   const run = requireRun(lib, runId);
   if (run.status !== 'completed') throw new Error(`run ${runId} is ${run.status}: only a completed run has a model to predict with`);
   const settings = getSettings(lib.db);
   await useBackend(settings.backend, 'infer');
   const model = await loadRunModel(lib, runId, settings.weightsDir);
   try {
-    const { probs, errors } = await scoreFiles(model, paths);
+    const { probs, errors } = await scoreFiles(model, paths, signal);
     return paths.map((p, i) => {
       const row = probs[i];
       if (!row) return { path: p, predicted: null, probabilities: {}, error: errors[i] ?? 'no prediction' };

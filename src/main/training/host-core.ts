@@ -2,8 +2,9 @@
 // It creates the run row, starts one worker per run, relays its events, and — if the worker dies without
 // reporting an end (kill -9, out of memory, native crash) — marks the run failed with the reason.
 // Heavy requests (runJob: suspects.scan, runs.evaluate, runs.predict) go to job workers: one job at a time
-// each, kept idle for a while after a job so the next one skips process start and model loading.
-import type { Emit, EventName, TrainEvent } from '../../shared/contract';
+// each, kept idle for a while after a job so the next one skips process start and model loading. cancelJobs
+// aborts a job's signal in its worker; a job still running after a grace period has its worker killed.
+import { cancelledMessage, type Emit, type EventName, type TrainEvent } from '../../shared/contract';
 import type { TestMetrics, TrainConfig } from '../../shared/types';
 import { isFromWorker, type JobInput, type JobName, type JobResult, type ToWorker } from '../../shared/worker-protocol';
 import type { TrainingHost } from '../api/context';
@@ -36,6 +37,10 @@ interface PendingJob {
   name: JobName;
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
+  /** Set by cancelJobs: the job's failure (or its worker's death) is then reported as a cancellation. */
+  cancelled: boolean;
+  /** Kills the worker if the job ignores its signal; cleared when the job ends. */
+  killTimer: ReturnType<typeof setTimeout> | null;
 }
 
 interface JobWorker {
@@ -48,6 +53,8 @@ interface JobWorker {
 export interface HostOptions {
   /** How long a job worker waits idle for the next job before it is shut down. */
   jobIdleMs?: number;
+  /** How long a cancelled job may take to stop before its worker is killed (default 5 s). */
+  cancelGraceMs?: number;
 }
 
 const FINAL = new Set<TrainEvent['type']>(['finished', 'failed', 'cancelled']);
@@ -69,8 +76,11 @@ export function createTrainingHost(spawn: (key: string) => WorkerHandle, emit: E
       if (m.type === 'job-event' && m.jobId === job.jobId) emit(m.name as EventName, m.payload as never);
       else if (m.type === 'job-result' && m.jobId === job.jobId) {
         jw.busy = null;
+        if (job.killTimer) clearTimeout(job.killTimer);
+        // A job that finished before the cancel reached a checkpoint keeps its result: the work is done (and,
+        // for a scan, saved). Any failure after a cancel is the cancel's doing, whatever the service said.
         if (m.ok) job.resolve(m.value);
-        else job.reject(new Error(m.error));
+        else job.reject(new Error(job.cancelled ? cancelledMessage(job.name) : m.error));
         jw.idle = setTimeout(() => {
           jobWorkers.delete(jw);
           worker.send({ type: 'shutdown' });
@@ -83,7 +93,9 @@ export function createTrainingHost(spawn: (key: string) => WorkerHandle, emit: E
       if (jw.idle) clearTimeout(jw.idle);
       const job = jw.busy;
       jw.busy = null;
-      if (job) {
+      if (job?.killTimer) clearTimeout(job.killTimer);
+      if (job?.cancelled) job.reject(new Error(cancelledMessage(job.name)));
+      else if (job) {
         const how = signal ? `signal ${signal}` : `exit code ${code}`;
         job.reject(new Error(disposing
           ? `${job.name} was stopped: the app is shutting down`
@@ -167,7 +179,7 @@ export function createTrainingHost(spawn: (key: string) => WorkerHandle, emit: E
       const jobId = `job-${++jobSeq}`;
       const w = jw;
       return new Promise<JobResult<K>>((resolve, reject) => {
-        w.busy = { jobId, name, resolve: resolve as (v: unknown) => void, reject };
+        w.busy = { jobId, name, resolve: resolve as (v: unknown) => void, reject, cancelled: false, killTimer: null };
         w.worker.send({ type: 'job', jobId, libraryDir: lib.dir, name, input });
       });
     },
@@ -177,6 +189,24 @@ export function createTrainingHost(spawn: (key: string) => WorkerHandle, emit: E
       job.cancelRequested = true;
       job.worker.send({ type: 'cancel', runId });
       return true;
+    },
+    cancelJobs(name: JobName) {
+      let running = 0;
+      for (const jw of jobWorkers) {
+        const job = jw.busy;
+        if (job?.name !== name) continue;
+        running++;
+        if (job.cancelled) continue;
+        job.cancelled = true;
+        jw.worker.send({ type: 'cancel-job', jobId: job.jobId });
+        // A job that never reaches a checkpoint (a long native call, a loop without one) must not keep the
+        // caller waiting: kill its worker; the exit handler above rejects it as cancelled, and the next job
+        // starts a fresh worker.
+        job.killTimer = setTimeout(() => {
+          if (jw.busy === job) jw.worker.kill();
+        }, opts.cancelGraceMs ?? 5_000);
+      }
+      return running;
     },
     async wait(runId: string) {
       await jobs.get(runId)?.done;

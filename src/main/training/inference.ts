@@ -1,5 +1,6 @@
 // Class probabilities from a saved run model, for library images (using the feature cache when the base is
-// frozen) or for arbitrary files (a file that cannot be decoded gets its own error, never a crash).
+// frozen) or for arbitrary files (a file that cannot be decoded gets its own error, never a crash). A signal
+// (jobs.cancel) is checked before every batch, so a cancelled evaluation stops within one batch.
 import * as tf from '@tensorflow/tfjs';
 import type { Library } from '../library';
 import { predictImages } from './cnn-trainer';
@@ -17,7 +18,7 @@ export interface FileScores {
 
 const BATCH = 32;
 
-export async function scoreFiles(model: LoadedModel, paths: readonly string[]): Promise<FileScores> {
+export async function scoreFiles(model: LoadedModel, paths: readonly string[], signal?: AbortSignal): Promise<FileScores> {
   const k = model.meta.classes.length;
   const probs: Array<Float32Array | null> = new Array(paths.length).fill(null);
   const errors: Array<string | null> = new Array(paths.length).fill(null);
@@ -25,6 +26,7 @@ export async function scoreFiles(model: LoadedModel, paths: readonly string[]): 
   const extractor = model.meta.model === 'mobilenetv2' && !model.base ? await createExtractor(model.baseDir!, model.meta.alpha ?? 1) : null;
   try {
     for (let s = 0; s < paths.length; s += BATCH) {
+      if (signal?.aborted) throw new Error('cancelled');
       const idx: number[] = [];
       const pixels: Uint8Array[] = [];
       await Promise.all(paths.slice(s, s + BATCH).map(async (p, j) => {
@@ -58,13 +60,18 @@ export async function scoreFiles(model: LoadedModel, paths: readonly string[]): 
 }
 
 /** Probabilities for library images (n × classes); a frozen MobileNetV2 reads the feature cache. */
-export async function scoreLibraryImages(lib: Library, model: LoadedModel, images: ReadonlyArray<{ imageId: number; sourcePath: string }>): Promise<Float32Array> {
+export async function scoreLibraryImages(
+  lib: Library,
+  model: LoadedModel,
+  images: ReadonlyArray<{ imageId: number; sourcePath: string }>,
+  signal?: AbortSignal,
+): Promise<Float32Array> {
   if (model.meta.model === 'mobilenetv2' && !model.base) {
-    const f = await ensureFeatures(lib, images.map((i) => i.imageId), { alpha: model.meta.alpha ?? 1, weightsDir: model.baseDir! });
+    const f = await ensureFeatures(lib, images.map((i) => i.imageId), { alpha: model.meta.alpha ?? 1, weightsDir: model.baseDir!, signal });
     return predictHead(model.main, f.matrix, f.dims);
   }
-  if (model.meta.model === 'mobilenetv2') return predictFiles(model.base!, model.main, images.map((i) => i.sourcePath));
-  const { probs, errors } = await scoreFiles(model, images.map((i) => i.sourcePath));
+  if (model.meta.model === 'mobilenetv2') return predictFiles(model.base!, model.main, images.map((i) => i.sourcePath), 16, signal);
+  const { probs, errors } = await scoreFiles(model, images.map((i) => i.sourcePath), signal);
   const bad = errors.findIndex((e) => e);
   if (bad >= 0) throw new Error(errors[bad]!);
   const k = model.meta.classes.length;

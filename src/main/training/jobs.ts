@@ -1,5 +1,6 @@
 // The heavy requests a worker runs for its host (suspects.scan, runs.evaluate, runs.predict): each maps to the
-// very service function the app used to call in-process, so worker and direct calls cannot drift apart.
+// very service function the app used to call in-process, so worker and direct calls cannot drift apart. Each gets
+// the job's AbortSignal (jobs.cancel) and stops at its next checkpoint.
 import type { Emit } from '../../shared/contract';
 import { JOB_NAMES, type JobInput, type JobName, type JobResult } from '../../shared/worker-protocol';
 import type { Library } from '../library';
@@ -15,8 +16,8 @@ const runners: { [K in JobName]: Runner<K> } = {
     const { scanned, suspects, seconds } = await scanSuspects(lib, emit, { ...input, signal });
     return { scanned, suspects, seconds };
   },
-  'runs.evaluate': (lib, _emit, input) => evaluateRun(lib, input.runId, input.folder),
-  'runs.predict': (lib, _emit, input) => predict(lib, input.runId, input.paths),
+  'runs.evaluate': (lib, _emit, input, signal) => evaluateRun(lib, input.runId, input.folder, signal),
+  'runs.predict': (lib, _emit, input, signal) => predict(lib, input.runId, input.paths, signal),
 };
 
 export function isJobName(name: unknown): name is JobName {

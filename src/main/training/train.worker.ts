@@ -2,7 +2,7 @@
 // evaluation, prediction; see jobs.ts). Works under Electron's utilityProcess and child_process.fork
 // (see worker-port.ts). It opens the library itself (SQLite WAL allows a second process). For a run it reports
 // every TrainEvent to its host, then 'exit' and ends; for a job it relays the job's events and its result.
-import type { Emit } from '../../shared/contract';
+import { cancelledMessage, type Emit } from '../../shared/contract';
 import { isToWorker, type ToWorker } from '../../shared/worker-protocol';
 import { openLibrary, type Library } from '../library';
 import { isJobName, runJob } from './jobs';
@@ -13,6 +13,8 @@ const port = parentPort();
 const abort = new AbortController();
 let current: string | null = null;
 let jobBusy = false;
+/** The running job's own controller: cancelling one job must leave the worker able to run the next. */
+let jobCancel: { jobId: string; controller: AbortController } | null = null;
 
 async function job(m: Extract<ToWorker, { type: 'job' }>): Promise<void> {
   const { jobId } = m;
@@ -22,16 +24,23 @@ async function job(m: Extract<ToWorker, { type: 'job' }>): Promise<void> {
     return;
   }
   jobBusy = true;
+  const controller = new AbortController();
+  jobCancel = { jobId, controller };
+  // Either this job's cancel or the worker's own stop (SIGTERM, parent gone) aborts the job.
+  const signal = AbortSignal.any([abort.signal, controller.signal]);
   let lib: Library | null = null;
   const emit: Emit = (name, payload) => void port.send({ type: 'job-event', jobId, name, payload });
   try {
     lib = openLibrary(m.libraryDir);
-    const value = await runJob(lib, emit, m.name, m.input as never, abort.signal);
+    const value = await runJob(lib, emit, m.name, m.input as never, signal);
     await port.send({ type: 'job-result', jobId, ok: true, value });
   } catch (e) {
-    await port.send({ type: 'job-result', jobId, ok: false, error: e instanceof Error ? e.message : String(e) });
+    // Services word their stop differently ('cancelled', 'scan cancelled'): the request gets one message.
+    const error = signal.aborted ? cancelledMessage(m.name) : e instanceof Error ? e.message : String(e);
+    await port.send({ type: 'job-result', jobId, ok: false, error });
   } finally {
     lib?.close();
+    jobCancel = null;
     jobBusy = false;
   }
 }
@@ -67,6 +76,7 @@ port.onMessage((raw) => {
   if (raw.type === 'start') void start(raw);
   else if (raw.type === 'job') void job(raw);
   else if (raw.type === 'cancel' && raw.runId === current) abort.abort();
+  else if (raw.type === 'cancel-job' && raw.jobId === jobCancel?.jobId) jobCancel.controller.abort();
   else if (raw.type === 'shutdown') {
     if (current) abort.abort();
     else process.exit(0);

@@ -35,6 +35,7 @@ export function lazyForkTraining(emit: Emit): TrainingHost {
     start: async (lib: Library, config: TrainConfig) => (await load()).start(lib, config),
     runJob: async (lib, name, input) => (await load()).runJob(lib, name, input),
     cancel: (runId) => host?.cancel(runId) ?? false,
+    cancelJobs: (name) => host?.cancelJobs(name) ?? 0,
     wait: async (runId) => (host ? host.wait(runId) : undefined),
     dispose: async () => (host ? host.dispose() : undefined),
   };

@@ -1,8 +1,9 @@
 // `paddy predict --run ID FILE...`: class probabilities per file; a file that cannot be read is reported on
-// its own line (and makes the exit code 1) without stopping the others.
+// its own line (and makes the exit code 1) without stopping the others. Ctrl-C cancels (exit 130).
 import path from 'node:path';
 import { register } from './index';
 import { str, UsageError, type Command } from '../command';
+import { cancellableJob } from '../job-cancel';
 import { callTraining, withTrainingContext } from './train';
 
 export const predictCommand: Command = {
@@ -15,7 +16,8 @@ export const predictCommand: Command = {
     if (!runId) throw new UsageError('--run ID is required (see `paddy runs`)');
     if (!args.positionals.length) throw new UsageError('give at least one image file');
     return withTrainingContext(args, async (ctx) => {
-      const results = await callTraining(ctx, 'runs.predict', { runId, paths: args.positionals.map((p) => path.resolve(p)) });
+      const paths = args.positionals.map((p) => path.resolve(p));
+      const results = await cancellableJob(ctx, io, 'runs.predict', () => callTraining(ctx, 'runs.predict', { runId, paths }));
       if (args.values.json) io.out(JSON.stringify(results));
       else {
         for (const r of results) {

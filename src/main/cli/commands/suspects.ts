@@ -1,8 +1,10 @@
 // `paddy suspects`: scan the library for likely mislabeled images (k-fold out-of-sample probabilities +
-// confident learning + near-duplicates) and print the review queue, best first.
+// confident learning + near-duplicates) and print the review queue, best first. Ctrl-C cancels the scan (exit
+// 130); the previous queue stays as it was.
 import { parseInput } from '../../../shared/contract';
 import { suspectsHandlers } from '../../api/suspects.handlers';
 import { num, str, UsageError, type Command } from '../command';
+import { cancellableJob } from '../job-cancel';
 import { ProgressBar } from '../progress';
 import { register } from './index';
 import { withTrainingContext } from './train';
@@ -47,7 +49,7 @@ export const suspectsCommand: Command = {
       });
       let scan;
       try {
-        scan = await suspectsHandlers['suspects.scan'](input, ctx);
+        scan = await cancellableJob(ctx, io, 'suspects.scan', async () => suspectsHandlers['suspects.scan'](input, ctx), () => (bar as ProgressBar | null)?.done());
       } finally {
         stop();
         (bar as ProgressBar | null)?.done();

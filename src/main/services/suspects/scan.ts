@@ -99,6 +99,8 @@ export async function scanSuspects(lib: Library, emit: Emit, opts: ScanOptions =
   });
   lap('duplicates');
 
+  // Last checkpoint before anything is stored: a cancelled scan leaves the previous queue as it was.
+  if (opts.signal?.aborted) throw new Error('scan cancelled');
   const settled = repo.settledImageIds();
   const probsJson = (i: number) =>
     JSON.stringify(Object.fromEntries(classes.map((c, j) => [c.name, round4(probs[i * k + j])])));
