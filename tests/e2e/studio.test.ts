@@ -256,7 +256,7 @@ describe('the studio in Chromium', { concurrency: false }, () => {
     await shot(page, '12-train-failed');
   });
 
-  it('finds suspects once the weights are set, accepts a suggestion with one key, and undoes it', async (t) => {
+  it('finds suspects once the weights are set (a first scan cancelled), accepts a suggestion with one key, and undoes it', async (t) => {
     const probe = await implemented(studio.host, 'suspects.list', {});
     if (!probe.ok) return t.skip(`suspects have not landed in the host: ${probe.error}`);
     await page.click(testId('nav-library'));
@@ -264,6 +264,16 @@ describe('the studio in Chromium', { concurrency: false }, () => {
     await page.click(testId('settings-save'));
     await page.waitForFunction(() => document.querySelector('[data-testid="toasts"]')?.textContent?.includes('Settings saved'));
     await page.click(testId('nav-suspects'));
+    // Cancel: the view returns to idle with a note, not an error, and nothing was saved.
+    await page.click(testId('suspects-scan'));
+    await page.waitForSelector(testId('suspects-progress'));
+    await page.click(testId('suspects-cancel'));
+    await page.waitForFunction(() => document.querySelector('[data-testid="toasts"]')?.textContent?.includes('Scan cancelled'), undefined, { timeout: 30_000 });
+    await page.waitForSelector(testId('suspects-progress'), { state: 'detached' });
+    assert.equal(await page.$(testId('error-state')), null);
+    assert.equal(await page.$('[data-testid="toasts"] .toast.error'), null);
+    assert.deepEqual(await api<unknown[]>('suspects.list', {}), []);
+    await shot(page, '13-suspects-cancelled');
     await page.click(testId('suspects-scan'));
     await page.waitForSelector(testId('suspects-progress'));
     await shot(page, '13-suspects-scanning');

@@ -1,9 +1,11 @@
 // Predict: pick a finished run and some image files; see each file's predicted class and probabilities.
+// Many files take a while: Cancel stops the prediction job (jobs.cancel) and leaves the previous results.
 import { useEffect, useState } from 'react';
+import { isCancelledError } from '../../../../shared/contract';
 import type { PredictResult } from '../../../../shared/types';
 import { getApi } from '../../app/api';
 import { hostKind } from '../../api';
-import { navigate } from '../../app/app.store';
+import { navigate, toast } from '../../app/app.store';
 import { errorMessage, pct } from '../../app/format';
 import { Banner, EmptyState, ErrorState, Loading } from '../../ui/states';
 import { modelLabel } from '../runs/compare';
@@ -25,6 +27,17 @@ export function PredictView() {
   }, []);
   const done = (runs ?? []).filter((r) => r.status === 'completed');
   const chosen = runId || done[0]?.id || '';
+  const failed = (e: unknown) => {
+    if (isCancelledError('runs.predict', e)) toast('Prediction cancelled');
+    else setError(errorMessage(e));
+  };
+  const cancel = async () => {
+    try {
+      await getApi()['jobs.cancel']({ name: 'runs.predict' });
+    } catch (e) {
+      toast(`Could not cancel: ${errorMessage(e)}`, 'error');
+    }
+  };
 
   const predict = async (paths: string[]) => {
     if (!chosen || paths.length === 0) return;
@@ -33,7 +46,7 @@ export function PredictView() {
     try {
       setResults(await getApi()['runs.predict']({ runId: chosen, paths }));
     } catch (e) {
-      setError(errorMessage(e));
+      failed(e);
     }
     setBusy(false);
   };
@@ -47,7 +60,7 @@ export function PredictView() {
       const payload = await Promise.all(files.map(async (f) => ({ name: f.name, base64: await toBase64(f) })));
       setResults(await getApi()['runs.predictUpload']({ runId: chosen, files: payload }));
     } catch (e) {
-      setError(errorMessage(e));
+      failed(e);
     }
     setBusy(false);
   };
@@ -152,6 +165,11 @@ export function PredictView() {
               <button className="btn primary" disabled={busy || !parsePaths(text).length} onClick={() => void predict(parsePaths(text))} data-testid="predict-go">
                 {busy ? 'Predicting…' : 'Predict'}
               </button>
+              {busy && (
+                <button className="btn" onClick={() => void cancel()} data-testid="predict-cancel">
+                  Cancel
+                </button>
+              )}
               {hostKind() === 'electron' && (
                 <button className="btn" disabled={busy} onClick={() => void pick()}>
                   Choose files…

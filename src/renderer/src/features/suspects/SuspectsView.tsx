@@ -5,12 +5,13 @@ import { classSlot, navigate, useApp } from '../../app/app.store';
 import { num } from '../../app/format';
 import { EmptyState, ErrorState, ProgressBar } from '../../ui/states';
 import { ProbabilityBars } from '../predict/ProbabilityBars';
-import { acceptSuggestion, keepLabel, loadSuspects, relabelSuspectAt, scanSuspects, useSuspects } from './suspects.store';
+import { acceptSuggestion, cancelScan, keepLabel, loadSuspects, relabelSuspectAt, scanSuspects, useSuspects } from './suspects.store';
 
 export function SuspectsView() {
   const list = useSuspects((s) => s.list);
   const error = useSuspects((s) => s.error);
   const scanning = useSuspects((s) => s.scanning);
+  const cancelling = useSuspects((s) => s.cancelling);
   const progress = useSuspects((s) => s.progress);
   const cursor = useSuspects((s) => s.cursor);
   const library = useApp((s) => s.library);
@@ -31,8 +32,13 @@ export function SuspectsView() {
         </button>
       </div>
       {scanning && (
-        <div className="card" style={{ marginBottom: 16 }}>
-          <ProgressBar done={progress?.done ?? 0} total={progress?.total ?? 0} label={progress?.phase ?? 'Starting…'} testId="suspects-progress" />
+        <div className="card row" style={{ marginBottom: 16, alignItems: 'flex-end' }}>
+          <div style={{ flex: 1 }}>
+            <ProgressBar done={progress?.done ?? 0} total={progress?.total ?? 0} label={progress?.phase ?? 'Starting…'} testId="suspects-progress" />
+          </div>
+          <button className="btn" disabled={cancelling} onClick={() => void cancelScan()} data-testid="suspects-cancel">
+            {cancelling ? 'Cancelling…' : 'Cancel'}
+          </button>
         </div>
       )}
       {scanning ? null : error ? (

@@ -1,6 +1,7 @@
-// Suspects: the ranked review queue of likely label errors, and the three decisions (accept, keep, relabel).
+// Suspects: the ranked review queue of likely label errors, the scan that builds it (cancellable), and the three
+// decisions (accept, keep, relabel).
 import { create } from 'zustand';
-import type { Progress } from '../../../../shared/contract';
+import { isCancelledError, type Progress } from '../../../../shared/contract';
 import type { Suspect } from '../../../../shared/types';
 import { getApi } from '../../app/api';
 import { refreshLibrarySoon, toast, useApp } from '../../app/app.store';
@@ -11,11 +12,13 @@ interface SuspectsState {
   list: Suspect[] | null;
   error: string | null;
   scanning: boolean;
+  /** Cancel was pressed; the scan ends at its next checkpoint (at most a few seconds). */
+  cancelling: boolean;
   progress: ({ phase: string } & Progress) | null;
   cursor: number;
 }
 
-export const useSuspects = create<SuspectsState>(() => ({ list: null, error: null, scanning: false, progress: null, cursor: 0 }));
+export const useSuspects = create<SuspectsState>(() => ({ list: null, error: null, scanning: false, cancelling: false, progress: null, cursor: 0 }));
 
 export async function loadSuspects(): Promise<void> {
   try {
@@ -28,13 +31,32 @@ export async function loadSuspects(): Promise<void> {
 
 export async function scanSuspects(): Promise<void> {
   if (useSuspects.getState().scanning) return;
-  useSuspects.setState({ scanning: true, progress: null, error: null });
+  useSuspects.setState({ scanning: true, cancelling: false, progress: null, error: null });
   try {
     const scan = await getApi()['suspects.scan']({});
-    useSuspects.setState({ list: scan.suspects, scanning: false, cursor: 0 });
+    useSuspects.setState({ list: scan.suspects, scanning: false, cancelling: false, cursor: 0 });
     toast(`Scanned ${scan.scanned.toLocaleString('en-US')} images: ${scan.suspects.length} suspects`, 'ok');
   } catch (e) {
-    useSuspects.setState({ scanning: false, error: errorMessage(e) });
+    // A cancelled scan is the user's choice, not a failure: back to idle, the previous queue untouched.
+    if (isCancelledError('suspects.scan', e)) {
+      useSuspects.setState({ scanning: false, cancelling: false });
+      toast('Scan cancelled');
+    } else useSuspects.setState({ scanning: false, cancelling: false, error: errorMessage(e) });
+  }
+}
+
+export async function cancelScan(): Promise<void> {
+  const { scanning, cancelling } = useSuspects.getState();
+  if (!scanning || cancelling) return;
+  useSuspects.setState({ cancelling: true });
+  try {
+    // The pending scan request then rejects as cancelled, and scanSuspects above returns to idle. None running
+    // (the scan had not reached its worker yet, or just finished): let the button be pressed again.
+    const { cancelled } = await getApi()['jobs.cancel']({ name: 'suspects.scan' });
+    if (cancelled === 0) useSuspects.setState({ cancelling: false });
+  } catch (e) {
+    useSuspects.setState({ cancelling: false });
+    toast(`Could not cancel: ${errorMessage(e)}`, 'error');
   }
 }
 
