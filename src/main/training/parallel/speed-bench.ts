@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from '../../../shared/types';
 import { useBackend } from '../backends';
 import { defaultConfig } from '../config';
+import { findWeights } from '../models/weights';
 import { trainHead } from '../head-trainer';
 import { buildCnn } from '../models/cnn';
 import { createParallelTrainer } from './parallel-trainer';
@@ -182,7 +183,9 @@ export async function runSpeedBench(backend: BackendName, opts: BenchOptions = {
   if (!opts.skipMobilenet && weights && fs.existsSync(path.join(weights, 'mobilenet_v2_1.00_224_no_top', 'model.json'))) {
     const { createOnnxExtractor } = await import('../onnx/extractor');
     const { createTfjsExtractor } = await import('../tfjs-extractor');
-    const ex = (backend === 'wasm' ? await createOnnxExtractor(weights, 1).catch(() => null) : null) ?? (await createTfjsExtractor(weights, 1, backend));
+    // The α1.0 model folder inside the weights root (the tfjs extractor wants the model folder itself).
+    const modelDir = findWeights(1, { weightsDir: weights });
+    const ex = (backend === 'wasm' ? await createOnnxExtractor(modelDir, 1).catch(() => null) : null) ?? (await createTfjsExtractor(modelDir, 1, backend));
     extractorName = ex.name;
     const n = slow ? 2 : 16;
     const batch = new Float32Array(n * 224 * 224 * 3).map((_, i) => ((i % 255) / 127.5) - 1);
