@@ -76,6 +76,13 @@ test("step gradients equal tfjs autodiff: Paddy's CNN with hidden ReLU dense lay
   model.dispose();
 });
 
+test('a layer list the graph cannot express fails when the trainer is created, not at the first batch', async () => {
+  await assert.rejects(
+    createOrtTrainer({ layers: [{ kind: 'conv', filters: 2, kernel: 3, padding: 'valid', relu: true }, { kind: 'pool' }, { kind: 'pool' }, { kind: 'flatten' }, { kind: 'dense', units: 2, activation: 'softmax' }], input: { size: 4 }, numClasses: 2, params: [], rand: Math.random }),
+    /step graph: input \[3, 4, 4\] is too small for these layers/,
+  );
+});
+
 test('models the step cannot train are named with the reason', () => {
   const bn = buildCnn({ imageSize: 16, filters: [4], dense: [], dropout: 0, numClasses: 3, seed: 1, batchNorm: true });
   const r = stepLayersOf(bn);

@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FromStepWorker, ToStepWorker } from './protocol';
 import { createGradEngine, type GradEngine, type GradResult } from './grad-engine';
-import { dropoutWidths, inputLength, type StepInput, type StepLayer } from './step-graph';
+import { buildStepGraph, dropoutWidths, inputLength, type StepInput, type StepLayer } from './step-graph';
 
 export interface OrtTrainerOptions {
   layers: StepLayer[];
@@ -118,6 +118,9 @@ async function startWorkers(n: number, layers: StepLayer[], input: StepInput): P
 export async function createOrtTrainer(opts: OrtTrainerOptions): Promise<OrtTrainer> {
   const { layers, input, numClasses: k } = opts;
   const threads = Math.max(1, Math.floor(opts.threads ?? os.availableParallelism()));
+  // Build the graph once here (milliseconds): a model the step cannot express fails now, where a caller can
+  // still fall back to tfjs, instead of inside a worker at the first batch.
+  buildStepGraph({ input, layers, batch: 1 });
   let workers: StepWorker[] = [];
   let engine: GradEngine | null = null;
   if (threads > 1 && opts.parallelism !== 'session') {
