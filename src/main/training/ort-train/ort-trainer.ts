@@ -1,7 +1,8 @@
-// Trains a CNN's parameters with ONNX Runtime: each batch is split across worker threads (one per core, each
-// with a single-threaded session — measured faster than one session with two threads, whose slices, pads and
-// unpooling run on one thread), their gradients are summed, and Adam is applied here exactly as tfjs applies
-// it. When threads cannot start (or one core), one in-process session does the work. The caller keeps the
+// Trains a model's parameters (a CNN, or a dense head on features) with ONNX Runtime: each batch is split across
+// worker threads (one per core, each with a single-threaded session — measured faster than one session with two
+// threads, whose slices, pads and unpooling run on one thread), their gradients are summed, and Adam is applied
+// here exactly as tfjs applies it. When threads cannot start (or for heads, or one core), one in-process
+// session does the work. The caller keeps the
 // tfjs model for everything else (prediction, saving) and copies `params()` into it when it needs them.
 import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
