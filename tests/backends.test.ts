@@ -18,3 +18,14 @@ test('backends: native ones are optional, wasm (with Paddy kernels) and cpu are 
   // auto for conv training takes the best available that can train convolutions
   assert.equal(await useBackend('auto', 'train-conv'), list[0]);
 });
+
+test('after the wasm backend starts, a stray rejection ends the process as Node does (exit 1, one clear error), not exit 7 with the module source', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const backends = fileURLToPath(new URL('../src/main/training/backends.ts', import.meta.url));
+  const code = `const b = await import(${JSON.stringify(backends)}); await b.useBackend('wasm'); Promise.reject(new Error('stray rejection for the test'));`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 1, `exit ${r.status}: ${r.stderr.slice(-500)}`);
+  assert.match(r.stderr, /stray rejection for the test/);
+  assert.ok(r.stderr.length < 4000, `stderr is ${r.stderr.length} characters (the Emscripten module printed itself?)`);
+});

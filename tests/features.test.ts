@@ -49,3 +49,24 @@ test('ensureFeatures without weights fails with how to get them', async () => {
   if (saved) process.env.PADDY_MOBILENET_DIR = saved;
   lib.close();
 });
+
+test('a cancel that lands before the first batch leaves no unhandled rejection behind (the prefetch is handled)', async () => {
+  await useBackend('wasm');
+  const lib = makeTrainLibrary(2, { classes: 2 });
+  const ids = (lib.db.prepare('SELECT id FROM images ORDER BY id').all() as Array<{ id: number }>).map((r) => r.id);
+  const stray: unknown[] = [];
+  const onStray = (e: unknown) => stray.push(e);
+  process.on('unhandledRejection', onStray);
+  try {
+    const ac = new AbortController();
+    // The cancel arrives while the extractor is being created, i.e. after the first decode was started.
+    const slow: FeatureExtractor = { name: 'slow', dims: 4, extract: async (_b, n) => new Float32Array(n * 4), dispose: async () => {} };
+    const run = ensureFeatures(lib, ids, { alpha: 0.35, weightsDir: MOBILENET_DIR, extractor: slow, signal: ac.signal, onExtractor: () => ac.abort() });
+    await assert.rejects(run, /cancelled/);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(stray, []);
+  } finally {
+    process.off('unhandledRejection', onStray);
+    lib.close();
+  }
+});

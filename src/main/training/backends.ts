@@ -67,6 +67,26 @@ export function wasmCanTrain(kind: 'conv' | 'depthwise'): boolean {
   return need.every((k) => tf.getKernel(k, 'wasm') !== undefined);
 }
 
+const PROCESS_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
+
+/**
+ * Runs `fn` and removes any 'uncaughtException' / 'unhandledRejection' handler it added. The wasm backend's
+ * Emscripten module installs handlers that rethrow: any stray error then exits with code 7 and prints the whole
+ * minified module instead of one line. Paddy's processes rely on Node's own handling (a clear error, exit 1),
+ * which their hosts report as "the worker … died".
+ */
+export async function keepProcessHandlers(fn: () => Promise<void>): Promise<void> {
+  const listeners = (e: string) => process.listeners(e as 'uncaughtException') as Array<(...a: unknown[]) => void>;
+  const before = new Map(PROCESS_EVENTS.map((e) => [e, new Set(listeners(e))]));
+  try {
+    await fn();
+  } finally {
+    for (const e of PROCESS_EVENTS) {
+      for (const l of listeners(e)) if (!before.get(e)!.has(l)) process.removeListener(e, l);
+    }
+  }
+}
+
 /**
  * Activate a backend. 'auto' takes the best available; an explicit choice that cannot load is an error
  * naming what is missing. `purpose` 'train-conv' skips wasm under 'auto' while it lacks the conv gradients.
@@ -89,9 +109,11 @@ export async function useBackend(choice: BackendChoice | BackendName = 'auto', p
     }
     try {
       if (tf.getBackend() !== TF_NAME[name] || active !== name) {
-        const ok = await tf.setBackend(TF_NAME[name]);
-        if (!ok) throw new Error(`tfjs could not initialise "${name}"`);
-        await tf.ready();
+        await keepProcessHandlers(async () => {
+          const ok = await tf.setBackend(TF_NAME[name]);
+          if (!ok) throw new Error(`tfjs could not initialise "${name}"`);
+          await tf.ready();
+        });
       }
       active = name;
       return name;

@@ -77,15 +77,20 @@ export async function ensureFeatures(lib: Library, imageIds: number[], opts: Fea
     const extractor = opts.extractor ?? (await createExtractor(modelDir, opts.alpha));
     opts.onExtractor?.(extractor.name);
     try {
-      // Decode the next batch while the current one runs through the base.
-      let pending = decodeMany(todo.slice(0, BATCH).map((s) => pathOf.get(s)!), FEATURE_SIZE, { signal: opts.signal });
+      // Decode the next batch while the current one runs through the base. Every prefetch gets a handler at
+      // once: a cancel can end the loop before a prefetch is awaited, and an unhandled rejection kills a
+      // process that loaded the tfjs wasm backend (its module rethrows from process 'unhandledRejection').
+      const prefetch = (chunk: string[]): Promise<Uint8Array[]> => {
+        const p = chunk.length ? decodeMany(chunk.map((x) => pathOf.get(x)!), FEATURE_SIZE, { signal: opts.signal }) : Promise.resolve([]);
+        p.catch(() => undefined); // surfaced when awaited
+        return p;
+      };
+      let pending = prefetch(todo.slice(0, BATCH));
       for (let s = 0; s < todo.length; s += BATCH) {
         if (opts.signal?.aborted) throw new Error('cancelled');
         const chunk = todo.slice(s, s + BATCH);
         const pixels = await pending;
-        const nextChunk = todo.slice(s + BATCH, s + 2 * BATCH);
-        pending = nextChunk.length ? decodeMany(nextChunk.map((x) => pathOf.get(x)!), FEATURE_SIZE, { signal: opts.signal }) : Promise.resolve([]);
-        pending.catch(() => undefined); // surfaced when awaited
+        pending = prefetch(todo.slice(s + BATCH, s + 2 * BATCH));
         const feats = await extractor.extract(toBatch(pixels, FEATURE_SIZE, 'mobilenet'), chunk.length);
         const dims = extractor.dims;
         const rows = chunk.map((sha, i) => ({ sha256: sha, vec: feats.slice(i * dims, (i + 1) * dims) }));
