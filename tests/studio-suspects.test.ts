@@ -62,13 +62,30 @@ test('a scan that fails for another reason still shows the error; Cancel when id
   assert.deepEqual(useApp.getState().toasts, []);
 });
 
-test('Cancel that finds no running scan (not yet in its worker) lets the button be pressed again', async () => {
+test('Cancel that overtook its scan (not yet in its worker) asks again until it lands', async () => {
   const api = scriptedApi();
-  (getApi() as unknown as Record<string, unknown>)['jobs.cancel'] = async () => ({ cancelled: 0 });
+  useApp.setState({ toasts: [] });
+  const real = getApi()['jobs.cancel'];
+  let asked = 0;
+  (getApi() as unknown as Record<string, unknown>)['jobs.cancel'] = async (input: { name: 'suspects.scan' }) => (++asked < 3 ? { cancelled: 0 } : real(input));
   const scanning = scanSuspects();
   await cancelScan();
-  assert.equal(useSuspects.getState().cancelling, false);
-  assert.equal(useSuspects.getState().scanning, true);
-  api.fail('stopped by the test');
   await scanning;
+  assert.equal(asked, 3);
+  assert.deepEqual(api.calls.filter(([n]) => n === 'jobs.cancel').length, 1, 'the third ask reached the host that runs it');
+  assert.deepEqual({ scanning: useSuspects.getState().scanning, cancelling: useSuspects.getState().cancelling }, { scanning: false, cancelling: false });
+  assert.deepEqual(useApp.getState().toasts.map((t) => t.text), ['Scan cancelled']);
+});
+
+test('Cancel that finds no running scan while the scan ends anyway stops asking and lets the button be pressed again', async () => {
+  const api = scriptedApi();
+  let asked = 0;
+  (getApi() as unknown as Record<string, unknown>)['jobs.cancel'] = async () => (asked++, { cancelled: 0 });
+  const scanning = scanSuspects();
+  setTimeout(() => api.fail('stopped by the test'), 200);
+  await cancelScan();
+  await scanning;
+  assert.ok(asked >= 1 && asked <= 3, `asked ${asked} times`);
+  assert.equal(useSuspects.getState().cancelling, false);
+  assert.equal(useSuspects.getState().scanning, false);
 });

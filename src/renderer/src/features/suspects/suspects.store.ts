@@ -45,15 +45,23 @@ export async function scanSuspects(): Promise<void> {
   }
 }
 
+const CANCEL_ATTEMPTS = 20;
+const CANCEL_RETRY_MS = 150;
+
 export async function cancelScan(): Promise<void> {
   const { scanning, cancelling } = useSuspects.getState();
   if (!scanning || cancelling) return;
   useSuspects.setState({ cancelling: true });
   try {
-    // The pending scan request then rejects as cancelled, and scanSuspects above returns to idle. None running
-    // (the scan had not reached its worker yet, or just finished): let the button be pressed again.
-    const { cancelled } = await getApi()['jobs.cancel']({ name: 'suspects.scan' });
-    if (cancelled === 0) useSuspects.setState({ cancelling: false });
+    // The pending scan request then rejects as cancelled, and scanSuspects above returns to idle. None running:
+    // the scan request may not have reached its worker yet (two requests can overtake each other on their way
+    // to the host), so ask again for a few seconds while it is still pending; then let the button be pressed again.
+    for (let attempt = 0; attempt < CANCEL_ATTEMPTS; attempt++) {
+      const { cancelled } = await getApi()['jobs.cancel']({ name: 'suspects.scan' });
+      if (cancelled > 0 || !useSuspects.getState().scanning) return;
+      await new Promise((r) => setTimeout(r, CANCEL_RETRY_MS));
+    }
+    useSuspects.setState({ cancelling: false });
   } catch (e) {
     useSuspects.setState({ cancelling: false });
     toast(`Could not cancel: ${errorMessage(e)}`, 'error');
