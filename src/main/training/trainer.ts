@@ -139,8 +139,14 @@ async function runMobileNet(ctx: Ctx, snap: Snapshot, cfg: MobileNetConfig & Tra
     onProgress: (done, total) => ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'features', done, total }),
     onExtractor: (name) => (extractor = name),
   }));
-  const recordEngine = (head: string) =>
-    engineRecorder(ctx)(`features: ${extractor} · head: ${head}${cfg.fineTuneBlocks > 0 ? ` · fine-tune: tfjs ${tf.getBackend()}` : ''}`);
+  // A fine-tune names what ran its frozen blocks once it knows (onCacheEngine below), re-recording the line.
+  let headEngine = '';
+  let frozenEngine = '';
+  const recordEngine = (head: string) => {
+    headEngine = head;
+    const tune = cfg.fineTuneBlocks > 0 ? ` · fine-tune: tfjs ${tf.getBackend()}${frozenEngine ? ` (frozen blocks: ${frozenEngine})` : ''}` : '';
+    engineRecorder(ctx)(`features: ${extractor} · head: ${head}${tune}`);
+  };
   const row = new Map(ids.map((id, i) => [id, i]));
   const pick = (list: Snapshot['images']) => {
     const out = new Float32Array(list.length * feats.dims);
@@ -157,23 +163,34 @@ async function runMobileNet(ctx: Ctx, snap: Snapshot, cfg: MobileNetConfig & Tra
     onBatch: batchReporter(ctx, cfg.epochs), onEpoch: epochSaver(ctx), shouldStop: () => ctx.control.cancelled(), onEngine: recordEngine,
   }));
   let base: tf.LayersModel | null = null;
+  // Fine-tuning above a cut scores the test images itself, from the activations it already holds.
+  let testProbs: Float32Array | null = null;
   try {
     if (ctx.control.cancelled()) throw new Cancelled();
     if (cfg.fineTuneBlocks > 0) {
+      let tuneReport: ReturnType<typeof batchReporter> | undefined;
       const tuned = await timed(ctx, 'finetune', () => fineTune(head, {
         modelDir: dir, blocks: cfg.fineTuneBlocks, epochs: tuneEpochs, batchSize: Math.min(cfg.batchSize, 16),
         learningRate: cfg.learningRate / 10, seed: cfg.seed, signal: ctx.control.signal,
         train: { paths: train.map((i) => i.sourcePath), y: labelsOf(snap, train) },
         validation: { paths: val.map((i) => i.sourcePath), y: labelsOf(snap, val) },
-        onBatch: batchReporter(ctx, tuneEpochs),
+        test: { paths: test.map((i) => i.sourcePath) },
+        onCacheEngine: (name) => {
+          frozenEngine = name;
+          recordEngine(headEngine);
+        },
+        onCache: (done, total) => ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'finetune', done, total }),
+        // Created at the first step, so the ETA's rate leaves out the time spent caching activations.
+        onBatch: (p) => (tuneReport ??= batchReporter(ctx, tuneEpochs))(p),
         onEpoch: (m) => epochSaver(ctx)({ ...m, epoch: cfg.epochs + m.epoch }),
         shouldStop: () => ctx.control.cancelled(),
       }));
       base = tuned.base;
+      testProbs = tuned.testProbs ?? null;
       if (!tuned.completed) throw new Cancelled();
     }
     ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'test', done: 0, total: test.length });
-    const probs = await timed(ctx, 'test', async () =>
+    const probs = testProbs ?? await timed(ctx, 'test', async () =>
       base ? predictFiles(base, head, test.map((i) => i.sourcePath), 16, ctx.control.signal) : predictHead(head, pick(test), feats.dims));
     const baseParams = base ? base.countParams() : await (async () => {
       const b = await loadBase(dir);
