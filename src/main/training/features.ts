@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import type { Library } from '../library';
 import { cachedFeatures, imageFiles, storeFeatures } from '../repos/features.repo';
 import { decodeMany, toBatch } from './data';
+import { yieldToEventLoop } from './random';
 import type { FeatureExtractor } from './feature-extractor';
 import { createTfjsExtractor } from './tfjs-extractor';
 import { findWeights, weightsHash, type Alpha } from './models/weights';
@@ -58,6 +59,36 @@ export async function createExtractor(modelDir: string, alpha: Alpha): Promise<F
   return createTfjsExtractor(modelDir, alpha);
 }
 
+/**
+ * Decodes image files at 224 px in batches and runs each batch through `extract` (n images, NHWC, x/127.5 − 1),
+ * decoding the next batch meanwhile; `onBatch` gets each batch's output with the index of its first file.
+ * False when the signal or `shouldStop` ended it between batches. Shared by the feature cache and fine-tuning's
+ * pass over the frozen blocks.
+ */
+export async function extractFiles(
+  paths: readonly string[],
+  extract: (x: Float32Array, n: number) => Promise<Float32Array>,
+  opts: { batchSize: number; signal?: AbortSignal; shouldStop?: () => boolean; onBatch: (start: number, out: Float32Array) => void },
+): Promise<boolean> {
+  // Every prefetch gets a handler at once: a stop can end the loop before a prefetch is awaited, and an unhandled
+  // rejection kills the process (the tfjs wasm backend's module rethrows from 'unhandledRejection').
+  const prefetch = (chunk: readonly string[]): Promise<Uint8Array[]> => {
+    const p = chunk.length ? decodeMany(chunk, FEATURE_SIZE, { signal: opts.signal }) : Promise.resolve([]);
+    p.catch(() => undefined); // surfaced when awaited
+    return p;
+  };
+  let pending = prefetch(paths.slice(0, opts.batchSize));
+  for (let s = 0; s < paths.length; s += opts.batchSize) {
+    await yieldToEventLoop();
+    if (opts.signal?.aborted || opts.shouldStop?.()) return false;
+    const n = Math.min(opts.batchSize, paths.length - s);
+    const pixels = await pending;
+    pending = prefetch(paths.slice(s + opts.batchSize, s + 2 * opts.batchSize));
+    opts.onBatch(s, await extract(toBatch(pixels, FEATURE_SIZE, 'mobilenet'), n));
+  }
+  return true;
+}
+
 export async function ensureFeatures(lib: Library, imageIds: number[], opts: FeatureOptions): Promise<Features> {
   const modelDir = weightsFor(lib, opts.alpha, opts.weightsDir);
   const key = extractorKey(modelDir, opts.alpha);
@@ -77,27 +108,20 @@ export async function ensureFeatures(lib: Library, imageIds: number[], opts: Fea
     const extractor = opts.extractor ?? (await createExtractor(modelDir, opts.alpha));
     opts.onExtractor?.(extractor.name);
     try {
-      // Decode the next batch while the current one runs through the base. Every prefetch gets a handler at
-      // once: a cancel can end the loop before a prefetch is awaited, and an unhandled rejection kills a
-      // process that loaded the tfjs wasm backend (its module rethrows from process 'unhandledRejection').
-      const prefetch = (chunk: string[]): Promise<Uint8Array[]> => {
-        const p = chunk.length ? decodeMany(chunk.map((x) => pathOf.get(x)!), FEATURE_SIZE, { signal: opts.signal }) : Promise.resolve([]);
-        p.catch(() => undefined); // surfaced when awaited
-        return p;
-      };
-      let pending = prefetch(todo.slice(0, BATCH));
-      for (let s = 0; s < todo.length; s += BATCH) {
-        if (opts.signal?.aborted) throw new Error('cancelled');
-        const chunk = todo.slice(s, s + BATCH);
-        const pixels = await pending;
-        pending = prefetch(todo.slice(s + BATCH, s + 2 * BATCH));
-        const feats = await extractor.extract(toBatch(pixels, FEATURE_SIZE, 'mobilenet'), chunk.length);
-        const dims = extractor.dims;
-        const rows = chunk.map((sha, i) => ({ sha256: sha, vec: feats.slice(i * dims, (i + 1) * dims) }));
-        storeFeatures(lib.db, key, rows);
-        for (const r of rows) have.set(r.sha256, r.vec);
-        opts.onProgress?.(total - todo.length + s + chunk.length, total);
-      }
+      const paths = todo.map((sha) => pathOf.get(sha)!);
+      const completed = await extractFiles(paths, (x, n) => extractor.extract(x, n), {
+        batchSize: BATCH,
+        signal: opts.signal,
+        onBatch: (start, feats) => {
+          const dims = extractor.dims;
+          const chunk = todo.slice(start, start + feats.length / dims);
+          const rows = chunk.map((sha, i) => ({ sha256: sha, vec: feats.slice(i * dims, (i + 1) * dims) }));
+          storeFeatures(lib.db, key, rows);
+          for (const r of rows) have.set(r.sha256, r.vec);
+          opts.onProgress?.(total - todo.length + start + chunk.length, total);
+        },
+      });
+      if (!completed) throw new Error('cancelled');
     } finally {
       if (!opts.extractor) await extractor.dispose();
     }

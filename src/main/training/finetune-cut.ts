@@ -3,10 +3,8 @@
 // run. splitBase cuts the base there into `bottom` (frozen: run once per image) and `top` (trained every
 // step). Both wrappers reuse base's own layer objects, so training `top` trains `base` — the model that is saved.
 import * as tf from '@tensorflow/tfjs';
-import { decodeMany, toBatch } from './data';
-import { FEATURE_SIZE } from './features';
-import { yieldToEventLoop } from './random';
-import type { CutRunner } from './onnx/cut-extractor';
+import type { FeatureExtractor } from './feature-extractor';
+import { extractFiles, FEATURE_SIZE } from './features';
 
 export interface SplitBase {
   /** base.inputs → the cut tensor (frozen part). */
@@ -70,7 +68,7 @@ export interface CutActivations {
 }
 
 /** onnxruntime-node for the bottom unless PADDY_EXTRACTOR=tfjs or it cannot load or export; else null (tfjs runs it). */
-export async function tryCutRunner(modelDir: string, bottom: tf.LayersModel): Promise<CutRunner | null> {
+export async function tryCutRunner(modelDir: string, bottom: tf.LayersModel): Promise<FeatureExtractor | null> {
   if (process.env.PADDY_EXTRACTOR === 'tfjs') return null;
   try {
     const { createCutRunner } = await import('./onnx/cut-extractor');
@@ -87,25 +85,31 @@ export async function tryCutRunner(modelDir: string, bottom: tf.LayersModel): Pr
  */
 export async function cutActivations(
   bottom: tf.LayersModel, paths: readonly string[],
-  opts: { batchSize?: number; signal?: AbortSignal; shouldStop?: () => boolean; onBatch?: (done: number) => void; runner?: CutRunner | null } = {},
+  opts: { batchSize?: number; signal?: AbortSignal; shouldStop?: () => boolean; onBatch?: (done: number) => void; runner?: FeatureExtractor | null } = {},
 ): Promise<CutActivations | null> {
   const per = (bottom.outputs[0]!.shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
   const data = new Float32Array(paths.length * per);
-  const batch = opts.batchSize ?? 16;
-  for (let s = 0; s < paths.length; s += batch) {
-    await yieldToEventLoop();
-    if (opts.signal?.aborted || opts.shouldStop?.()) return null;
-    const chunk = paths.slice(s, s + batch);
-    const x = toBatch(await decodeMany(chunk, FEATURE_SIZE, { signal: opts.signal }), FEATURE_SIZE, 'mobilenet');
-    if (opts.runner) data.set(await opts.runner.run(x, chunk.length), s * per);
-    else {
-      const out = tf.tidy(() => bottom.apply(tf.tensor4d(x, [chunk.length, FEATURE_SIZE, FEATURE_SIZE, 3]), { training: false }) as tf.Tensor);
-      data.set((await out.data()) as Float32Array, s * per);
-      out.dispose();
-    }
-    opts.onBatch?.(s + chunk.length);
-  }
-  return { data, per };
+  const runner = opts.runner;
+  const extract = runner
+    ? (x: Float32Array, n: number) => runner.extract(x, n)
+    : async (x: Float32Array, n: number) => {
+        const out = tf.tidy(() => bottom.apply(tf.tensor4d(x, [n, FEATURE_SIZE, FEATURE_SIZE, 3]), { training: false }) as tf.Tensor);
+        try {
+          return (await out.data()) as Float32Array;
+        } finally {
+          out.dispose();
+        }
+      };
+  const completed = await extractFiles(paths, extract, {
+    batchSize: opts.batchSize ?? 16,
+    signal: opts.signal,
+    shouldStop: opts.shouldStop,
+    onBatch: (start, out) => {
+      data.set(out, start * per);
+      opts.onBatch?.(start + out.length / per);
+    },
+  });
+  return completed ? { data, per } : null;
 }
 
 /** Rows `idx` of cached activations as one [n, h, w, c] tensor. */

@@ -95,30 +95,26 @@ function removeStaleTemps(dir: string): void {
   }
 }
 
-export async function createOnnxExtractor(weightsDir: string, alpha: 1 | 0.35, opts: OnnxExtractorOptions = {}): Promise<FeatureExtractor | null> {
-  const ort = await loadOrt();
-  if (!ort) return null;
-  const modelDir = modelDirFor(weightsDir, alpha);
-  const threads = Math.max(1, Math.floor(opts.threads ?? os.availableParallelism()));
-  const sessionOptions = {
-    intraOpNumThreads: threads,
+type Session = Awaited<ReturnType<Ort['InferenceSession']['create']>>;
+
+/** The session options of every extractor: all cores (by default) on one run at a time, spinning off by default. */
+export function sessionOptions(opts: OnnxExtractorOptions) {
+  return {
+    intraOpNumThreads: Math.max(1, Math.floor(opts.threads ?? os.availableParallelism())),
     interOpNumThreads: 1,
     executionMode: 'sequential' as const,
     graphOptimizationLevel: 'all' as const,
     extra: { session: { intra_op: { allow_spinning: opts.spinning ? '1' : '0' } } },
   };
-  let base = exportBase(modelDir, opts.cacheDir);
-  let session: Awaited<ReturnType<Ort['InferenceSession']['create']>>;
-  try {
-    session = await ort.InferenceSession.create(base.bytes, sessionOptions);
-  } catch (e) {
-    if (!base.cached || !base.file) throw new Error(`onnxruntime rejected the export of ${modelDir}: ${(e as Error).message}`);
-    // A damaged cache file: drop it and export again.
-    fs.rmSync(base.file, { force: true });
-    base = exportBase(modelDir, opts.cacheDir);
-    session = await ort.InferenceSession.create(base.bytes, sessionOptions);
-  }
-  const dims = base.dims;
+}
+
+/**
+ * A FeatureExtractor over an onnxruntime session: 224×224×3 NHWC images into `io.input`, `io.dims` floats per
+ * image out of `io.output`. Used for the pooled base (createOnnxExtractor) and for a fine-tune's frozen bottom
+ * (cut-extractor.ts), which differ only in the exported graph.
+ */
+export function sessionExtractor(ort: Ort, session: Session, io: { input: string; output: string; dims: number }, opts: OnnxExtractorOptions = {}): FeatureExtractor {
+  const { dims } = io;
   const maxBatch = Math.max(1, opts.maxBatch ?? 1);
   const per = SIZE * SIZE * 3;
   // One run at a time: concurrent runs would fight over the same intra-op threads. (onnxruntime-node runs a
@@ -128,8 +124,8 @@ export async function createOnnxExtractor(weightsDir: string, alpha: 1 | 0.35, o
   let disposed = false;
   const runChunk = async (x: Float32Array, n: number): Promise<Float32Array> => {
     const input = new ort.Tensor('float32', x, [n, SIZE, SIZE, 3]);
-    const out = await session.run({ input });
-    const t = out.output;
+    const out = await session.run({ [io.input]: input });
+    const t = out[io.output]!;
     try {
       return new Float32Array(t.data as Float32Array);
     } finally {
@@ -138,7 +134,7 @@ export async function createOnnxExtractor(weightsDir: string, alpha: 1 | 0.35, o
     }
   };
   return {
-    name: `onnxruntime-cpu-${threads}t`,
+    name: `onnxruntime-cpu-${sessionOptions(opts).intraOpNumThreads}t`,
     dims,
     extract(batch: Float32Array, n: number): Promise<Float32Array> {
       if (disposed) return Promise.reject(new Error('onnx extractor: used after dispose'));
@@ -165,4 +161,22 @@ export async function createOnnxExtractor(weightsDir: string, alpha: 1 | 0.35, o
       await session.release();
     },
   };
+}
+
+export async function createOnnxExtractor(weightsDir: string, alpha: 1 | 0.35, opts: OnnxExtractorOptions = {}): Promise<FeatureExtractor | null> {
+  const ort = await loadOrt();
+  if (!ort) return null;
+  const modelDir = modelDirFor(weightsDir, alpha);
+  let base = exportBase(modelDir, opts.cacheDir);
+  let session: Session;
+  try {
+    session = await ort.InferenceSession.create(base.bytes, sessionOptions(opts));
+  } catch (e) {
+    if (!base.cached || !base.file) throw new Error(`onnxruntime rejected the export of ${modelDir}: ${(e as Error).message}`);
+    // A damaged cache file: drop it and export again.
+    fs.rmSync(base.file, { force: true });
+    base = exportBase(modelDir, opts.cacheDir);
+    session = await ort.InferenceSession.create(base.bytes, sessionOptions(opts));
+  }
+  return sessionExtractor(ort, session, { input: 'input', output: 'output', dims: base.dims }, opts);
 }
