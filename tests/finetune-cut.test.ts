@@ -8,7 +8,7 @@ import { decodeMany, toBatch } from '../src/main/training/data';
 import { cutActivations, gatherCut, splitBase, tryCutRunner } from '../src/main/training/finetune-cut';
 import type { TrainEvent } from '../src/shared/contract';
 import { resolveConfig } from '../src/main/training/config';
-import { fileLoader, findWeights, loadBase } from '../src/main/training/models/weights';
+import { findWeights, loadBase } from '../src/main/training/models/weights';
 import { runTraining } from '../src/main/training/trainer';
 import { createRun, getRun } from '../src/main/services/training';
 import { predict } from '../src/main/services/predict';
@@ -16,6 +16,7 @@ import { runImages, runPredictions } from '../src/main/repos/runs.repo';
 import { fineTuneLayers } from '../src/main/training/mobilenet-trainer';
 import { makeTrainLibrary, riceFiles } from './helpers/train-lib';
 import { MOBILENET_DIR } from './helpers/tmp';
+import { assertOnlyTunedBlocksChanged } from './helpers/tuned-base';
 
 test('split base: top(bottom(x)) equals base(x) on real images for blocks 1–3; top shares base weights; no leak', async () => {
   await useBackend('wasm');
@@ -105,20 +106,7 @@ test('fine-tuning 2 blocks above the cut: tuned layers change, frozen ones are b
   const run = getRun(lib, runId);
   assert.equal(run.test?.n, 2);
   assert.match(run.engine ?? '', /· fine-tune: tfjs wasm \(frozen blocks: \S+/);
-  const original = await loadBase(findWeights(0.35, { weightsDir: MOBILENET_DIR }));
-  const tuned = await tf.loadLayersModel(fileLoader(path.join(lib.paths.models, runId, 'base')));
-  const tunedNames = new Set(fineTuneLayers(original, 2).flatMap((l) => l.weights.map((w) => w.originalName)));
-  let changed = 0;
-  original.weights.forEach((w, i) => {
-    const a = w.read().dataSync();
-    const b = tuned.weights[i]!.read().dataSync();
-    const same = Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
-    if (tunedNames.has(w.originalName)) changed += same ? 0 : 1;
-    else assert.ok(same, `${w.originalName} changed but is outside the tuned blocks`);
-  });
-  assert.ok(changed > 0, 'the tuned blocks were trained');
-  original.dispose();
-  tuned.dispose();
+  await assertOnlyTunedBlocksChanged(lib, runId, 2);
   // The run's test predictions (top + head on cached activations) are what the saved model predicts from files.
   const rows = runPredictions(lib.db, runId);
   const files = runImages(lib.db, runId).filter((im) => rows.some((r) => r.imageId === im.imageId));
