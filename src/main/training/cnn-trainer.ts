@@ -7,8 +7,7 @@ import { augment, toBatch } from './data';
 import { lossAndAccuracy } from '../services/metrics';
 import { rng, withSeededMathRandom } from './random';
 import { runEpochs } from './epoch-loop';
-import { stepLayersOf } from './ort-train/model-spec';
-import { createOrtTrainer, type OrtTrainer } from './ort-train/ort-trainer';
+import { createOrtTrainerFor, type OrtTrainer } from './ort-train/ort-trainer';
 
 export interface ImageSet {
   pixels: Uint8Array[];
@@ -42,22 +41,18 @@ export interface FitOptions {
 }
 
 /** The ONNX Runtime step for this model, or null (with tfjs to train instead) when 'auto' cannot use it. */
-async function ortTrainerFor(model: tf.LayersModel, opts: FitOptions, numClasses: number): Promise<OrtTrainer | null> {
+async function ortTrainerFor(model: tf.LayersModel, opts: FitOptions): Promise<OrtTrainer | null> {
   const want = opts.engine ?? 'auto';
   if (want === 'tfjs' || (want === 'auto' && tf.getBackend() === 'tensorflow')) return null;
-  const spec = stepLayersOf(model);
   try {
-    if ('reason' in spec) throw new Error(spec.reason);
-    const params = model.getWeights().map((w) => w.dataSync() as Float32Array);
     // One worker per core, but each with at least 8 rows of a batch: smaller parts make GEMMs too thin to pay.
     const threads = opts.threads ?? Math.max(1, Math.min(os.availableParallelism(), Math.floor(opts.batchSize / 8)));
-    return await createOrtTrainer({ layers: spec.layers, input: spec.input, numClasses, params, threads, rand: rng(opts.seed + 2) });
+    return await createOrtTrainerFor(model, { threads, rand: rng(opts.seed + 2) });
   } catch (e) {
     if (want === 'onnxruntime') throw new Error(`the ONNX Runtime training step cannot train this model: ${(e as Error).message}`);
     return null;
   }
 }
-
 
 /** Probabilities for uint8 images, in batches (n × classes). */
 export function predictImages(model: tf.LayersModel, pixels: readonly Uint8Array[], size: number, batchSize = 64): Float32Array {
@@ -75,8 +70,7 @@ export function predictImages(model: tf.LayersModel, pixels: readonly Uint8Array
 
 /** Trains `model` (already built) in place. Returns false when stopped early by `shouldStop`. */
 export async function fitImages(model: tf.LayersModel, train: ImageSet, opts: FitOptions): Promise<boolean> {
-  const numClasses = model.outputs[0]!.shape[1] as number;
-  const ort = await ortTrainerFor(model, opts, numClasses);
+  const ort = await ortTrainerFor(model, opts);
   opts.onEngine?.(ort ? ort.name : `tfjs ${tf.getBackend()}`);
   return withSeededMathRandom(opts.seed, async () => {
     const optimizer = tf.train.adam(opts.learningRate);

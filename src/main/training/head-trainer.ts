@@ -5,8 +5,7 @@ import type { EpochMetrics } from '../../shared/types';
 import { rng } from './random';
 import { crossEntropySum, lossAndAccuracy } from '../services/metrics';
 import { runEpochs } from './epoch-loop';
-import { stepLayersOf } from './ort-train/model-spec';
-import { createOrtTrainer, type OrtTrainer } from './ort-train/ort-trainer';
+import { createOrtTrainerFor, type OrtTrainer } from './ort-train/ort-trainer';
 
 export interface HeadOptions {
   dense: number[];
@@ -31,12 +30,9 @@ export interface HeadOptions {
   onEngine?: (engine: string) => void;
 }
 
-async function ortHeadTrainer(model: tf.LayersModel, numClasses: number, opts: HeadOptions, rand: () => number): Promise<OrtTrainer | null> {
-  if (opts.engine === 'tfjs' || tf.getBackend() === 'tensorflow') return null;
-  const spec = stepLayersOf(model);
-  if ('reason' in spec) return null;
-  const params = model.getWeights().map((w) => w.dataSync() as Float32Array);
-  return createOrtTrainer({ layers: spec.layers, input: spec.input, numClasses, params, parallelism: 'session', rand }).catch(() => null);
+function ortHeadTrainer(model: tf.LayersModel, opts: HeadOptions, rand: () => number): Promise<OrtTrainer | null> {
+  if (opts.engine === 'tfjs' || tf.getBackend() === 'tensorflow') return Promise.resolve(null);
+  return createOrtTrainerFor(model, { parallelism: 'session', rand }).catch(() => null);
 }
 
 export function buildHead(dims: number, numClasses: number, dense: number[], dropout: number, seed: number): tf.Sequential {
@@ -178,7 +174,7 @@ export async function trainHead(
   const model = buildHead(dims, numClasses, opts.dense, opts.dropout, opts.seed);
   const optimizer = tf.train.adam(opts.learningRate);
   const dropRand = rng(opts.seed + 1);
-  const ort = await ortHeadTrainer(model, numClasses, opts, dropRand);
+  const ort = await ortHeadTrainer(model, opts, dropRand);
   opts.onEngine?.(ort ? ort.name : `tfjs ${tf.getBackend()}`);
   try {
     await runEpochs({

@@ -12,6 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FromStepWorker, ToStepWorker } from './protocol';
 import { createGradEngine, type GradEngine, type GradResult } from './grad-engine';
+import { stepLayersOf } from './model-spec';
 import { buildStepGraph, dropoutWidths, inputLength, type StepInput, type StepLayer } from './step-graph';
 
 export interface OrtTrainerOptions {
@@ -224,4 +225,12 @@ export async function createOrtTrainer(opts: OrtTrainerOptions): Promise<OrtTrai
       await engine?.release();
     },
   };
+}
+
+/** A trainer for `model` from its current weights; rejects with the reason when the step cannot express it. */
+export async function createOrtTrainerFor(model: tf.LayersModel, opts: Pick<OrtTrainerOptions, 'threads' | 'parallelism' | 'rand'>): Promise<OrtTrainer> {
+  const spec = stepLayersOf(model);
+  if ('reason' in spec) throw new Error(spec.reason);
+  const params = model.getWeights().map((w) => w.dataSync() as Float32Array);
+  return createOrtTrainer({ ...opts, layers: spec.layers, input: spec.input, numClasses: model.outputs[0]!.shape[1] as number, params });
 }

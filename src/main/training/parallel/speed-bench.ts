@@ -17,8 +17,7 @@ import { trainHead } from '../head-trainer';
 import { buildCnn } from '../models/cnn';
 import { createParallelTrainer } from './parallel-trainer';
 import { buildReferenceCnn } from './reference-cnn';
-import { stepLayersOf } from '../ort-train/model-spec';
-import { createOrtTrainer } from '../ort-train/ort-trainer';
+import { createOrtTrainerFor } from '../ort-train/ort-trainer';
 import { rng } from '../random';
 import { decodeMany, toBatch } from '../data';
 
@@ -113,11 +112,8 @@ function inputs(batches: Batches | null, size: number, batch: number, classes: n
 }
 
 /** img/s of the ONNX Runtime step training `model`, or null when it cannot. */
-async function ortRate(model: tf.LayersModel, classes: number, data: Batches, runs: number, steps: number, threads: number): Promise<{ rate: number; name: string } | null> {
-  const spec = stepLayersOf(model);
-  if ('reason' in spec) return null;
-  const params = model.getWeights().map((w) => w.dataSync() as Float32Array);
-  const trainer = await createOrtTrainer({ layers: spec.layers, input: spec.input, numClasses: classes, params, threads, rand: rng(3) }).catch(() => null);
+async function ortRate(model: tf.LayersModel, data: Batches, runs: number, steps: number, threads: number): Promise<{ rate: number; name: string } | null> {
+  const trainer = await createOrtTrainerFor(model, { threads, rand: rng(3) }).catch(() => null);
   if (!trainer) return null;
   let i = 0;
   try {
@@ -141,8 +137,8 @@ export async function runSpeedBench(backend: BackendName, opts: BenchOptions = {
   const riceRef = await riceBatches(opts.riceDir, 64, 32, count);
   const refData = inputs(riceRef, 64, 32, 5);
   const ref = buildReferenceCnn(5, 1);
-  const ortRef = native ? null : await ortRate(ref, 5, refData, runs, steps, threads);
-  const ortRef1 = native || threads === 1 ? null : await ortRate(ref, 5, refData, runs, steps, 1);
+  const ortRef = native ? null : await ortRate(ref, refData, runs, steps, threads);
+  const ortRef1 = native || threads === 1 ? null : await ortRate(ref, refData, runs, steps, 1);
   if (ortRef) log(`reference CNN, ${ortRef.name}: ${ortRef.rate} img/s${ortRef1 ? ` (1 thread: ${ortRef1.rate})` : ''}`);
   const single = await trainRate(ref, 64, 5, refData, runs, steps);
   ref.dispose();
@@ -172,7 +168,7 @@ export async function runSpeedBench(backend: BackendName, opts: BenchOptions = {
     const m = buildCnn({ imageSize: cfg.imageSize, filters: cfg.filters, dense: cfg.dense, dropout: cfg.dropout, numClasses: 5, seed: 1 });
     m.compile({ optimizer: tf.train.adam(cfg.learningRate), loss: 'categoricalCrossentropy' });
     const data = inputs(await riceBatches(opts.riceDir, cfg.imageSize, cfg.batchSize, count), cfg.imageSize, cfg.batchSize, 5);
-    defaultCnn = native ? null : (await ortRate(m, 5, data, runs, steps, threads))?.rate ?? null;
+    defaultCnn = native ? null : (await ortRate(m, data, runs, steps, threads))?.rate ?? null;
     defaultCnnTfjs = await trainRate(m, cfg.imageSize, 5, data, runs, steps);
     m.dispose();
     log(`default CNN (${cfg.imageSize}px, filters ${cfg.filters}): ${defaultCnn ?? '—'} img/s (tfjs ${active}: ${defaultCnnTfjs})`);
