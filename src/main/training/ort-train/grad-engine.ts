@@ -1,6 +1,6 @@
 // Runs the gradient graph of step-graph.ts on onnxruntime-node: one session per batch size (the graph's
 // shapes are fixed; a run meets at most two — full batches and the last, shorter one), created on first use.
-import { loadOrt } from '../onnx/extractor';
+import { loadOrt, sessionOptions } from '../onnx/extractor';
 import { buildStepGraph, inputLength, type StepInput, type StepLayer } from './step-graph';
 
 type Ort = NonNullable<Awaited<ReturnType<typeof loadOrt>>>;
@@ -30,14 +30,8 @@ export async function createGradEngine(layers: StepLayer[], input: StepInput, th
     if (!s) {
       s = (async () => {
         const g = buildStepGraph({ input, layers, batch: rows, wholeBatch: batch });
-        const session = await ort.InferenceSession.create(g.bytes, {
-          intraOpNumThreads: threads,
-          interOpNumThreads: 1,
-          executionMode: 'sequential',
-          graphOptimizationLevel: 'all',
-          // Spinning pool threads would steal the other worker's core between ops.
-          extra: { session: { intra_op: { allow_spinning: '0' } } },
-        });
+        // Spinning off (the default): pool threads would steal the other worker's core between ops.
+        const session = await ort.InferenceSession.create(g.bytes, sessionOptions({ threads }));
         return { session, shapes: g.params, masks: g.masks.map((m) => m.name) };
       })();
       sessions.set(key, s);
