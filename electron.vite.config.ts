@@ -2,7 +2,6 @@
 // and the React renderer. Native and heavy packages stay external to the main bundle (they are loaded from
 // node_modules at run time, asar-unpacked when packaged); the preload bundles everything because a sandboxed
 // preload cannot require anything but `electron`.
-import fs from 'node:fs';
 import path from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
@@ -11,12 +10,13 @@ import react from '@vitejs/plugin-react';
 // bundled before it runs, so import.meta paths would not point here.
 const src = (p: string): string => path.resolve(process.cwd(), 'src', p);
 
-// The training worker is a second main-side entry (utilityProcess.fork runs it). Until the training work lands
-// the build stays green without it.
-const mainInput: Record<string, string> = { index: src('main/index.ts') };
-if (fs.existsSync(src('main/training/train.worker.ts'))) mainInput['train.worker'] = src('main/training/train.worker.ts');
-// The ONNX Runtime training step's worker threads (ort-trainer.ts looks for ort-step.worker.js next to the bundle).
-mainInput['ort-step.worker'] = src('main/training/ort-train/step.worker.ts');
+// The training worker is a second main-side entry (utilityProcess.fork runs it); the ONNX Runtime training
+// step's worker threads a third (ort-trainer.ts looks for ort-step.worker.js next to the bundle).
+const mainInput: Record<string, string> = {
+  index: src('main/index.ts'),
+  'train.worker': src('main/workers/train.worker.ts'),
+  'ort-step.worker': src('main/engine/ort-train/step.worker.ts'),
+};
 
 // electron-vite appends `const require = createRequire(import.meta.url)` to every ESM chunk that uses `require`.
 // A source module that declares that same binding itself (plain Node needs it) would then collide in the

@@ -11,10 +11,10 @@ import type { TrainEvent } from '../src/shared/contract';
 import type { ModelKind, RunDetail, TrainConfig } from '../src/shared/types';
 import { openLibrary } from '../src/main/library';
 import { importFolder } from '../src/main/services/import/index';
-import { getRun } from '../src/main/services/training';
+import { getRun } from '../src/main/services/runs';
 import { predict } from '../src/main/services/predict';
-import { resolveConfig } from '../src/main/training/config';
-import { createForkTrainingHost } from '../src/main/training/fork-host';
+import { resolveConfig } from '../src/main/engine/config';
+import { createForkWorkerHost } from '../src/main/workers/fork-host';
 import { runImages } from '../src/main/repos/runs.repo';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -57,7 +57,7 @@ for (const model of values.models!.split(',') as ModelKind[]) {
   if (values.epochs) partial.epochs = Number(values.epochs);
   const config = resolveConfig(partial);
   let peak: number | null = null;
-  const host = createForkTrainingHost((name, payload) => {
+  const host = createForkWorkerHost((name, payload) => {
     if (name !== 'train.event') return;
     const e = payload as TrainEvent;
     if (e.type === 'epoch') console.error(`[${model}] epoch ${e.metrics.epoch} loss ${e.metrics.loss.toFixed(4)} acc ${e.metrics.accuracy.toFixed(4)} val ${e.metrics.valAccuracy?.toFixed(4)} (${e.metrics.seconds.toFixed(1)} s)`);

@@ -3,8 +3,8 @@
 // `--backend wasm|cpu` for one backend only. The lead's numbers come from a quiet machine; see BENCHMARKS.md.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { availableBackends } from '../src/main/training/backends';
-import { runSpeedBench } from '../src/main/training/parallel/speed-bench';
+import { availableBackends } from '../src/main/engine/backends';
+import { runSpeedBench } from '../src/main/engine/speed-bench';
 import type { BackendName } from '../src/shared/types';
 
 const argv = process.argv.slice(2);

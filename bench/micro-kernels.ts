@@ -1,10 +1,10 @@
 // Micro-benchmark of the gradient kernels at the reference CNN's shapes (min of several runs, ms).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { conv2DBackpropFilter } from '../src/main/training/kernels/conv2d-grads';
-import { maxPoolGrad } from '../src/main/training/kernels/maxpool-grad';
+import { conv2DBackpropFilter } from '../src/main/engine/kernels/conv2d-grads';
+import { maxPoolGrad } from '../src/main/engine/kernels/maxpool-grad';
 
-import { registerWasmTrainingKernels } from '../src/main/training/kernels/index';
+import { registerWasmTrainingKernels } from '../src/main/engine/kernels/index';
 registerWasmTrainingKernels();
 await tf.setBackend('wasm');
 const backend = tf.backend() as never;

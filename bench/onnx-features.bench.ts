@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import type { FeatureExtractor } from '../src/main/training/feature-extractor';
-import { createOnnxExtractor } from '../src/main/training/onnx/extractor';
+import type { FeatureExtractor } from '../src/main/engine/features/extractor';
+import { createOnnxExtractor } from '../src/main/engine/onnx/runtime/extractor';
 
 const { values } = parseArgs({
   options: {
@@ -95,7 +95,7 @@ for (const alpha of ALPHAS) {
 // End to end as ensureFeatures runs it: decode (sharp) the next 32 files while the current 32 go through ORT.
 const PIPE = Number(values.pipeline);
 if (PIPE > 0) {
-  const { decodeMany, toBatch } = await import('../src/main/training/data');
+  const { decodeMany, toBatch } = await import('../src/main/engine/data/images');
   const classes = fs.readdirSync(RICE, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
   const files = Array.from({ length: PIPE }, (_, i) => {
     const dir = path.join(RICE, classes[i % classes.length]);
@@ -124,7 +124,7 @@ if (PIPE > 0) {
 }
 if (!values['no-tfjs']) {
   // tfjs is far slower: one short run per alpha at batch 16 is enough to place it.
-  const { createTfjsExtractor } = await import('../src/main/training/tfjs-extractor');
+  const { createTfjsExtractor } = await import('../src/main/engine/features/tfjs-extractor');
   for (const alpha of ALPHAS) {
     const dir = path.join(MODELS, `mobilenet_v2_${alpha === 1 ? '1.00' : '0.35'}_224_no_top`);
     const e = await createTfjsExtractor(dir, alpha, 'wasm');

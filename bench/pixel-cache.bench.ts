@@ -10,8 +10,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openLibrary } from '../src/main/library';
 import { openPixelDb, pixelSets } from '../src/main/repos/pixel-cache.repo';
-import { decodeMany } from '../src/main/training/data';
-import { decodeCached, pixelCacheFile, type PixelSource } from '../src/main/training/pixel-cache';
+import { decodeMany } from '../src/main/engine/data/images';
+import { decodeCached, pixelCacheFile, type PixelSource } from '../src/main/engine/data/pixel-cache';
 
 const RICE = path.resolve(import.meta.dirname, '../../shared/datasets/rice');
 const { values } = parseArgs({ options: { 'per-class': { type: 'string' }, size: { type: 'string' }, keep: { type: 'boolean' } } });

@@ -2,8 +2,8 @@
 // Usage: node --import tsx bench/profile-cnn.ts [--naive]
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerWasmTrainingKernels } from '../src/main/training/kernels/index';
-import { buildReferenceCnn } from '../src/main/training/parallel/reference-cnn';
+import { registerWasmTrainingKernels } from '../src/main/engine/kernels/index';
+import { buildReferenceCnn } from '../src/main/engine/models/reference-cnn';
 
 registerWasmTrainingKernels();
 await tf.setBackend('wasm');

@@ -10,8 +10,8 @@ import { parseArgs } from 'node:util';
 import { openLibrary } from '../src/main/library';
 import { importFolder } from '../src/main/services/import/index';
 import { scanSuspects } from '../src/main/services/suspects/index';
-import { useBackend } from '../src/main/training/backends';
-import { ensureFeatures } from '../src/main/training/features';
+import { useBackend } from '../src/main/engine/backends';
+import { ensureFeatures } from '../src/main/engine/features/feature-cache';
 import { noisyRiceCopy } from '../tests/helpers/noisy-rice';
 
 const root = path.resolve(import.meta.dirname, '..');

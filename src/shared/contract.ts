@@ -85,7 +85,7 @@ export const trainConfigSchema = z.discriminatedUnion('model', [
 ]);
 
 /**
- * The heavy requests that run as jobs in a worker process (src/main/training/jobs.ts) and can be cancelled with
+ * The heavy requests that run as jobs in a worker process (src/main/workers/jobs.ts) and can be cancelled with
  * `jobs.cancel`. A cancelled request rejects with `cancelledMessage(name)` in every host, so the renderer and
  * the CLI can tell a cancellation from a failure by its message (errors cross IPC and HTTP as strings).
  */

@@ -5,7 +5,7 @@ import type { AppContext } from '../../src/main/api/context';
 import { openLibrary, type Library } from '../../src/main/library';
 import type { Split } from '../../src/shared/types';
 import { tempDir } from './tmp';
-import { rng } from '../../src/main/training/random';
+import { rng } from '../../src/main/engine/random';
 
 export interface Fixture {
   lib: Library;
@@ -139,7 +139,7 @@ export function fixtureContext(lib: Library): AppContext & { events: Array<{ nam
       throw new Error('fixture context has one library');
     },
     emit: (name, payload) => events.push({ name, payload }),
-    training: {
+    workers: {
       start: () => Promise.reject(new Error('no training in this fixture')),
       runJob: () => Promise.reject(new Error('no worker jobs in this fixture')),
       cancel: () => false,

@@ -2,7 +2,7 @@
 // injected-noise setup of the label-review test and benchmark. Returns which files were moved and where.
 import fs from 'node:fs';
 import path from 'node:path';
-import { rng } from '../../src/main/training/random';
+import { rng } from '../../src/main/engine/random';
 
 export const RICE_CLASS_NAMES = ['Arborio', 'Basmati', 'Ipsala', 'Jasmine', 'Karacadag'];
 

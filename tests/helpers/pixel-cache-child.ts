@@ -1,9 +1,9 @@
 // Child process for the pixel-cache kill test: decodes every image of the library at `size` through the pixel
 // cache in small batches, slowed down so the parent can SIGKILL it between (or during) committed batches.
 // Usage: node --import tsx tests/helpers/pixel-cache-child.ts <libraryDir> <size> <batchSize> <delayMs>
-import { decodeMany } from '../../src/main/training/data';
+import { decodeMany } from '../../src/main/engine/data/images';
 import { openLibrary } from '../../src/main/library';
-import { decodeCached } from '../../src/main/training/pixel-cache';
+import { decodeCached } from '../../src/main/engine/data/pixel-cache';
 
 const [dir, size, batchSize, delay] = process.argv.slice(2);
 const lib = openLibrary(dir!);

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Library } from '../../src/main/library';
-import { fileLoader, findWeights, loadBase } from '../../src/main/training/models/weights';
-import { fineTuneLayers } from '../../src/main/training/mobilenet-trainer';
+import { fileLoader, findWeights, loadBase } from '../../src/main/engine/weights/find';
+import { fineTuneLayers } from '../../src/main/engine/train/mobilenet-trainer';
 import { MOBILENET_DIR } from './tmp';
 
 export async function assertOnlyTunedBlocksChanged(lib: Library, runId: string, blocks: number, alpha: 1 | 0.35 = 0.35): Promise<void> {

@@ -7,7 +7,7 @@ import type { JobInput, JobName, JobResult } from '../../shared/worker-protocol'
 import type { Library } from '../library';
 
 /** Runs training jobs outside the calling thread (utilityProcess in Electron, worker in CLI/web host). */
-export interface TrainingHost {
+export interface WorkerHost {
   start(lib: Library, config: TrainConfig): Promise<{ runId: string }>;
   /**
    * A heavy request (label-review scan, evaluation, prediction) run by the same service code in a worker
@@ -38,7 +38,7 @@ export interface AppContext {
   library(): Library;
   switchLibrary(dir: string): Library;
   emit: Emit;
-  training: TrainingHost;
+  workers: WorkerHost;
   dialogs: Dialogs | null;
 }
 

@@ -1,9 +1,9 @@
 // The AppContext every host builds (CLI, web host, Electron): the library opened on first use and switchable,
 // training started on first use, and close() that stops training before closing the database. Hosts differ
-// only in how events leave (emit), how training runs (makeTraining) and whether native dialogs exist.
+// only in how events leave (emit), how training runs (makeWorkers) and whether native dialogs exist.
 import type { Emit } from '../../shared/contract';
 import { openLibrary, type Library } from '../library';
-import type { AppContext, Dialogs, TrainingHost } from './context';
+import type { AppContext, Dialogs, WorkerHost } from './context';
 
 export interface HostContext extends AppContext {
   close(): Promise<void>;
@@ -13,13 +13,13 @@ export interface HostContextOptions {
   host: AppContext['host'];
   libraryDir: string;
   emit: Emit;
-  makeTraining: (emit: Emit) => TrainingHost;
+  makeWorkers: (emit: Emit) => WorkerHost;
   dialogs: Dialogs | null;
 }
 
 export function createHostContext(o: HostContextOptions): HostContext {
   let lib: Library | null = null;
-  let training: TrainingHost | null = null;
+  let workers: WorkerHost | null = null;
   return {
     host: o.host,
     library: () => (lib ??= openLibrary(o.libraryDir)),
@@ -32,12 +32,12 @@ export function createHostContext(o: HostContextOptions): HostContext {
       return lib;
     },
     emit: o.emit,
-    get training() {
-      return (training ??= o.makeTraining(o.emit));
+    get workers() {
+      return (workers ??= o.makeWorkers(o.emit));
     },
     dialogs: o.dialogs,
     async close() {
-      if (training) await training.dispose();
+      if (workers) await workers.dispose();
       lib?.close();
       lib = null;
     },

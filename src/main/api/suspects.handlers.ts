@@ -6,8 +6,8 @@ export const suspectsHandlers: HandlerGroup<
   | 'suspects.list'
   | 'suspects.decide'
 > = {
-  // Trains fold models and extracts features: in a worker, so the app stays responsive (training/jobs.ts).
-  'suspects.scan': (input, ctx) => ctx.training.runJob(ctx.library(), 'suspects.scan', input),
+  // Trains fold models and extracts features: in a worker, so the app stays responsive (workers/jobs.ts).
+  'suspects.scan': (input, ctx) => ctx.workers.runJob(ctx.library(), 'suspects.scan', input),
   'suspects.list': (_input, ctx) => listSuspects(ctx.library().db),
   'suspects.decide': (input, ctx) => decideSuspect(ctx.library().db, ctx.emit, input),
 };

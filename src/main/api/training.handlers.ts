@@ -1,12 +1,12 @@
 // Training, runs, evaluation, comparison, prediction, cancelling jobs — and system.info (it reports the training backend).
 import { createRequire } from 'node:module';
 import type { HandlerGroup } from './context';
-import { activeBackend, availableBackends } from '../training/backends';
-import { resolveConfig } from '../training/config';
-import { weightsFor } from '../training/features';
+import { activeBackend, availableBackends } from '../engine/backends';
+import { resolveConfig } from '../engine/config';
+import { weightsFor } from '../engine/features/feature-cache';
 import { compareRuns } from '../services/compare';
 import { getSettings } from '../services/settings';
-import { deleteRun, getRun, listRuns } from '../services/training';
+import { deleteRun, getRun, listRuns } from '../services/runs';
 import type { TrainConfig } from '../../shared/types';
 import { predictUploaded } from '../services/predict-upload';
 
@@ -47,19 +47,19 @@ export const trainingHandlers: HandlerGroup<
     const config = resolveConfig(input.config as Partial<TrainConfig> & { model: 'cnn' | 'mobilenetv2' }, getSettings(lib.db));
     // Missing weights are bad input: say how to get them now rather than from a failed run.
     if (config.model === 'mobilenetv2') weightsFor(lib, config.alpha, config.weightsDir);
-    return ctx.training.start(lib, config);
+    return ctx.workers.start(lib, config);
   },
-  'train.cancel': (input, ctx) => ({ cancelled: ctx.training.cancel(input.runId) }),
+  'train.cancel': (input, ctx) => ({ cancelled: ctx.workers.cancel(input.runId) }),
   'train.defaults': (input, ctx) => resolveConfig({ model: input.model }, getSettings(ctx.library().db)),
   'runs.list': (_input, ctx) => listRuns(ctx.library()),
   'runs.get': (input, ctx) => getRun(ctx.library(), input.runId),
   'runs.delete': (input, ctx) => ({ deleted: deleteRun(ctx.library(), input.runId) }),
   'runs.compare': (input, ctx) => compareRuns(ctx.library(), input.a, input.b),
-  // Model inference over possibly many images: in a worker, like training (training/jobs.ts).
-  'runs.evaluate': (input, ctx) => ctx.training.runJob(ctx.library(), 'runs.evaluate', input),
-  'runs.predict': (input, ctx) => ctx.training.runJob(ctx.library(), 'runs.predict', input),
+  // Model inference over possibly many images: in a worker, like training (workers/jobs.ts).
+  'runs.evaluate': (input, ctx) => ctx.workers.runJob(ctx.library(), 'runs.evaluate', input),
+  'runs.predict': (input, ctx) => ctx.workers.runJob(ctx.library(), 'runs.predict', input),
   'runs.predictUpload': (input, ctx) =>
-    predictUploaded(input.files, (paths) => ctx.training.runJob(ctx.library(), 'runs.predict', { runId: input.runId, paths })),
+    predictUploaded(input.files, (paths) => ctx.workers.runJob(ctx.library(), 'runs.predict', { runId: input.runId, paths })),
   // Jobs run in the training host's workers (the three above and suspects.scan): it is the one that can stop them.
-  'jobs.cancel': (input, ctx) => ({ cancelled: ctx.training.cancelJobs(input.name) }),
+  'jobs.cancel': (input, ctx) => ({ cancelled: ctx.workers.cancelJobs(input.name) }),
 };

@@ -1,7 +1,7 @@
 // Builds the AppContext the CLI's commands run against: the library from --library / $PADDY_LIBRARY, events
 // routed to listeners (progress bars), and training in a worker so a crash there cannot take the CLI down.
 import type { EventMap, EventName } from '../../shared/contract';
-import type { TrainingHost } from '../api/context';
+import type { WorkerHost } from '../api/context';
 import { createHostContext, type HostContext } from '../api/host-context';
 import { defaultLibraryDir } from '../library';
 
@@ -11,7 +11,7 @@ export interface CliContext extends HostContext {
   listen(fn: Listener): () => void;
 }
 
-export function createCliContext(libraryDir: string | undefined, makeTraining: () => TrainingHost): CliContext {
+export function createCliContext(libraryDir: string | undefined, makeWorkers: () => WorkerHost): CliContext {
   const listeners = new Set<Listener>();
   const base = createHostContext({
     host: 'cli',
@@ -19,7 +19,7 @@ export function createCliContext(libraryDir: string | undefined, makeTraining: (
     emit: (name, payload) => {
       for (const l of listeners) l(name, payload);
     },
-    makeTraining: () => makeTraining(),
+    makeWorkers: () => makeWorkers(),
     dialogs: null,
   });
   return Object.assign(base, {

@@ -21,7 +21,7 @@ export async function cancellableJob<T>(
     // A second Ctrl-C: quit now, as `paddy train` does.
     if (interrupts > 1) process.exit(130);
     // Not handed to a worker yet (or already done): nothing to wait for.
-    if (ctx.training.cancelJobs(name) === 0) {
+    if (ctx.workers.cancelJobs(name) === 0) {
       io.err(cancelledMessage(name));
       process.exit(130);
     }

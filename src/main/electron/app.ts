@@ -10,7 +10,7 @@ import { contentSecurityPolicy } from '../web/csp';
 import { createElectronContext, type ElectronContext } from './context';
 import { createImageProtocolHandler } from './image-protocol';
 import { registerIpc } from './ipc';
-import { createUtilityTrainingHost } from './training-host';
+import { createUtilityWorkerHost } from './worker-host';
 import { createMainWindow, isAppUrl } from './window';
 import { useElectronSqliteBinding } from './native';
 
@@ -65,7 +65,7 @@ export function startElectronApp(paths: AppPaths = builtPaths()): void {
     const libraryDir = process.env.PADDY_LIBRARY
       ? path.resolve(process.env.PADDY_LIBRARY)
       : path.join(app.getPath('userData'), 'library');
-    ctx = createElectronContext(libraryDir, (emit) => createUtilityTrainingHost(paths.trainWorker, emit), () => win);
+    ctx = createElectronContext(libraryDir, (emit) => createUtilityWorkerHost(paths.trainWorker, emit), () => win);
     const context = ctx;
 
     // The dev server needs Vite's inline preamble and HMR socket; its page carries a relaxed meta CSP instead.

@@ -2,7 +2,7 @@
 // events pushed to every window on eventChannelOf(name), native dialogs, and training in utility processes.
 import { BrowserWindow } from 'electron';
 import { eventChannelOf, type Emit } from '../../shared/contract';
-import type { TrainingHost } from '../api/context';
+import type { WorkerHost } from '../api/context';
 import { createHostContext, type HostContext } from '../api/host-context';
 import { electronDialogs } from './dialogs';
 
@@ -10,7 +10,7 @@ export type ElectronContext = HostContext;
 
 export function createElectronContext(
   libraryDir: string,
-  makeTraining: (emit: Emit) => TrainingHost,
+  makeWorkers: (emit: Emit) => WorkerHost,
   mainWindow: () => BrowserWindow | null,
 ): ElectronContext {
   const emit: Emit = (name, payload) => {
@@ -19,5 +19,5 @@ export function createElectronContext(
       if (!win.isDestroyed()) win.webContents.send(channel, payload);
     }
   };
-  return createHostContext({ host: 'electron', libraryDir, emit, makeTraining, dialogs: electronDialogs(mainWindow) });
+  return createHostContext({ host: 'electron', libraryDir, emit, makeWorkers, dialogs: electronDialogs(mainWindow) });
 }

@@ -1,5 +1,5 @@
 // Prepared statements for the decoded-pixel cache. It is its own SQLite file (<library>/cache/pixels.db, not a
-// table in paddy.db: why is in src/main/training/pixel-cache.ts), so its schema lives here too. The file is
+// table in paddy.db: why is in src/main/engine/data/pixel-cache.ts), so its schema lives here too. The file is
 // disposable: instead of migrations, a file of another schema version is thrown away and rebuilt by the caller.
 import Database from 'better-sqlite3';
 

@@ -3,8 +3,8 @@
 import type { CompareResult } from '../../shared/types';
 import type { Library } from '../library';
 import { runPredictions } from '../repos/runs.repo';
-import { mcnemarP, testMetrics } from './metrics';
-import { requireRun, runClasses } from './training';
+import { mcnemarP, testMetrics } from '../engine/metrics';
+import { requireRun, runClasses } from './runs';
 
 export function compareRuns(lib: Library, a: string, b: string): CompareResult {
   const runA = requireRun(lib, a);

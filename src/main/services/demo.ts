@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import type { ImportReport } from '../../shared/types';
 import type { Library } from '../library';
 import { importFolder, type ImportOptions } from './import/index';
-import { rng } from '../training/random';
+import { rng } from '../engine/random';
 
 export interface GrainShape {
   name: string;

@@ -5,12 +5,12 @@ import path from 'node:path';
 import type { TestMetrics } from '../../shared/types';
 import type { Library } from '../library';
 import { runImages } from '../repos/runs.repo';
-import { useBackend } from '../training/backends';
-import { scoreFiles, scoreLibraryImages } from '../training/inference';
-import { loadRunModel } from '../training/saved-model';
-import { argmax, testMetrics } from './metrics';
+import { useBackend } from '../engine/backends';
+import { scoreFiles, scoreLibraryImages } from '../engine/inference';
+import { loadRunModel } from '../engine/saved-model';
+import { argmax, testMetrics } from '../engine/metrics';
 import { getSettings } from './settings';
-import { requireRun, runClasses } from './training';
+import { requireRun, runClasses } from './runs';
 
 const IMAGE_EXT = new Set(['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.tif', '.tiff', '.gif']);
 

@@ -1,11 +1,11 @@
 // Predict: image files → class probabilities with a run's saved model. A bad file gets its own error.
 import type { PredictResult } from '../../shared/types';
 import type { Library } from '../library';
-import { useBackend } from '../training/backends';
-import { scoreFiles } from '../training/inference';
-import { loadRunModel } from '../training/saved-model';
+import { useBackend } from '../engine/backends';
+import { scoreFiles } from '../engine/inference';
+import { loadRunModel } from '../engine/saved-model';
 import { getSettings } from './settings';
-import { requireRun } from './training';
+import { requireRun } from './runs';
 
 /** `signal`: checked between batches; an aborted prediction throws. */
 export async function predict(lib: Library, runId: string, paths: string[], signal?: AbortSignal): Promise<PredictResult[]> {

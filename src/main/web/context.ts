@@ -1,8 +1,8 @@
 // The AppContext of the web host: one library, events broadcast to every authorized socket, no native dialogs,
-// and training in a forked worker (src/main/training/fork-host.ts, loaded on first use so the host starts and
+// and training in a forked worker (src/main/workers/fork-host.ts, loaded on first use so the host starts and
 // serves everything else even where training cannot run).
 import type { Emit, EventMap, EventName } from '../../shared/contract';
-import type { TrainingHost } from '../api/context';
+import type { WorkerHost } from '../api/context';
 import { createHostContext, type HostContext } from '../api/host-context';
 import type { TrainConfig } from '../../shared/types';
 import type { Library } from '../library';
@@ -11,16 +11,16 @@ export type Broadcast = <K extends EventName>(name: K, payload: EventMap[K]) => 
 
 export type WebContext = HostContext;
 
-type ForkHostModule = { createForkTrainingHost(emit: Emit): TrainingHost };
+type ForkHostModule = { createForkWorkerHost(emit: Emit): WorkerHost };
 
-/** A TrainingHost that loads the fork host the first time a run or job starts. */
-export function lazyForkTraining(emit: Emit): TrainingHost {
-  let host: TrainingHost | null = null;
-  let loading: Promise<TrainingHost> | null = null;
-  const load = (): Promise<TrainingHost> =>
+/** A WorkerHost that loads the fork host the first time a run or job starts. */
+export function lazyForkTraining(emit: Emit): WorkerHost {
+  let host: WorkerHost | null = null;
+  let loading: Promise<WorkerHost> | null = null;
+  const load = (): Promise<WorkerHost> =>
     (loading ??= (async () => {
       // A variable specifier keeps this optional at type-check and bundle time.
-      const spec = '../training/fork-host';
+      const spec = '../workers/fork-host';
       let mod: ForkHostModule;
       try {
         mod = (await import(spec)) as ForkHostModule;
@@ -28,7 +28,7 @@ export function lazyForkTraining(emit: Emit): TrainingHost {
         loading = null;
         throw new Error(`training is unavailable in this build: ${(e as Error).message}`);
       }
-      host = mod.createForkTrainingHost(emit);
+      host = mod.createForkWorkerHost(emit);
       return host;
     })());
   return {
@@ -44,8 +44,8 @@ export function lazyForkTraining(emit: Emit): TrainingHost {
 export function createWebContext(
   libraryDir: string,
   broadcast: Broadcast,
-  makeTraining: (emit: Emit) => TrainingHost = lazyForkTraining,
+  makeWorkers: (emit: Emit) => WorkerHost = lazyForkTraining,
 ): WebContext {
   const emit: Emit = (name, payload) => broadcast(name, payload);
-  return createHostContext({ host: 'web', libraryDir, emit, makeTraining, dialogs: null });
+  return createHostContext({ host: 'web', libraryDir, emit, makeWorkers, dialogs: null });
 }

@@ -15,7 +15,7 @@ import {
   type RequestName,
   type Result,
 } from '../../shared/contract';
-import type { TrainingHost } from '../api/context';
+import type { WorkerHost } from '../api/context';
 import { dispatch, handlers, type AppContext } from '../api/index';
 import { defaultLibraryDir } from '../library';
 import { resolveImageFile } from '../services/image-files';
@@ -38,7 +38,7 @@ export interface WebHostOptions {
   /** The built renderer; default out/renderer of this checkout. */
   staticDir?: string;
   /** Tests may run training differently; default: the fork host. */
-  makeTraining?: (emit: Emit) => TrainingHost;
+  makeWorkers?: (emit: Emit) => WorkerHost;
 }
 
 export interface WebHost {
@@ -63,7 +63,7 @@ export async function startWebHost(opts: WebHostOptions = {}): Promise<WebHost> 
     const data = JSON.stringify({ name, payload });
     for (const s of sockets) if (s.readyState === s.OPEN) s.send(data);
   };
-  const ctx = createWebContext(opts.libraryDir ?? defaultLibraryDir(), broadcast, opts.makeTraining);
+  const ctx = createWebContext(opts.libraryDir ?? defaultLibraryDir(), broadcast, opts.makeWorkers);
   ctx.library(); // fail fast (unwritable folder, broken database) before printing a URL
   const csp = contentSecurityPolicy();
   const baseHeaders = {

@@ -1,8 +1,8 @@
 // `paddy bench`: the speed benchmark (issue 4) on the active backend, or each available one with --all.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { availableBackends } from '../../training/backends';
-import { runSpeedBench, type BenchResult } from '../../training/parallel/speed-bench';
+import { availableBackends } from '../../engine/backends';
+import { runSpeedBench, type BenchResult } from '../../engine/speed-bench';
 import type { BackendName } from '../../../shared/types';
 import { UsageError, num, str, type Command } from '../command';
 import { register } from './index';

@@ -1,6 +1,6 @@
 // `paddy export-onnx --run ID OUT.onnx`: a trained run's model as a standalone ONNX file (raw RGB in,
 // class probabilities out, class names in the metadata).
-import { exportRunOnnx } from '../../training/onnx/export-run';
+import { exportRunOnnx } from '../../engine/onnx/export/export-run';
 import { str, UsageError, type Command } from '../command';
 import { withLibrary } from './import';
 import { register } from './index';

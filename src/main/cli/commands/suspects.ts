@@ -33,7 +33,7 @@ export const suspectsCommand: Command = {
       ...(alpha !== undefined ? { alpha } : {}),
       ...(weights ? { weightsDir: weights } : {}),
     });
-    // The scan runs in a worker process (training/jobs.ts), like training.
+    // The scan runs in a worker process (workers/jobs.ts), like training.
     return withTrainingContext(args, async (ctx) => {
       let bar: ProgressBar | null = null;
       let phase = '';

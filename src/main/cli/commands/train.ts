@@ -3,8 +3,8 @@
 import { parseInput, type RequestInput, type RequestName, type RequestResult, type TrainEvent } from '../../../shared/contract';
 import type { RunDetail, TrainConfig } from '../../../shared/types';
 import { trainingHandlers } from '../../api/training.handlers';
-import { createForkTrainingHost } from '../../training/fork-host';
-import { getRun } from '../../services/training';
+import { createForkWorkerHost } from '../../workers/fork-host';
+import { getRun } from '../../services/runs';
 import { num, str, UsageError, type Command, type ParsedArgs } from '../command';
 import { createCliContext, type CliContext } from '../context';
 import { formatSeconds, ProgressBar } from '../progress';
@@ -14,7 +14,7 @@ type TrainingRequest = keyof typeof trainingHandlers & RequestName;
 
 /** A CLI context whose training runs in forked workers; always closed. */
 export async function withTrainingContext<T>(args: ParsedArgs, fn: (ctx: CliContext) => Promise<T>): Promise<T> {
-  const ctx: CliContext = createCliContext(str(args, 'library'), () => createForkTrainingHost((n, p) => ctx.emit(n, p)));
+  const ctx: CliContext = createCliContext(str(args, 'library'), () => createForkWorkerHost((n, p) => ctx.emit(n, p)));
   try {
     return await fn(ctx);
   } finally {
@@ -122,14 +122,14 @@ export const trainCommand: Command = {
         if (runId && interrupts === 1) {
           bar.done();
           io.err(`cancelling ${runId}… (Ctrl-C again to quit now)`);
-          ctx.training.cancel(runId);
+          ctx.workers.cancel(runId);
         } else process.exit(130);
       };
       process.on('SIGINT', onSigint);
       try {
         ({ runId } = await callTraining(ctx, 'train.start', { config: partial }));
         for (const e of early.splice(0)) if (e.runId === runId) onEvent(e);
-        await ctx.training.wait(runId);
+        await ctx.workers.wait(runId);
       } finally {
         process.off('SIGINT', onSigint);
         bar.done();

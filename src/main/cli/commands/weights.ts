@@ -3,8 +3,8 @@
 // works offline afterwards. Needs no open library: only its models folder is written.
 import path from 'node:path';
 import { defaultLibraryDir, libraryPaths } from '../../library';
-import type { Alpha } from '../../training/models/weights';
-import { downloadWeights, type DownloadResult } from '../../training/weights/download';
+import type { Alpha } from '../../engine/weights/find';
+import { downloadWeights, type DownloadResult } from '../../engine/weights/download';
 import { str, UsageError, type CliIo, type Command, type ParsedArgs } from '../command';
 import { ProgressBar } from '../progress';
 import { register } from './index';

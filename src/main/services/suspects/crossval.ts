@@ -1,6 +1,6 @@
 // Out-of-sample class probabilities for every image: stratified k-fold cross-validation of a classifier head
 // on cached features. Each row's probabilities come from the one fold model that never saw it.
-import { rng, shuffled } from '../../training/random';
+import { rng, shuffled } from '../../engine/random';
 
 /** Trains on (x, y) and returns probabilities for xTest (rows × k). Any head works: tfjs layers or plain JS. */
 export type FitPredict = (

@@ -1,8 +1,8 @@
-// Fold models for cross-validation. The default is the shared tfjs head trainer (training/head-trainer.ts)
+// Fold models for cross-validation. The default is the shared tfjs head trainer (engine/train/head-trainer.ts)
 // with one small hidden layer (64 ReLU units, dropout 0.3) on standardised features. On the 12,000-image rice
 // copy with 5% of files moved it reaches 98.3% out-of-sample accuracy vs 96.8% for plain softmax regression,
 // which lifts the flipped files found in the top N from ~91% to ~94% (BENCHMARKS.md, "Label review").
-import { predictHead, trainHead } from '../../training/head-trainer';
+import { predictHead, trainHead } from '../../engine/train/head-trainer';
 import type { FitPredict } from './crossval';
 
 export interface HeadSettings {

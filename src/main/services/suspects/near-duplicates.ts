@@ -7,7 +7,7 @@
 // Features are centred on their mean first: pooled ReLU activations are all positive, so raw cosines of any
 // two rice grains sit near 1 and would not separate copies from look-alikes.
 import * as tf from '@tensorflow/tfjs';
-import { rng } from '../../training/random';
+import { rng } from '../../engine/random';
 
 export interface DuplicatePair {
   a: number;

@@ -2,7 +2,7 @@
 // shared head trainer's settings (no weight decay) overfit small folds — a few hundred images, some of them
 // mislabeled, in 1280 dimensions. Mini-batch Adam, seeded init and order; every tensor inside tidy or disposed.
 import * as tf from '@tensorflow/tfjs';
-import { rng, shuffled } from '../../training/random';
+import { rng, shuffled } from '../../engine/random';
 import type { FitPredict } from './crossval';
 
 export interface SoftmaxSettings {

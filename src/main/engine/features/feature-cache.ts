@@ -1,0 +1,133 @@
+// Pooled MobileNetV2 features per image, computed once and cached in the library (feature_cache), keyed by
+// the weights' hash + alpha + preprocessing and the image's sha256 — so a head trains in seconds and every
+// later run (and label review) reuses them. Only missing rows are computed, each batch committed on its own.
+import crypto from 'node:crypto';
+import type { Library } from '../../library';
+import { cachedFeatures, imageFiles, storeFeatures } from '../../repos/features.repo';
+import { decodeMany, toBatch } from '../data/images';
+import { yieldToEventLoop } from '../random';
+import type { FeatureExtractor } from './extractor';
+import { createTfjsExtractor } from './tfjs-extractor';
+import { findWeights, weightsHash, type Alpha } from '../weights/find';
+
+/** Bump when decoding/resizing/normalisation changes: old cache rows then stop matching. */
+const PREPROCESSING = 'rgb-fill-lanczos3-224-x/127.5-1-v1';
+export const FEATURE_SIZE = 224;
+const BATCH = 32;
+
+export interface FeatureOptions {
+  alpha: Alpha;
+  weightsDir?: string;
+  extractor?: FeatureExtractor;
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+  /** Which extractor computed the missing rows (for the run record); called once if any were computed. */
+  onExtractor?: (name: string) => void;
+}
+
+export interface Features {
+  extractorKey: string;
+  dims: number;
+  matrix: Float32Array;
+}
+
+export function extractorKey(modelDir: string, alpha: Alpha): string {
+  const h = crypto.createHash('sha256').update(`${weightsHash(modelDir)}|${alpha}|${PREPROCESSING}`).digest('hex');
+  return `mnv2-${alpha === 1 ? '100' : '035'}-${h.slice(0, 24)}`;
+}
+
+/** The weights folder for an alpha: library models/ first, then weightsDir, then $PADDY_MOBILENET_DIR. */
+export function weightsFor(lib: Library, alpha: Alpha, weightsDir?: string | null): string {
+  return findWeights(alpha, { libraryModelsDir: lib.paths.models, weightsDir: weightsDir ?? null });
+}
+
+/** The ONNX extractor (native, multithreaded) when onnxruntime-node loads, else null (then tfjs runs the base). */
+async function tryOnnx(modelDir: string, alpha: Alpha): Promise<FeatureExtractor | null> {
+  try {
+    const { createOnnxExtractor } = await import('../onnx/runtime/extractor');
+    return await createOnnxExtractor(modelDir, alpha);
+  } catch {
+    return null;
+  }
+}
+
+export async function createExtractor(modelDir: string, alpha: Alpha): Promise<FeatureExtractor> {
+  if (process.env.PADDY_EXTRACTOR !== 'tfjs') {
+    const onnx = await tryOnnx(modelDir, alpha);
+    if (onnx) return onnx;
+  }
+  return createTfjsExtractor(modelDir, alpha);
+}
+
+/**
+ * Decodes image files at 224 px in batches and runs each batch through `extract` (n images, NHWC, x/127.5 − 1),
+ * decoding the next batch meanwhile; `onBatch` gets each batch's output with the index of its first file.
+ * False when the signal or `shouldStop` ended it between batches. Shared by the feature cache and fine-tuning's
+ * pass over the frozen blocks.
+ */
+export async function extractFiles(
+  paths: readonly string[],
+  extract: (x: Float32Array, n: number) => Promise<Float32Array>,
+  opts: { batchSize: number; signal?: AbortSignal; shouldStop?: () => boolean; onBatch: (start: number, out: Float32Array) => void },
+): Promise<boolean> {
+  // Every prefetch gets a handler at once: a stop can end the loop before a prefetch is awaited, and an unhandled
+  // rejection kills the process (the tfjs wasm backend's module rethrows from 'unhandledRejection').
+  const prefetch = (chunk: readonly string[]): Promise<Uint8Array[]> => {
+    const p = chunk.length ? decodeMany(chunk, FEATURE_SIZE, { signal: opts.signal }) : Promise.resolve([]);
+    p.catch(() => undefined); // surfaced when awaited
+    return p;
+  };
+  let pending = prefetch(paths.slice(0, opts.batchSize));
+  for (let s = 0; s < paths.length; s += opts.batchSize) {
+    await yieldToEventLoop();
+    if (opts.signal?.aborted || opts.shouldStop?.()) return false;
+    const n = Math.min(opts.batchSize, paths.length - s);
+    const pixels = await pending;
+    pending = prefetch(paths.slice(s + opts.batchSize, s + 2 * opts.batchSize));
+    opts.onBatch(s, await extract(toBatch(pixels, FEATURE_SIZE, 'mobilenet'), n));
+  }
+  return true;
+}
+
+export async function ensureFeatures(lib: Library, imageIds: number[], opts: FeatureOptions): Promise<Features> {
+  const modelDir = weightsFor(lib, opts.alpha, opts.weightsDir);
+  const key = extractorKey(modelDir, opts.alpha);
+  const files = imageFiles(lib.db, imageIds);
+  const missingIds = imageIds.filter((id) => !files.has(id));
+  if (missingIds.length) throw new Error(`ensureFeatures: unknown image id(s) ${missingIds.slice(0, 5).join(', ')}`);
+  const shas = [...new Set(imageIds.map((id) => files.get(id)!.sha256))];
+  const have = new Map<string, Float32Array>();
+  for (let i = 0; i < shas.length; i += 5000) {
+    for (const [k, v] of cachedFeatures(lib.db, key, shas.slice(i, i + 5000))) have.set(k, v);
+  }
+  const todo = shas.filter((s) => !have.has(s));
+  const total = shas.length;
+  opts.onProgress?.(total - todo.length, total);
+  if (todo.length) {
+    const pathOf = new Map(imageIds.map((id) => [files.get(id)!.sha256, files.get(id)!.sourcePath]));
+    const extractor = opts.extractor ?? (await createExtractor(modelDir, opts.alpha));
+    opts.onExtractor?.(extractor.name);
+    try {
+      const paths = todo.map((sha) => pathOf.get(sha)!);
+      const completed = await extractFiles(paths, (x, n) => extractor.extract(x, n), {
+        batchSize: BATCH,
+        signal: opts.signal,
+        onBatch: (start, feats) => {
+          const dims = extractor.dims;
+          const chunk = todo.slice(start, start + feats.length / dims);
+          const rows = chunk.map((sha, i) => ({ sha256: sha, vec: feats.slice(i * dims, (i + 1) * dims) }));
+          storeFeatures(lib.db, key, rows);
+          for (const r of rows) have.set(r.sha256, r.vec);
+          opts.onProgress?.(total - todo.length + start + chunk.length, total);
+        },
+      });
+      if (!completed) throw new Error('cancelled');
+    } finally {
+      if (!opts.extractor) await extractor.dispose();
+    }
+  }
+  const dims = have.get(shas[0]!)?.length ?? 0;
+  const matrix = new Float32Array(imageIds.length * dims);
+  imageIds.forEach((id, i) => matrix.set(have.get(files.get(id)!.sha256)!, i * dims));
+  return { extractorKey: key, dims, matrix };
+}

@@ -1,0 +1,81 @@
+// Class probabilities from a saved run model, for library images (using the feature cache when the base is
+// frozen) or for arbitrary files (a file that cannot be decoded gets its own error, never a crash). A signal
+// (jobs.cancel) is checked before every batch, so a cancelled evaluation stops within one batch.
+import * as tf from '@tensorflow/tfjs';
+import type { Library } from '../library';
+import { predictImages } from './train/cnn-trainer';
+import { decodeImage, toBatch } from './data/images';
+import { createExtractor, ensureFeatures, FEATURE_SIZE } from './features/feature-cache';
+import { predictHead } from './train/head-trainer';
+import { predictFiles } from './train/mobilenet-trainer';
+import type { LoadedModel } from './saved-model';
+
+export interface FileScores {
+  /** Per file: probabilities in meta.classes order, or null with an error. */
+  probs: Array<Float32Array | null>;
+  errors: Array<string | null>;
+}
+
+const BATCH = 32;
+
+export async function scoreFiles(model: LoadedModel, paths: readonly string[], signal?: AbortSignal): Promise<FileScores> {
+  const k = model.meta.classes.length;
+  const probs: Array<Float32Array | null> = new Array(paths.length).fill(null);
+  const errors: Array<string | null> = new Array(paths.length).fill(null);
+  const size = model.meta.model === 'cnn' ? model.meta.imageSize : FEATURE_SIZE;
+  const extractor = model.meta.model === 'mobilenetv2' && !model.base ? await createExtractor(model.baseDir!, model.meta.alpha ?? 1) : null;
+  try {
+    for (let s = 0; s < paths.length; s += BATCH) {
+      if (signal?.aborted) throw new Error('cancelled');
+      const idx: number[] = [];
+      const pixels: Uint8Array[] = [];
+      await Promise.all(paths.slice(s, s + BATCH).map(async (p, j) => {
+        try {
+          pixels[j] = await decodeImage(p, size);
+        } catch (e) {
+          errors[s + j] = (e as Error).message;
+        }
+      }));
+      pixels.forEach((px, j) => px && idx.push(j));
+      const good = idx.map((j) => pixels[j]!);
+      if (!good.length) continue;
+      let out: Float32Array;
+      if (model.meta.model === 'cnn') out = predictImages(model.main, good, size);
+      else if (extractor) {
+        const feats = await extractor.extract(toBatch(good, size, 'mobilenet'), good.length);
+        out = predictHead(model.main, feats, extractor.dims);
+      } else {
+        out = tf.tidy(() => {
+          const x = tf.tensor4d(toBatch(good, size, 'mobilenet'), [good.length, size, size, 3]);
+          const f = (model.base!.apply(x, { training: false }) as tf.Tensor4D).mean([1, 2]);
+          return (model.main.apply(f, { training: false }) as tf.Tensor).dataSync() as Float32Array;
+        });
+      }
+      idx.forEach((j, r) => (probs[s + j] = out.slice(r * k, (r + 1) * k)));
+    }
+  } finally {
+    await extractor?.dispose();
+  }
+  return { probs, errors };
+}
+
+/** Probabilities for library images (n × classes); a frozen MobileNetV2 reads the feature cache. */
+export async function scoreLibraryImages(
+  lib: Library,
+  model: LoadedModel,
+  images: ReadonlyArray<{ imageId: number; sourcePath: string }>,
+  signal?: AbortSignal,
+): Promise<Float32Array> {
+  if (model.meta.model === 'mobilenetv2' && !model.base) {
+    const f = await ensureFeatures(lib, images.map((i) => i.imageId), { alpha: model.meta.alpha ?? 1, weightsDir: model.baseDir!, signal });
+    return predictHead(model.main, f.matrix, f.dims);
+  }
+  if (model.meta.model === 'mobilenetv2') return predictFiles(model.base!, model.main, images.map((i) => i.sourcePath), 16, signal);
+  const { probs, errors } = await scoreFiles(model, images.map((i) => i.sourcePath), signal);
+  const bad = errors.findIndex((e) => e);
+  if (bad >= 0) throw new Error(errors[bad]!);
+  const k = model.meta.classes.length;
+  const out = new Float32Array(images.length * k);
+  probs.forEach((p, i) => out.set(p!, i * k));
+  return out;
+}

@@ -1,0 +1,249 @@
+// One training run from start to its final state, in the process that calls it (the training worker).
+// It writes everything the run keeps (snapshot, epochs, predictions, model, test metrics) and reports
+// progress as TrainEvents. A cancel between batches ends it as 'cancelled'; any error as 'failed'.
+import * as tf from '@tensorflow/tfjs';
+import fs from 'node:fs';
+import type { TrainEvent } from '../../../shared/contract';
+import type { EpochMetrics, MobileNetConfig, CnnConfig, TrainCommon, TrainConfig } from '../../../shared/types';
+import type { Library } from '../../library';
+import { completeRun, endRun, getRunRow, saveEpoch, savePredictions, saveSnapshot, setRunBackend, setRunEngine, setRunStatus, setRunWorker, type PredictionRow } from '../../repos/runs.repo';
+import { argmax, testMetrics } from '../metrics';
+import { useBackend } from '../backends';
+import { fitImages, predictImages } from './cnn-trainer';
+import { ensureFeatures, weightsFor } from '../features/feature-cache';
+import { predictHead, trainHead } from './head-trainer';
+import { buildCnn } from '../models/cnn';
+import { loadBase, weightsHash } from '../weights/find';
+import { fineTune, predictFiles } from './mobilenet-trainer';
+import { decodeCached } from '../data/pixel-cache';
+import { modelDir, saveRunModel } from '../saved-model';
+import { checkSnapshot, takeSnapshot, type Snapshot } from '../snapshot';
+
+export class Cancelled extends Error {
+  constructor() {
+    super('cancelled');
+  }
+}
+
+export interface RunControl {
+  cancelled(): boolean;
+  signal: AbortSignal;
+}
+
+interface Ctx {
+  lib: Library;
+  runId: string;
+  emit: (e: TrainEvent) => void;
+  control: RunControl;
+  seconds: Record<string, number>;
+}
+
+async function timed<T>(ctx: Ctx, phase: string, fn: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  try {
+    return await fn();
+  } finally {
+    ctx.seconds[phase] = Math.round(((ctx.seconds[phase] ?? 0) + (performance.now() - t0) / 1000) * 1000) / 1000;
+  }
+}
+
+/** Throttled batch events with an ETA over all remaining batches of the run. */
+function batchReporter(ctx: Ctx, epochs: number) {
+  const t0 = performance.now();
+  let last = 0;
+  let done = 0;
+  return (p: { epoch: number; batch: number; batches: number; loss: number; accuracy: number }) => {
+    done = (p.epoch - 1) * p.batches + p.batch;
+    const now = performance.now();
+    if (now - last < 150 && p.batch !== p.batches) return;
+    last = now;
+    const rate = done / ((now - t0) / 1000);
+    const left = epochs * p.batches - done;
+    ctx.emit({ type: 'batch', runId: ctx.runId, ...p, etaSeconds: rate > 0 ? Math.round(left / rate) : null });
+  };
+}
+
+/** Records what runs the training steps (its tfjs backend may be idle: ONNX Runtime can run them) and tells the UI. */
+function engineRecorder(ctx: Ctx) {
+  return (engine: string) => {
+    setRunEngine(ctx.lib.db, ctx.runId, engine);
+    ctx.emit({ type: 'engine', runId: ctx.runId, engine });
+  };
+}
+
+function epochSaver(ctx: Ctx) {
+  return (m: EpochMetrics) => {
+    saveEpoch(ctx.lib.db, ctx.runId, m, ctx.seconds);
+    ctx.emit({ type: 'epoch', runId: ctx.runId, metrics: m });
+  };
+}
+
+function predictionRows(snap: Snapshot, images: Snapshot['images'], probs: Float32Array): { rows: PredictionRow[]; truth: number[]; pred: number[] } {
+  const k = snap.classes.length;
+  const rows: PredictionRow[] = [];
+  const truth: number[] = [];
+  const pred: number[] = [];
+  images.forEach((im, i) => {
+    const row = Array.from(probs.subarray(i * k, (i + 1) * k));
+    const t = snap.index.get(im.classId)!;
+    const p = argmax(row);
+    truth.push(t);
+    pred.push(p);
+    rows.push({ imageId: im.imageId, trueClassId: im.classId, predictedClassId: snap.classes[p]!.id, confidence: row[p]!, loss: -Math.log(Math.max(row[t]!, 1e-7)), probs: row });
+  });
+  return { rows, truth, pred };
+}
+
+const labelsOf = (snap: Snapshot, images: Snapshot['images']) => Int32Array.from(images, (im) => snap.index.get(im.classId)!);
+
+async function runCnn(ctx: Ctx, snap: Snapshot, cfg: CnnConfig & TrainCommon) {
+  const size = cfg.imageSize;
+  // Pixels come from the library's pixel cache when an earlier run decoded them at this size (pixel-cache.ts).
+  const [train, val, test] = await timed(ctx, 'decode', async () => {
+    const { train: a, val: b, test: c } = snap.bySplit;
+    const all = await decodeCached(ctx.lib, [...a, ...b, ...c], size, {
+      signal: ctx.control.signal,
+      onProgress: (done) => ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'decode', done, total: snap.images.length }),
+    });
+    return [all.slice(0, a.length), all.slice(a.length, a.length + b.length), all.slice(a.length + b.length)] as const;
+  });
+  const model = buildCnn({ imageSize: size, filters: cfg.filters, dense: cfg.dense, dropout: cfg.dropout, numClasses: snap.classes.length, seed: cfg.seed });
+  try {
+    ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'train', done: 0, total: cfg.epochs });
+    const completed = await timed(ctx, 'train', () => fitImages(model, { pixels: train, y: labelsOf(snap, snap.bySplit.train) }, {
+      size, epochs: cfg.epochs, batchSize: cfg.batchSize, learningRate: cfg.learningRate, seed: cfg.seed, augment: cfg.augment,
+      patience: cfg.earlyStopping ? cfg.patience : undefined,
+      validation: { pixels: val, y: labelsOf(snap, snap.bySplit.val) },
+      onBatch: batchReporter(ctx, cfg.epochs), onEpoch: epochSaver(ctx), shouldStop: () => ctx.control.cancelled(),
+      onEngine: engineRecorder(ctx),
+    }));
+    if (!completed) throw new Cancelled();
+    ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'test', done: 0, total: test.length });
+    const probs = await timed(ctx, 'test', async () => predictImages(model, test, size));
+    const bytes = await timed(ctx, 'save', () => saveRunModel(ctx.lib, ctx.runId, {
+      format: 'paddy-model-1', model: 'cnn', classes: snap.classes.map((c) => c.name), imageSize: size, normalisation: 'unit',
+    }, { main: model }));
+    return { probs, params: model.countParams(), bytes };
+  } finally {
+    model.dispose();
+  }
+}
+
+async function runMobileNet(ctx: Ctx, snap: Snapshot, cfg: MobileNetConfig & TrainCommon) {
+  const dir = weightsFor(ctx.lib, cfg.alpha, cfg.weightsDir);
+  const ids = snap.images.map((i) => i.imageId);
+  // Features and head run on different engines; ensureFeatures names its extractor only when it computed rows.
+  let extractor = 'cached';
+  const feats = await timed(ctx, 'features', () => ensureFeatures(ctx.lib, ids, {
+    alpha: cfg.alpha, weightsDir: cfg.weightsDir, signal: ctx.control.signal,
+    onProgress: (done, total) => ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'features', done, total }),
+    onExtractor: (name) => (extractor = name),
+  }));
+  // A fine-tune names what ran its frozen blocks once it knows (onCacheEngine below), re-recording the line.
+  let headEngine = '';
+  let frozenEngine = '';
+  const recordEngine = (head: string) => {
+    headEngine = head;
+    const tune = cfg.fineTuneBlocks > 0 ? ` · fine-tune: tfjs ${tf.getBackend()}${frozenEngine ? ` (frozen blocks: ${frozenEngine})` : ''}` : '';
+    engineRecorder(ctx)(`features: ${extractor} · head: ${head}${tune}`);
+  };
+  const row = new Map(ids.map((id, i) => [id, i]));
+  const pick = (list: Snapshot['images']) => {
+    const out = new Float32Array(list.length * feats.dims);
+    list.forEach((im, i) => out.set(feats.matrix.subarray(row.get(im.imageId)! * feats.dims, (row.get(im.imageId)! + 1) * feats.dims), i * feats.dims));
+    return out;
+  };
+  const { train, val, test } = snap.bySplit;
+  ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'train', done: 0, total: cfg.epochs });
+  const tuneEpochs = cfg.fineTuneBlocks > 0 ? Math.max(1, Math.round(cfg.epochs / 4)) : 0;
+  const head = await timed(ctx, 'train', () => trainHead(pick(train), feats.dims, labelsOf(snap, train), snap.classes.length, {
+    dense: cfg.dense, dropout: cfg.dropout, epochs: cfg.epochs, batchSize: cfg.batchSize, learningRate: cfg.learningRate, seed: cfg.seed,
+    validation: val.length ? { x: pick(val), y: labelsOf(snap, val) } : undefined,
+    patience: cfg.earlyStopping ? cfg.patience : undefined,
+    onBatch: batchReporter(ctx, cfg.epochs), onEpoch: epochSaver(ctx), shouldStop: () => ctx.control.cancelled(), onEngine: recordEngine,
+  }));
+  let base: tf.LayersModel | null = null;
+  // Fine-tuning above a cut scores the test images itself, from the activations it already holds.
+  let testProbs: Float32Array | null = null;
+  try {
+    if (ctx.control.cancelled()) throw new Cancelled();
+    if (cfg.fineTuneBlocks > 0) {
+      let tuneReport: ReturnType<typeof batchReporter> | undefined;
+      const tuned = await timed(ctx, 'finetune', () => fineTune(head, {
+        modelDir: dir, blocks: cfg.fineTuneBlocks, epochs: tuneEpochs, batchSize: Math.min(cfg.batchSize, 16),
+        learningRate: cfg.learningRate / 10, seed: cfg.seed, signal: ctx.control.signal,
+        train: { paths: train.map((i) => i.sourcePath), y: labelsOf(snap, train) },
+        validation: { paths: val.map((i) => i.sourcePath), y: labelsOf(snap, val) },
+        test: { paths: test.map((i) => i.sourcePath) },
+        onCacheEngine: (name) => {
+          frozenEngine = name;
+          recordEngine(headEngine);
+        },
+        onCache: (done, total) => ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'finetune', done, total }),
+        // Created at the first step, so the ETA's rate leaves out the time spent caching activations.
+        onBatch: (p) => (tuneReport ??= batchReporter(ctx, tuneEpochs))(p),
+        onEpoch: (m) => epochSaver(ctx)({ ...m, epoch: cfg.epochs + m.epoch }),
+        shouldStop: () => ctx.control.cancelled(),
+      }));
+      base = tuned.base;
+      testProbs = tuned.testProbs ?? null;
+      if (!tuned.completed) throw new Cancelled();
+    }
+    ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'test', done: 0, total: test.length });
+    const probs = testProbs ?? await timed(ctx, 'test', async () =>
+      base ? predictFiles(base, head, test.map((i) => i.sourcePath), 16, ctx.control.signal) : predictHead(head, pick(test), feats.dims));
+    const baseParams = base ? base.countParams() : await (async () => {
+      const b = await loadBase(dir);
+      const n = b.countParams();
+      b.dispose();
+      return n;
+    })();
+    const bytes = await timed(ctx, 'save', () => saveRunModel(ctx.lib, ctx.runId, {
+      format: 'paddy-model-1', model: 'mobilenetv2', classes: snap.classes.map((c) => c.name), imageSize: 224, normalisation: 'mobilenet',
+      alpha: cfg.alpha, baseWeightsHash: weightsHash(dir), ownBase: Boolean(base), baseDir: dir,
+    }, { main: head, base: base ?? undefined }));
+    return { probs, params: baseParams + head.countParams(), bytes };
+  } finally {
+    head.dispose();
+    base?.dispose();
+  }
+}
+
+/** Runs `runId` (a row already inserted as 'queued') to its end. Never throws: the outcome is in the db and events. */
+export async function runTraining(lib: Library, runId: string, config: TrainConfig, emit: (e: TrainEvent) => void, control: RunControl): Promise<'completed' | 'failed' | 'cancelled'> {
+  const ctx: Ctx = { lib, runId, emit, control, seconds: {} };
+  const t0 = performance.now();
+  try {
+    if (!getRunRow(lib.db, runId)) throw new Error(`run ${runId} does not exist in ${lib.dir}`);
+    setRunWorker(lib.db, runId);
+    setRunStatus(lib.db, runId, 'running');
+    const purpose = config.model === 'cnn' ? 'train-conv' : config.fineTuneBlocks > 0 ? 'train-conv' : 'train-dense';
+    const backend = await useBackend(config.backend, purpose);
+    setRunBackend(lib.db, runId, backend);
+    const snap = takeSnapshot(lib.db, { maxPerClass: config.maxPerClass, seed: config.seed });
+    checkSnapshot(snap);
+    saveSnapshot(lib.db, runId, snap.hash, snap.classes, snap.images);
+    emit({ type: 'started', runId, backend, config, totalEpochs: config.epochs, batchesPerEpoch: Math.ceil(snap.bySplit.train.length / config.batchSize) });
+    const out = config.model === 'cnn' ? await runCnn(ctx, snap, config) : await runMobileNet(ctx, snap, config);
+    const { rows, truth, pred } = predictionRows(snap, snap.bySplit.test, out.probs);
+    savePredictions(lib.db, runId, rows);
+    const test = testMetrics(snap.classes.map((c) => c.name), truth, pred);
+    ctx.seconds.total = Math.round((performance.now() - t0) / 10) / 100;
+    if (!completeRun(lib.db, runId, { params: out.params, modelBytes: out.bytes, seconds: ctx.seconds, test })) {
+      throw new Error(`run ${runId} was ended elsewhere while it trained`);
+    }
+    emit({ type: 'finished', runId, test, seconds: ctx.seconds });
+    return 'completed';
+  } catch (e) {
+    fs.rmSync(modelDir(lib, runId), { recursive: true, force: true });
+    if (e instanceof Cancelled || control.cancelled()) {
+      endRun(lib.db, runId, 'cancelled', null);
+      emit({ type: 'cancelled', runId });
+      return 'cancelled';
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    endRun(lib.db, runId, 'failed', msg);
+    emit({ type: 'failed', runId, error: msg });
+    return 'failed';
+  }
+}

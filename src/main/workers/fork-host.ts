@@ -1,0 +1,53 @@
+// WorkerHost for the CLI, the web host and tests: each run in a child_process.fork of train.worker.ts
+// (TypeScript through tsx), so a crash or kill -9 of the worker never takes the caller down.
+import { fork } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Emit } from '../../shared/contract';
+import type { WorkerHost } from '../api/context';
+import { createWorkerHost, type HostOptions, type WorkerHandle } from './run-host';
+
+const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'train.worker.ts');
+
+export function spawnForkWorker(): WorkerHandle & { pid: number | undefined } {
+  // Resolved here so the worker finds tsx whatever the current directory is.
+  const tsx = import.meta.resolve('tsx');
+  // The worker's stdout goes to our stderr: `paddy train --json` must print exactly one JSON object, and tfjs
+  // may print banners from the worker.
+  // 'advanced' (structured clone) carries what JSON cannot, e.g. NaN in metrics, exactly as a direct call returns it.
+  const child = fork(WORKER, [], { execArgv: ['--import', tsx], stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced' });
+  child.stdout?.pipe(process.stderr, { end: false });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-2000);
+    if (process.env.PADDY_WORKER_STDERR) process.stderr.write(d);
+  });
+  return {
+    pid: child.pid,
+    send: (m) => {
+      if (child.connected) child.send(m);
+    },
+    onMessage: (fn) => child.on('message', fn),
+    onExit: (fn) => child.on('exit', (code, signal) => fn(code, signal, stderr.trim().split('\n').slice(-3).join(' | '))),
+    kill: () => child.kill('SIGKILL'),
+  };
+}
+
+export function createForkWorkerHost(
+  emit: Emit,
+  opts: HostOptions = {},
+): WorkerHost & { pidOf(runId: string): number | undefined; jobWorkerPids(): number[] } {
+  const pids = new Map<string, number | undefined>();
+  const live = new Set<number>();
+  const host = createWorkerHost((key) => {
+    const w = spawnForkWorker();
+    pids.set(key, w.pid);
+    const pid = w.pid;
+    if (pid !== undefined && key.startsWith('job-')) {
+      live.add(pid);
+      w.onExit(() => live.delete(pid));
+    }
+    return w;
+  }, emit, opts);
+  return { ...host, pidOf: (runId) => pids.get(runId), jobWorkerPids: () => [...live] };
+}
