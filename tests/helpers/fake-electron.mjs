@@ -9,6 +9,8 @@ const state = (globalThis.__fakeElectron ??= {
   protocolHandlers: new Map(),
   headerHooks: [],
   permissionHandler: null,
+  permissionCheckHandler: null,
+  openedExternal: [],
   windows: [],
   forks: [],
   dialogReply: { canceled: false, filePaths: [] },
@@ -168,10 +170,17 @@ export const session = {
     setPermissionRequestHandler(fn) {
       state.permissionHandler = fn;
     },
+    setPermissionCheckHandler(fn) {
+      state.permissionCheckHandler = fn;
+    },
   },
 };
 
-export const shell = { openExternal: async () => {} };
+export const shell = {
+  async openExternal(url) {
+    state.openedExternal.push(url);
+  },
+};
 
 export const dialog = {
   async showOpenDialog(...args) {

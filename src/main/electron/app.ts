@@ -6,12 +6,12 @@ import { app, BrowserWindow, ipcMain, protocol, session, type IpcMainInvokeEvent
 import { IMAGE_SCHEME } from '../../shared/contract';
 import { handlers } from '../api/index';
 import { resolveImageFile } from '../services/image-files';
-import { contentSecurityPolicy } from '../web/csp';
 import { createElectronContext, type ElectronContext } from './context';
 import { createImageProtocolHandler } from './image-protocol';
 import { registerIpc } from './ipc';
 import { createUtilityWorkerHost } from './worker-host';
-import { createMainWindow, isAppUrl } from './window';
+import { headerCsp, isAppUrl } from './policy';
+import { createMainWindow } from './window';
 import { useElectronSqliteBinding } from './native';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -52,7 +52,7 @@ export function startElectronApp(paths: AppPaths = builtPaths()): void {
 
   const trusted = (event: IpcMainInvokeEvent): boolean => {
     const url = event.senderFrame?.url;
-    return typeof url === 'string' && isAppUrl(url, devUrl);
+    return typeof url === 'string' && isAppUrl(url, { devUrl, indexHtml: paths.indexHtml });
   };
 
   app.on('second-instance', () => {
@@ -68,15 +68,16 @@ export function startElectronApp(paths: AppPaths = builtPaths()): void {
     ctx = createElectronContext(libraryDir, (emit) => createUtilityWorkerHost(paths.trainWorker, emit), () => win);
     const context = ctx;
 
-    // The dev server needs Vite's inline preamble and HMR socket; its page carries a relaxed meta CSP instead.
-    if (!devUrl) {
-      const csp = contentSecurityPolicy();
-      session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-        callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
-      });
-    }
-    // The studio needs no camera, notifications, geolocation…: refuse every permission request.
+    // The header CSP adds frame-ancestors, which a meta tag cannot carry. Electron may not run header hooks for
+    // file: loads, so the built page's meta tag carries the rest of the policy either way.
+    const csp = headerCsp(devUrl);
+    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
+    });
+    // The studio needs no camera, notifications, geolocation…: refuse every permission request, and answer
+    // every permission check (which pages use to ask without prompting) with no as well.
     session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+    session.defaultSession.setPermissionCheckHandler(() => false);
 
     protocol.handle(
       IMAGE_SCHEME,

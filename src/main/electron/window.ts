@@ -1,6 +1,7 @@
 // The one studio window, locked down: isolated sandboxed renderer without Node, the preload as its only bridge,
-// no new windows, no navigation away from the app, no permissions, no webviews.
+// no new windows, no navigation away from the app, no webviews; allowlisted links open in the user's browser.
 import { BrowserWindow, shell, type WebContents } from 'electron';
+import { isAllowedExternal, isAppUrl, type AppLocation } from './policy';
 
 export interface WindowOptions {
   preload: string;
@@ -36,34 +37,23 @@ export function createMainWindow(opts: WindowOptions): BrowserWindow {
     webPreferences: { ...WEB_PREFERENCES_SECURE, preload: opts.preload },
   });
   win.once('ready-to-show', () => win.show());
-  lockDown(win.webContents, opts.devUrl);
+  lockDown(win.webContents, { devUrl: opts.devUrl, indexHtml: opts.indexHtml });
   if (opts.devUrl) void win.loadURL(opts.devUrl);
   else void win.loadFile(opts.indexHtml);
   return win;
 }
 
-/** True if `url` belongs to the app itself (the built files or the dev server). */
-export function isAppUrl(url: string, devUrl: string | null): boolean {
-  try {
-    const u = new URL(url);
-    if (devUrl) return u.origin === new URL(devUrl).origin;
-    return u.protocol === 'file:';
-  } catch {
-    return false;
-  }
-}
-
-function lockDown(contents: WebContents, devUrl: string | null): void {
+function lockDown(contents: WebContents, where: AppLocation): void {
   contents.setWindowOpenHandler(({ url }) => {
-    // Links to documentation open in the user's browser; the app itself never opens windows.
-    if (/^https:\/\//.test(url)) void shell.openExternal(url);
+    // The app itself never opens windows; an allowlisted link opens in the user's browser, anything else nowhere.
+    if (isAllowedExternal(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
   contents.on('will-navigate', (event, url) => {
-    if (!isAppUrl(url, devUrl) || url !== contents.getURL()) event.preventDefault();
+    if (!isAppUrl(url, where) || url !== contents.getURL()) event.preventDefault();
   });
   contents.on('will-redirect', (event, url) => {
-    if (!isAppUrl(url, devUrl)) event.preventDefault();
+    if (!isAppUrl(url, where)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }

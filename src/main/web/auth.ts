@@ -1,5 +1,6 @@
-// The web host's access check: a random token that must accompany every /api/ request and socket, either as
-// `Authorization: Bearer <token>` or (for <img> URLs and the socket, which cannot set headers) `?token=`.
+// The web host's access checks: a random token that must accompany every /api/ request and socket, either as
+// `Authorization: Bearer <token>` or (for <img> URLs and the socket, which cannot set headers) `?token=`; the
+// Host header (DNS rebinding) and the Origin header (other sites' pages) must name this host.
 import crypto from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
@@ -32,4 +33,13 @@ export function isAuthorized(req: IncomingMessage, url: URL, token: string): boo
 export function isLocalHost(hostHeader: string | undefined, port: number): boolean {
   if (!hostHeader) return true;
   return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(hostHeader.toLowerCase());
+}
+
+/**
+ * Browsers send Origin on every POST and WebSocket handshake, so a foreign page's request names its own site:
+ * refuse it even though it could not know the token. No Origin (curl, the CLI, same-origin GETs) is fine.
+ */
+export function isOwnOrigin(origin: string | undefined, port: number): boolean {
+  if (origin === undefined) return true;
+  return origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
 }

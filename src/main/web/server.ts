@@ -1,6 +1,7 @@
 // `paddy serve`: the studio in a browser. Serves the built renderer and the same API as the desktop app —
 // `POST /api/<request>` → dispatch, events on the socket at WS_PATH, images under /api/img/ — bound to 127.0.0.1
-// only, and every /api/ request or socket must carry the token printed with the URL.
+// only, and every /api/ request or socket must carry the token printed with the URL and come from no other
+// site (Host and Origin checked).
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -19,13 +20,15 @@ import type { WorkerHost } from '../api/context';
 import { dispatch, handlers, type AppContext } from '../api/index';
 import { defaultLibraryDir } from '../library';
 import { resolveImageFile } from '../services/image-files';
-import { isAuthorized, isLocalHost, newToken } from './auth';
+import { isAuthorized, isLocalHost, isOwnOrigin, newToken } from './auth';
 import { createWebContext } from './context';
 import { contentSecurityPolicy } from './csp';
 import { parseImageRef, readImage } from './images';
 import { serveStatic } from './static';
 
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+/** How much of a refused body is still read (and dropped) so the client gets to read the 413; beyond, hang up. */
+const DRAIN_BYTES = 64 * 1024 * 1024;
 const HOST = '127.0.0.1';
 const REQUESTS = new Set<string>(REQUEST_NAMES);
 
@@ -56,7 +59,7 @@ export function defaultStaticDir(): string {
 
 export async function startWebHost(opts: WebHostOptions = {}): Promise<WebHost> {
   const token = opts.token ?? newToken();
-  if (token.length < 8 || /\s/.test(token)) throw new Error('--token must be at least 8 characters without spaces');
+  if (token.length < 8 || /\s/.test(token)) throw new Error('the token must be at least 8 characters without spaces');
   const staticDir = opts.staticDir ?? defaultStaticDir();
   const sockets = new Set<WebSocket>();
   const broadcast = (name: EventMessage['name'], payload: unknown): void => {
@@ -82,6 +85,7 @@ export async function startWebHost(opts: WebHostOptions = {}): Promise<WebHost> 
   const fail = (res: ServerResponse, status: number, error: string): void => json(res, status, { ok: false, error } satisfies Result<never>);
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (!isOwnOrigin(req.headers.origin, port)) return fail(res, 403, `requests from origin ${req.headers.origin} are refused`);
     if (!isAuthorized(req, url, token)) return fail(res, 401, 'unauthorized: missing or wrong token');
     const p = url.pathname;
     if (p.startsWith(WEB_IMAGE_PREFIX)) {
@@ -132,13 +136,15 @@ export async function startWebHost(opts: WebHostOptions = {}): Promise<WebHost> 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', `http://${HOST}`);
-    const origin = req.headers.origin;
-    const originOk = !origin || origin === `http://${HOST}:${port}` || origin === `http://localhost:${port}`;
     if (url.pathname !== WS_PATH || !isLocalHost(req.headers.host, port)) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
-    if (!isAuthorized(req, url, token) || !originOk) {
+    if (!isOwnOrigin(req.headers.origin, port)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    if (!isAuthorized(req, url, token)) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
       return;
     }
@@ -177,19 +183,42 @@ export async function startWebHost(opts: WebHostOptions = {}): Promise<WebHost> 
   };
 }
 
+const tooLarge = (limit: number): Error =>
+  Object.assign(new Error(`request body over ${limit / 1024 / 1024} MiB`), { status: 413 });
+
+/**
+ * Reads the rest of a refused body and drops it. Destroying the request instead would reset the connection
+ * while the client is still sending, and it would never see the 413; past `budget` it is hung up on anyway.
+ */
+function discard(req: IncomingMessage, budget: number): void {
+  let seen = 0;
+  req.on('data', (c: Buffer) => {
+    seen += c.length;
+    if (seen > budget) req.destroy();
+  });
+}
+
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  // A declared size over the limit is refused before reading anything.
+  if (Number(req.headers['content-length'] ?? 0) > limit) {
+    discard(req, DRAIN_BYTES);
+    return Promise.reject(tooLarge(limit));
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (c: Buffer) => {
+    const onData = (c: Buffer): void => {
       size += c.length;
-      if (size > limit) {
-        reject(Object.assign(new Error(`request body over ${limit / 1024 / 1024} MiB`), { status: 413 }));
-        req.destroy();
+      if (size <= limit) {
+        chunks.push(c);
         return;
       }
-      chunks.push(c);
-    });
+      req.off('data', onData);
+      chunks.length = 0;
+      discard(req, DRAIN_BYTES);
+      reject(tooLarge(limit));
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });

@@ -23,6 +23,8 @@ type Fake = {
   protocolHandlers: Map<string, (req: { url: string; method?: string }) => Promise<Response>>;
   headerHooks: Array<(details: { responseHeaders: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void>;
   permissionHandler: ((wc: unknown, perm: string, cb: (ok: boolean) => void) => void) | null;
+  permissionCheckHandler: ((wc: unknown, perm: string, origin: string) => boolean) | null;
+  openedExternal: string[];
   windows: Array<{
     options: { webPreferences: Record<string, unknown> };
     loaded: string | null;
@@ -128,6 +130,35 @@ test('new windows are denied and navigation away from the app is blocked', () =>
   assert.equal(granted, false);
 });
 
+test('only the built index.html is the app: other file: pages are neither navigated to nor trusted over IPC', async () => {
+  const wc = fake.windows[0].webContents;
+  const other = pathToFileURL(path.join(path.dirname(fake.windows[0].loaded!), 'other.html')).href;
+  assert.equal(wc.fire('will-redirect', other), true, 'a redirect to another file is blocked');
+  assert.equal(wc.fire('will-redirect', 'file:///etc/passwd'), true);
+  assert.equal(wc.fire('will-redirect', `${appUrl}#/browse`), false, 'the app itself, on any route, is not');
+  for (const url of [other, 'file:///home/someone/Downloads/page.html', `file://evil.example${fake.windows[0].loaded}`]) {
+    const r = await call('library.info', {}, { senderFrame: { url } });
+    assert.equal(r.ok, false, url);
+    assert.match(r.error!, /refused/);
+  }
+  assert.equal((await call('library.info', {}, { senderFrame: { url: `${appUrl}#/train` } })).ok, true);
+});
+
+test('links leave the app only for allowlisted origins (none today): nothing is handed to the OS browser', () => {
+  const wc = fake.windows[0].webContents;
+  for (const url of ['https://example.com/', 'https://evil.example/login', 'http://example.com/', 'file:///etc/passwd', 'mailto:a@b.c', 'javascript:alert(1)']) {
+    assert.equal(wc.windowOpenHandler({ url }).action, 'deny', url);
+  }
+  assert.deepEqual(fake.openedExternal, []);
+});
+
+test('permission checks are answered no, beside the refused permission requests', () => {
+  assert.equal(typeof fake.permissionCheckHandler, 'function', 'session.setPermissionCheckHandler is set');
+  for (const perm of ['media', 'clipboard-read', 'notifications', 'geolocation', 'hid', 'serial', 'usb']) {
+    assert.equal(fake.permissionCheckHandler!(null, perm, 'file://'), false, perm);
+  }
+});
+
 test('a CSP header allowing only self, the image scheme, blob: and data: for images is added to responses', () => {
   assert.equal(fake.headerHooks.length, 1);
   let headers: Record<string, string[]> = {};
@@ -137,8 +168,10 @@ test('a CSP header allowing only self, the image scheme, blob: and data: for ima
   assert.match(csp, /default-src 'self'/);
   assert.match(csp, /script-src 'self'(;|$)/);
   assert.match(csp, new RegExp(`img-src 'self' ${IMAGE_SCHEME}: blob: data:(;|$)`));
+  assert.match(csp, /frame-ancestors 'none'/, 'no page may frame the app (only a header can say so)');
   const html = fs.readFileSync(path.join(ROOT, 'src/renderer/index.html'), 'utf8');
   assert.match(html, /http-equiv="Content-Security-Policy"[\s\S]*script-src 'self';/);
+  assert.doesNotMatch(html, /frame-ancestors/, 'a meta CSP ignores frame-ancestors (and the browser warns)');
 });
 
 test('IPC requests go through dispatch: real results, validation errors naming the field, strangers refused', async () => {

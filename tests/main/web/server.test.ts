@@ -137,10 +137,50 @@ test('library.info round trip on the real library, and input validation naming t
   assert.match(dialog.error, /only available in the desktop app/);
 });
 
-test('bodies over the size limit are refused', async () => {
+test('bodies over the size limit are refused with a 413 the client reads, not a connection reset', async () => {
   const big = Buffer.alloc(9 * 1024 * 1024, 0x20);
-  const r = await raw('POST', '/api/library.info', { headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: big }).catch((e: Error) => ({ status: 413, error: e }));
+  const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
+  // With a Content-Length (refused up front) and chunked (refused once the limit is crossed).
+  const r = await raw('POST', '/api/library.info', { headers, body: big });
   assert.equal(r.status, 413);
+  assert.match(jsonOf(r).error, /library\.info: request body over 8 MiB/);
+  const chunked = await new Promise<{ status: number; body: Buffer }>((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: host.port, method: 'POST', path: '/api/library.info', headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    for (let i = 0; i < 9; i++) req.write(big.subarray(i * 1024 * 1024, (i + 1) * 1024 * 1024));
+    req.end();
+  });
+  assert.equal(chunked.status, 413);
+  assert.equal(jsonOf(chunked).ok, false);
+  // The host is still serving, on a fresh connection and a kept-alive one alike.
+  assert.equal((await post('library.info', {})).status, 200);
+});
+
+test('POSTs and sockets from a foreign Origin are 403; the host\'s own origins are served', async () => {
+  const withOrigin = (origin: string) =>
+    raw('POST', '/api/library.info', { headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', origin }, body: '{}' });
+  for (const origin of ['http://evil.example', 'null', `http://127.0.0.1:${host.port + 1}`, `https://127.0.0.1:${host.port}`, `http://127.0.0.1.evil.example:${host.port}`]) {
+    const r = await withOrigin(origin);
+    assert.equal(r.status, 403, origin);
+    assert.match(jsonOf(r).error, /origin/i);
+  }
+  for (const origin of [`http://127.0.0.1:${host.port}`, `http://localhost:${host.port}`]) assert.equal((await withOrigin(origin)).status, 200, origin);
+  const socket = (origin: string) =>
+    new Promise<number>((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${host.port}${WS_PATH}?token=${TOKEN}`, { origin });
+      ws.on('open', () => {
+        ws.close();
+        resolve(101);
+      });
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('error', () => {});
+    });
+  assert.equal(await socket('http://evil.example'), 403);
+  assert.equal(await socket(`http://localhost:${host.port}`), 101);
 });
 
 test('images: a real thumbnail with the token; unknown ids and traversal refused', async () => {
@@ -171,6 +211,9 @@ test('static files: the app with the CSP header; nothing outside the built folde
   const index = await raw('GET', '/');
   assert.equal(index.status, 200);
   assert.match(String(index.headers['content-security-policy']), /script-src 'self'/);
+  // frame-ancestors only works as a header (a meta CSP ignores it): no page may frame the studio.
+  assert.match(String(index.headers['content-security-policy']), /frame-ancestors 'none'/);
+  assert.match(String((await post('library.info', {})).headers['content-security-policy']), /frame-ancestors 'none'/);
   assert.match(index.body.toString(), /<title>Paddy/);
   assert.equal((await raw('GET', '/assets/app.js')).headers['content-type'], 'text/javascript; charset=utf-8');
   assert.match((await raw('GET', '/browse')).body.toString(), /<title>Paddy/, 'app routes answer with the app');
