@@ -10,11 +10,11 @@ import react from '@vitejs/plugin-react';
 // bundled before it runs, so import.meta paths would not point here.
 const src = (p: string): string => path.resolve(process.cwd(), 'src', p);
 
-// The training worker is a second main-side entry (utilityProcess.fork runs it); the ONNX Runtime training
+// The worker process is a second main-side entry (utilityProcess.fork runs it); the ONNX Runtime training
 // step's worker threads a third (ort-trainer.ts looks for ort-step.worker.js next to the bundle).
 const mainInput: Record<string, string> = {
   index: src('main/index.ts'),
-  'train.worker': src('main/workers/train.worker.ts'),
+  'train.worker': src('main/train.worker.ts'),
   'ort-step.worker': src('main/engine/ort-train/step.worker.ts'),
 };
 

@@ -11,7 +11,7 @@ import type { TrainEvent } from '../src/shared/contract';
 import type { ModelKind, RunDetail, TrainConfig } from '../src/shared/types';
 import { openLibrary } from '../src/main/library';
 import { importFolder } from '../src/main/services/import/index';
-import { getRun } from '../src/main/services/runs';
+import { getRun, runRecords } from '../src/main/services/runs';
 import { predict } from '../src/main/services/predict';
 import { resolveConfig } from '../src/main/engine/config';
 import { createForkWorkerHost } from '../src/main/workers/fork-host';
@@ -63,7 +63,7 @@ for (const model of values.models!.split(',') as ModelKind[]) {
     if (e.type === 'epoch') console.error(`[${model}] epoch ${e.metrics.epoch} loss ${e.metrics.loss.toFixed(4)} acc ${e.metrics.accuracy.toFixed(4)} val ${e.metrics.valAccuracy?.toFixed(4)} (${e.metrics.seconds.toFixed(1)} s)`);
     if (e.type === 'phase' && e.done === e.total) console.error(`[${model}] ${e.phase} ${e.done}/${e.total}`);
     if (e.type === 'failed') console.error(`[${model}] FAILED: ${e.error}`);
-  });
+  }, runRecords);
   const { runId } = await host.start(lib, config);
   const sampler = setInterval(() => {
     const v = vmHwmMb(host.pidOf(runId));

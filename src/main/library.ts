@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { migrate } from './db/migrate';
 import { MIGRATIONS } from './db/migrations';
+import { repairAfterCrash } from './db/repairs';
 
 export interface LibraryPaths {
   root: string;
@@ -71,24 +72,10 @@ export function openLibrary(dir: string = defaultLibraryDir()): Library {
     // WAL + NORMAL is durable across process kills (only an OS crash can lose the last commits).
     db.pragma('synchronous = NORMAL');
     migrate(db, MIGRATIONS);
-    repairAfterKill(db);
+    repairAfterCrash(db);
   } catch (e) {
     db.close();
     throw new LibraryError(`cannot open library ${paths.root}: ${(e as Error).message}`);
   }
   return { dir: paths.root, db, paths, close: () => db.close() };
-}
-
-/** Work that a killed process left "running" is marked so; its committed batches stay. */
-function repairAfterKill(db: Database.Database): void {
-  db.prepare(`UPDATE imports SET status = 'interrupted', finished_at = COALESCE(finished_at, ?) WHERE status = 'running'`).run(
-    new Date().toISOString(),
-  );
-  for (const hook of repairHooks) hook(db);
-}
-
-/** Later features (training runs) register their own repair step here. */
-const repairHooks: Array<(db: Database.Database) => void> = [];
-export function onLibraryOpen(hook: (db: Database.Database) => void): void {
-  repairHooks.push(hook);
 }

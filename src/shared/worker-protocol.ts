@@ -1,5 +1,5 @@
 // Messages between a training host (fork or Electron utilityProcess) and the training worker
-// (src/main/workers/train.worker.ts). Transport-agnostic: plain structured-clonable objects.
+// (src/main/train.worker.ts, its loop in src/main/workers/worker-main.ts). Transport-agnostic: plain structured-clonable objects.
 import { JOB_REQUESTS, type EventName, type JobRequestName, type RequestInput, type RequestResult, type TrainEvent } from './contract';
 import type { TrainConfig } from './types';
 

@@ -2,30 +2,11 @@
 // handlers stay plain Node and never import Electron.
 import type { Emit, RequestInput, RequestName, RequestResult, Result } from '../../shared/contract';
 import { parseInput } from '../../shared/contract';
-import type { TrainConfig } from '../../shared/types';
-import type { JobInput, JobName, JobResult } from '../../shared/worker-protocol';
 import type { Library } from '../library';
+import type { WorkerHost } from '../workers/worker-host';
 
-/** Runs training jobs outside the calling thread (utilityProcess in Electron, worker in CLI/web host). */
-export interface WorkerHost {
-  start(lib: Library, config: TrainConfig): Promise<{ runId: string }>;
-  /**
-   * A heavy request (label-review scan, evaluation, prediction) run by the same service code in a worker
-   * process; its events are emitted as if in-process. Rejects with the service's error, or a readable one if
-   * the worker dies.
-   */
-  runJob<K extends JobName>(lib: Library, name: K, input: JobInput<K>): Promise<JobResult<K>>;
-  cancel(runId: string): boolean;
-  /**
-   * Cancels the running jobs of one kind: each stops at its next checkpoint and its runJob rejects with
-   * `cancelledMessage(name)` (a job that ignores the signal has its worker killed after a grace period).
-   * Returns how many were running.
-   */
-  cancelJobs(name: JobName): number;
-  /** Resolves when the run reaches a final state (tests and the CLI wait on it). */
-  wait(runId: string): Promise<void>;
-  dispose(): Promise<void>;
-}
+// Defined with the workers it drives; handlers see it here as part of their context.
+export type { WorkerHost };
 
 export interface Dialogs {
   pickFolder(): Promise<string | null>;

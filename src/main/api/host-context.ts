@@ -3,7 +3,8 @@
 // only in how events leave (emit), how training runs (makeWorkers) and whether native dialogs exist.
 import type { Emit } from '../../shared/contract';
 import { openLibrary, type Library } from '../library';
-import type { AppContext, Dialogs, WorkerHost } from './context';
+import type { WorkerHost } from '../workers/worker-host';
+import type { AppContext, Dialogs } from './context';
 
 export interface HostContext extends AppContext {
   close(): Promise<void>;

@@ -1,7 +1,7 @@
 // Builds the AppContext the CLI's commands run against: the library from --library / $PADDY_LIBRARY, events
 // routed to listeners (progress bars), and training in a worker so a crash there cannot take the CLI down.
 import type { EventMap, EventName } from '../../shared/contract';
-import type { WorkerHost } from '../api/context';
+import type { WorkerHost } from '../workers/worker-host';
 import { createHostContext, type HostContext } from '../api/host-context';
 import { defaultLibraryDir } from '../library';
 

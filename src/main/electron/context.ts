@@ -2,7 +2,7 @@
 // events pushed to every window on eventChannelOf(name), native dialogs, and training in utility processes.
 import { BrowserWindow } from 'electron';
 import { eventChannelOf, type Emit } from '../../shared/contract';
-import type { WorkerHost } from '../api/context';
+import type { WorkerHost } from '../workers/worker-host';
 import { createHostContext, type HostContext } from '../api/host-context';
 import { electronDialogs } from './dialogs';
 

@@ -1,11 +1,12 @@
-// Training in the desktop app: the training helper's host core (run rows, one worker per run, crash → failed)
-// over Electron utilityProcess, running the built out/main/train.worker.js. The worker's port adapts itself to
-// process.parentPort there (src/main/workers/worker-port.ts).
+// Training in the desktop app: the worker host (one worker per run, job workers, crash → failed, recorded by the
+// runs service) over Electron utilityProcess, running the built out/main/train.worker.js. The worker's port adapts
+// itself to process.parentPort there (src/main/workers/worker-port.ts).
 import { utilityProcess } from 'electron';
 import type { Emit } from '../../shared/contract';
 import type { ToWorker } from '../../shared/worker-protocol';
-import type { WorkerHost } from '../api/context';
-import { createWorkerHost, type WorkerHandle } from '../workers/run-host';
+import { runRecords } from '../services/runs';
+import { createWorkerHost } from '../workers/run-host';
+import type { WorkerHandle, WorkerHost } from '../workers/worker-host';
 
 export function spawnUtilityWorker(workerPath: string): WorkerHandle {
   const child = utilityProcess.fork(workerPath, [], { serviceName: 'Paddy training', stdio: ['ignore', 'inherit', 'pipe'] });
@@ -29,5 +30,5 @@ export function spawnUtilityWorker(workerPath: string): WorkerHandle {
 }
 
 export function createUtilityWorkerHost(workerPath: string, emit: Emit): WorkerHost {
-  return createWorkerHost(() => spawnUtilityWorker(workerPath), emit);
+  return createWorkerHost(() => spawnUtilityWorker(workerPath), emit, runRecords);
 }

@@ -1,6 +1,7 @@
 // The imports table (one row per run of an import, with its counts) and the files each one skipped.
 import type Database from 'better-sqlite3';
 import type { ImportSummary, SkippedFile } from '../../shared/types';
+import { stmt } from './statements';
 
 export interface ImportCounts {
   total: number;
@@ -24,43 +25,13 @@ interface ImportRow {
   error: string | null;
 }
 
-interface Statements {
-  create: Database.Statement<[string, string]>;
-  counts: Database.Statement<[number, number, number, number, number, number]>;
-  finish: Database.Statement<[string, string, string | null, number]>;
-  addSkip: Database.Statement<[number, string, string]>;
-  skips: Database.Statement<[number], SkippedFile>;
-  get: Database.Statement<[number], ImportRow>;
-  list: Database.Statement<[], ImportRow>;
-}
-
-const cache = new WeakMap<Database.Database, Statements>();
-
-function statements(db: Database.Database): Statements {
-  let s = cache.get(db);
-  if (!s) {
-    s = {
-      create: db.prepare(`INSERT INTO imports (folder, started_at, status) VALUES (?, ?, 'running')`),
-      counts: db.prepare(
-        `UPDATE imports SET total = ?, imported = ?, already_present = ?, conflicts = ?, skipped = ? WHERE id = ?`,
-      ),
-      finish: db.prepare(`UPDATE imports SET status = ?, finished_at = ?, error = ? WHERE id = ?`),
-      addSkip: db.prepare(`INSERT INTO import_skips (import_id, path, reason) VALUES (?, ?, ?)`),
-      skips: db.prepare(`SELECT path, reason FROM import_skips WHERE import_id = ? ORDER BY id`),
-      get: db.prepare(`SELECT * FROM imports WHERE id = ?`),
-      list: db.prepare(`SELECT * FROM imports ORDER BY id DESC`),
-    };
-    cache.set(db, s);
-  }
-  return s;
-}
-
 export function createImport(db: Database.Database, folder: string): number {
-  return Number(statements(db).create.run(folder, new Date().toISOString()).lastInsertRowid);
+  return Number(stmt(db, `INSERT INTO imports (folder, started_at, status) VALUES (?, ?, 'running')`).run(folder, new Date().toISOString()).lastInsertRowid);
 }
 
 export function updateImportCounts(db: Database.Database, importId: number, c: ImportCounts): void {
-  statements(db).counts.run(c.total, c.imported, c.alreadyPresent, c.conflicts, c.skipped, importId);
+  stmt(db, `UPDATE imports SET total = ?, imported = ?, already_present = ?, conflicts = ?, skipped = ? WHERE id = ?`)
+    .run(c.total, c.imported, c.alreadyPresent, c.conflicts, c.skipped, importId);
 }
 
 export function finishImport(
@@ -69,15 +40,20 @@ export function finishImport(
   status: 'completed' | 'interrupted' | 'failed',
   error: string | null = null,
 ): void {
-  statements(db).finish.run(status, new Date().toISOString(), error, importId);
+  stmt(db, `UPDATE imports SET status = ?, finished_at = ?, error = ? WHERE id = ?`).run(status, new Date().toISOString(), error, importId);
+}
+
+/** Imports a killed process left running become interrupted; the batches they committed stay. */
+export function markInterruptedImports(db: Database.Database, at: string): number {
+  return stmt(db, `UPDATE imports SET status = 'interrupted', finished_at = COALESCE(finished_at, ?) WHERE status = 'running'`).run(at).changes;
 }
 
 export function addImportSkip(db: Database.Database, importId: number, skip: SkippedFile): void {
-  statements(db).addSkip.run(importId, skip.path, skip.reason);
+  stmt(db, `INSERT INTO import_skips (import_id, path, reason) VALUES (?, ?, ?)`).run(importId, skip.path, skip.reason);
 }
 
 export function importSkips(db: Database.Database, importId: number): SkippedFile[] {
-  return statements(db).skips.all(importId);
+  return stmt<[number], SkippedFile>(db, `SELECT path, reason FROM import_skips WHERE import_id = ? ORDER BY id`).all(importId);
 }
 
 function toSummary(r: ImportRow): ImportSummary {
@@ -95,10 +71,10 @@ function toSummary(r: ImportRow): ImportSummary {
 }
 
 export function getImport(db: Database.Database, importId: number): (ImportSummary & { total: number; error: string | null }) | undefined {
-  const r = statements(db).get.get(importId);
+  const r = stmt<[number], ImportRow>(db, `SELECT * FROM imports WHERE id = ?`).get(importId);
   return r ? { ...toSummary(r), total: r.total, error: r.error } : undefined;
 }
 
 export function listImports(db: Database.Database): ImportSummary[] {
-  return statements(db).list.all().map(toSummary);
+  return stmt<[], ImportRow>(db, `SELECT * FROM imports ORDER BY id DESC`).all().map(toSummary);
 }

@@ -2,16 +2,17 @@
 // and training in a forked worker (src/main/workers/fork-host.ts, loaded on first use so the host starts and
 // serves everything else even where training cannot run).
 import type { Emit, EventMap, EventName } from '../../shared/contract';
-import type { WorkerHost } from '../api/context';
 import { createHostContext, type HostContext } from '../api/host-context';
 import type { TrainConfig } from '../../shared/types';
 import type { Library } from '../library';
+import { runRecords } from '../services/runs';
+import type { RunRecords, WorkerHost } from '../workers/worker-host';
 
 export type Broadcast = <K extends EventName>(name: K, payload: EventMap[K]) => void;
 
 export type WebContext = HostContext;
 
-type ForkHostModule = { createForkWorkerHost(emit: Emit): WorkerHost };
+type ForkHostModule = { createForkWorkerHost(emit: Emit, records: RunRecords): WorkerHost };
 
 /** A WorkerHost that loads the fork host the first time a run or job starts. */
 export function lazyForkTraining(emit: Emit): WorkerHost {
@@ -28,7 +29,7 @@ export function lazyForkTraining(emit: Emit): WorkerHost {
         loading = null;
         throw new Error(`training is unavailable in this build: ${(e as Error).message}`);
       }
-      host = mod.createForkWorkerHost(emit);
+      host = mod.createForkWorkerHost(emit, runRecords);
       return host;
     })());
   return {

@@ -1,13 +1,15 @@
-// WorkerHost for the CLI, the web host and tests: each run in a child_process.fork of train.worker.ts
-// (TypeScript through tsx), so a crash or kill -9 of the worker never takes the caller down.
+// WorkerHost for the CLI, the web host and tests: each run (and each job worker) in a child_process.fork of the
+// worker entry src/main/train.worker.ts (TypeScript through tsx), so a crash or kill -9 of the worker never takes
+// the caller down.
 import { fork } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Emit } from '../../shared/contract';
-import type { WorkerHost } from '../api/context';
-import { createWorkerHost, type HostOptions, type WorkerHandle } from './run-host';
+import { createWorkerHost } from './run-host';
+import type { HostOptions, RunRecords, WorkerHandle, WorkerHost } from './worker-host';
 
-const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'train.worker.ts');
+// The entry sits above this folder: it gives the worker loop the services it runs (workers import none).
+const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'train.worker.ts');
 
 export function spawnForkWorker(): WorkerHandle & { pid: number | undefined } {
   // Resolved here so the worker finds tsx whatever the current directory is.
@@ -33,8 +35,10 @@ export function spawnForkWorker(): WorkerHandle & { pid: number | undefined } {
   };
 }
 
+/** `records`: the runs service's (services/runs.ts `runRecords`). */
 export function createForkWorkerHost(
   emit: Emit,
+  records: RunRecords,
   opts: HostOptions = {},
 ): WorkerHost & { pidOf(runId: string): number | undefined; jobWorkerPids(): number[] } {
   const pids = new Map<string, number | undefined>();
@@ -48,6 +52,6 @@ export function createForkWorkerHost(
       w.onExit(() => live.delete(pid));
     }
     return w;
-  }, emit, opts);
+  }, emit, records, opts);
   return { ...host, pidOf: (runId) => pids.get(runId), jobWorkerPids: () => [...live] };
 }

@@ -7,7 +7,9 @@ import { test } from 'node:test';
 import type { EventMap, EventName } from '../../../src/shared/contract';
 import type { ToWorker } from '../../../src/shared/worker-protocol';
 import { createForkWorkerHost } from '../../../src/main/workers/fork-host';
-import { createWorkerHost, type WorkerHandle } from '../../../src/main/workers/run-host';
+import { createWorkerHost } from '../../../src/main/workers/run-host';
+import type { WorkerHandle } from '../../../src/main/workers/worker-host';
+import { runRecords } from '../../../src/main/services/runs';
 import { ensureFeatures } from '../../../src/main/engine/features/feature-cache';
 import { scoreFiles } from '../../../src/main/engine/inference';
 import type { LoadedModel } from '../../../src/main/engine/saved-model';
@@ -33,7 +35,7 @@ test('a scan cancelled mid-way in its worker rejects at once, saves nothing, and
     folds.push(p.done);
     if (p.done >= 1) foldStarted();
   };
-  const host = createForkWorkerHost(emit);
+  const host = createForkWorkerHost(emit, runRecords);
   try {
     assert.equal(host.cancelJobs('suspects.scan'), 0, 'nothing running yet');
     const scan = host.runJob(lib, 'suspects.scan', scanInput);
@@ -98,7 +100,7 @@ function scriptedHost() {
     const w = new ScriptedWorker();
     workers.push(w);
     return w;
-  }, () => undefined);
+  }, () => undefined, runRecords);
   return { host, workers };
 }
 

@@ -12,7 +12,7 @@ import { runTraining } from '../../../src/main/engine/train/run-training';
 import { evaluateRun } from '../../../src/main/services/evaluation';
 import { predict } from '../../../src/main/services/predict';
 import { scanSuspects } from '../../../src/main/services/suspects/index';
-import { createRun, getRun } from '../../../src/main/services/runs';
+import { createRun, getRun, runLifecycle, runRecords } from '../../../src/main/services/runs';
 import type { Library } from '../../../src/main/library';
 import { dispatch } from '../../../src/main/api/context';
 import { createHostContext } from '../../../src/main/api/host-context';
@@ -37,7 +37,7 @@ const scanInput = { folds: 2, alpha: 0.35 as const, weightsDir: MOBILENET_DIR };
 async function tinyRun(lib: Library): Promise<string> {
   const config = resolveConfig({ model: 'cnn', imageSize: 16, filters: [4], dense: [8], batchSize: 4, epochs: 1, backend: 'wasm' });
   const runId = createRun(lib, config);
-  const status = await runTraining(lib, runId, config, () => undefined, { cancelled: () => false, signal: new AbortController().signal });
+  const status = await runTraining(lib, runId, config, () => undefined, { cancelled: () => false, signal: new AbortController().signal }, runLifecycle(lib));
   assert.equal(status, 'completed', getRun(lib, runId).error ?? '');
   return runId;
 }
@@ -46,7 +46,7 @@ test('scan, evaluate and predict jobs in a worker return what the services retur
   const lib = makeTrainLibrary(8, { classes: 2 });
   const runId = await tinyRun(lib);
   const r = recorder();
-  const host = createForkWorkerHost(r.emit);
+  const host = createForkWorkerHost(r.emit, runRecords);
   try {
     // A folder-per-class tree outside the library (class folder names in another case on purpose).
     const tree = tempDir('paddy-jobs-tree-');
@@ -94,7 +94,7 @@ test('kill -9 of the worker mid-scan rejects with a readable error; the next job
   const lib = makeTrainLibrary(10, { classes: 2 });
   const runId = await tinyRun(lib);
   const r = recorder();
-  const host = createForkWorkerHost(r.emit);
+  const host = createForkWorkerHost(r.emit, runRecords);
   try {
     const scan = host.runJob(lib, 'suspects.scan', scanInput);
     await r.until((name, p) => name === 'suspects.progress' && (p as { phase: string }).phase === 'features');

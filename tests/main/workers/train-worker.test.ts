@@ -3,8 +3,7 @@ import { test } from 'node:test';
 import type { EventMap, TrainEvent } from '../../../src/shared/contract';
 import { resolveConfig } from '../../../src/main/engine/config';
 import { createForkWorkerHost } from '../../../src/main/workers/fork-host';
-import { getRun } from '../../../src/main/services/runs';
-import { openLibrary } from '../../../src/main/library';
+import { getRun, runRecords } from '../../../src/main/services/runs';
 import { makeTrainLibrary } from '../../helpers/train-lib';
 
 function collector() {
@@ -26,7 +25,7 @@ const tiny = { model: 'cnn' as const, imageSize: 16, filters: [4], dense: [8], b
 test('fork host: a run trains in a worker process, events carry the run id, the run reads back completed', async () => {
   const lib = makeTrainLibrary(5, { classes: 2 });
   const c = collector();
-  const host = createForkWorkerHost(c.emit);
+  const host = createForkWorkerHost(c.emit, runRecords);
   const { runId } = await host.start(lib, resolveConfig({ ...tiny, epochs: 1 }));
   assert.notEqual(host.pidOf(runId), process.pid);
   await host.wait(runId);
@@ -42,7 +41,7 @@ test('fork host: a run trains in a worker process, events carry the run id, the 
 test('fork host: cancel mid-epoch ends the run as cancelled; kill -9 marks it failed and the host keeps working', async () => {
   const lib = makeTrainLibrary(8, { classes: 2 });
   const c = collector();
-  const host = createForkWorkerHost(c.emit);
+  const host = createForkWorkerHost(c.emit, runRecords);
   const long = resolveConfig({ ...tiny, epochs: 200 });
 
   const a = await host.start(lib, long);
@@ -67,21 +66,4 @@ test('fork host: cancel mid-epoch ends the run as cancelled; kill -9 marks it fa
   assert.equal(getRun(lib, d.runId).status, 'completed');
   await host.dispose();
   lib.close();
-});
-
-test('opening a library marks a run left running by a dead process as failed (interrupted), not a live one', async () => {
-  await import('../../../src/main/services/runs'); // registers the repair hook
-  const lib = makeTrainLibrary(1, { classes: 1 });
-  const now = new Date().toISOString();
-  const ins = lib.db.prepare(`INSERT INTO runs (id, model, status, config, seed, created_at, worker_pid, worker_host) VALUES (?, 'cnn', 'running', '{}', 1, ?, ?, ?)`);
-  const os = await import('node:os');
-  ins.run('dead-run', now, 2 ** 22 + 12345, os.hostname());
-  ins.run('live-run', now, process.pid, os.hostname());
-  const dir = lib.dir;
-  lib.close();
-  const again = openLibrary(dir);
-  assert.equal(getRun(again, 'dead-run').status, 'failed');
-  assert.match(getRun(again, 'dead-run').error!, /interrupted/);
-  assert.equal(getRun(again, 'live-run').status, 'running');
-  again.close();
 });

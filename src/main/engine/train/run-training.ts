@@ -1,12 +1,13 @@
 // One training run from start to its final state, in the process that calls it (the training worker).
-// It writes everything the run keeps (snapshot, epochs, predictions, model, test metrics) and reports
-// progress as TrainEvents. A cancel between batches ends it as 'cancelled'; any error as 'failed'.
+// It writes what the run produces (snapshot, epochs, predictions, model) and reports progress as TrainEvents;
+// each change of the run's status goes through the RunLifecycle it is given (the runs service's). A cancel
+// between batches ends it as 'cancelled'; any error as 'failed'.
 import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
 import type { TrainEvent } from '../../../shared/contract';
-import type { EpochMetrics, MobileNetConfig, CnnConfig, TrainCommon, TrainConfig } from '../../../shared/types';
+import type { EpochMetrics, MobileNetConfig, CnnConfig, TestMetrics, TrainCommon, TrainConfig } from '../../../shared/types';
 import type { Library } from '../../library';
-import { completeRun, endRun, getRunRow, saveEpoch, savePredictions, saveSnapshot, setRunBackend, setRunEngine, setRunStatus, setRunWorker, type PredictionRow } from '../../repos/runs.repo';
+import { saveEpoch, savePredictions, saveSnapshot, setRunBackend, setRunEngine, type PredictionRow } from '../../repos/runs.repo';
 import { argmax, testMetrics } from '../metrics';
 import { useBackend } from '../backends';
 import { fitImages, predictImages } from './cnn-trainer';
@@ -28,6 +29,27 @@ export class Cancelled extends Error {
 export interface RunControl {
   cancelled(): boolean;
   signal: AbortSignal;
+}
+
+/** What a completed run produced, beyond the rows written while it trained. */
+export interface RunResult {
+  params: number;
+  modelBytes: number;
+  seconds: Record<string, number>;
+  test: TestMetrics;
+}
+
+/**
+ * A run's status transitions. The engine says when they happen; the runs service (services/runs.ts) records
+ * them, so that one module decides what a transition writes and when a run may still make it.
+ */
+export interface RunLifecycle {
+  /** queued → running, in this process. Throws when the run does not exist. */
+  running(runId: string): void;
+  /** → completed. False when the run was already ended elsewhere (a cancel or a kill won). */
+  completed(runId: string, result: RunResult): boolean;
+  /** → failed with the reason, or cancelled. */
+  ended(runId: string, status: 'failed' | 'cancelled', error: string | null): void;
 }
 
 interface Ctx {
@@ -210,13 +232,18 @@ async function runMobileNet(ctx: Ctx, snap: Snapshot, cfg: MobileNetConfig & Tra
 }
 
 /** Runs `runId` (a row already inserted as 'queued') to its end. Never throws: the outcome is in the db and events. */
-export async function runTraining(lib: Library, runId: string, config: TrainConfig, emit: (e: TrainEvent) => void, control: RunControl): Promise<'completed' | 'failed' | 'cancelled'> {
+export async function runTraining(
+  lib: Library,
+  runId: string,
+  config: TrainConfig,
+  emit: (e: TrainEvent) => void,
+  control: RunControl,
+  lifecycle: RunLifecycle,
+): Promise<'completed' | 'failed' | 'cancelled'> {
   const ctx: Ctx = { lib, runId, emit, control, seconds: {} };
   const t0 = performance.now();
   try {
-    if (!getRunRow(lib.db, runId)) throw new Error(`run ${runId} does not exist in ${lib.dir}`);
-    setRunWorker(lib.db, runId);
-    setRunStatus(lib.db, runId, 'running');
+    lifecycle.running(runId);
     const purpose = config.model === 'cnn' ? 'train-conv' : config.fineTuneBlocks > 0 ? 'train-conv' : 'train-dense';
     const backend = await useBackend(config.backend, purpose);
     setRunBackend(lib.db, runId, backend);
@@ -229,7 +256,7 @@ export async function runTraining(lib: Library, runId: string, config: TrainConf
     savePredictions(lib.db, runId, rows);
     const test = testMetrics(snap.classes.map((c) => c.name), truth, pred);
     ctx.seconds.total = Math.round((performance.now() - t0) / 10) / 100;
-    if (!completeRun(lib.db, runId, { params: out.params, modelBytes: out.bytes, seconds: ctx.seconds, test })) {
+    if (!lifecycle.completed(runId, { params: out.params, modelBytes: out.bytes, seconds: ctx.seconds, test })) {
       throw new Error(`run ${runId} was ended elsewhere while it trained`);
     }
     emit({ type: 'finished', runId, test, seconds: ctx.seconds });
@@ -237,12 +264,12 @@ export async function runTraining(lib: Library, runId: string, config: TrainConf
   } catch (e) {
     fs.rmSync(modelDir(lib, runId), { recursive: true, force: true });
     if (e instanceof Cancelled || control.cancelled()) {
-      endRun(lib.db, runId, 'cancelled', null);
+      lifecycle.ended(runId, 'cancelled', null);
       emit({ type: 'cancelled', runId });
       return 'cancelled';
     }
     const msg = e instanceof Error ? e.message : String(e);
-    endRun(lib.db, runId, 'failed', msg);
+    lifecycle.ended(runId, 'failed', msg);
     emit({ type: 'failed', runId, error: msg });
     return 'failed';
   }

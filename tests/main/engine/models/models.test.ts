@@ -9,7 +9,7 @@ import { buildCnn } from '../../../../src/main/engine/models/cnn';
 import { findWeights, loadBase } from '../../../../src/main/engine/weights/find';
 import { fineTuneLayers } from '../../../../src/main/engine/train/mobilenet-trainer';
 import { runTraining } from '../../../../src/main/engine/train/run-training';
-import { createRun, getRun } from '../../../../src/main/services/runs';
+import { createRun, getRun, runLifecycle } from '../../../../src/main/services/runs';
 import { predict } from '../../../../src/main/services/predict';
 import { makeTrainLibrary, riceFiles } from '../../../helpers/train-lib';
 import { MOBILENET_DIR, tempDir } from '../../../helpers/tmp';
@@ -59,7 +59,7 @@ test('MobileNetV2 fine-tuning 1 block: only that block (and the head) change; ba
   const runId = createRun(lib, config);
   await useBackend('wasm');
   const before = tf.memory().numTensors;
-  const status = await runTraining(lib, runId, config, () => undefined, { cancelled: () => false, signal: new AbortController().signal });
+  const status = await runTraining(lib, runId, config, () => undefined, { cancelled: () => false, signal: new AbortController().signal }, runLifecycle(lib));
   assert.equal(status, 'completed', getRun(lib, runId).error ?? '');
   assert.equal(tf.memory().numTensors, before, 'fine-tuning leaks no tensors');
   const dir = path.join(lib.paths.models, runId);

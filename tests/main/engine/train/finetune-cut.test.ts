@@ -10,7 +10,7 @@ import type { TrainEvent } from '../../../../src/shared/contract';
 import { resolveConfig } from '../../../../src/main/engine/config';
 import { findWeights, loadBase } from '../../../../src/main/engine/weights/find';
 import { runTraining } from '../../../../src/main/engine/train/run-training';
-import { createRun, getRun } from '../../../../src/main/services/runs';
+import { createRun, getRun, runLifecycle } from '../../../../src/main/services/runs';
 import { predict } from '../../../../src/main/services/predict';
 import { runImages, runPredictions } from '../../../../src/main/repos/runs.repo';
 import { fineTuneLayers } from '../../../../src/main/engine/train/mobilenet-trainer';
@@ -96,7 +96,7 @@ test('fine-tuning 2 blocks above the cut: tuned layers change, frozen ones are b
   await useBackend('wasm');
   const before = tf.memory().numTensors;
   const events: TrainEvent[] = [];
-  const status = await runTraining(lib, runId, config, (e) => events.push(e), control());
+  const status = await runTraining(lib, runId, config, (e) => events.push(e), control(), runLifecycle(lib));
   assert.equal(status, 'completed', getRun(lib, runId).error ?? '');
   assert.equal(tf.memory().numTensors, before, 'fine-tuning leaks no tensors');
   // The frozen part ran once per image of every split (10), reported as the 'finetune' phase.
@@ -134,7 +134,7 @@ test('fine-tuning above the cut: a cancel while caching activations or mid-epoch
       }
       // Fine-tune batches come after the caching phase (head batches come before it).
       if (when === 'mid-epoch' && caching && e.type === 'batch') c.abort();
-    }, c);
+    }, c, runLifecycle(lib));
     assert.equal(st, 'cancelled', when);
     assert.equal(getRun(lib, runId).status, 'cancelled');
     assert.ok(!fs.existsSync(path.join(lib.paths.models, runId)));
@@ -149,7 +149,7 @@ test('fine-tuning all 17 blocks has no cut: every step runs the whole base, as b
   const runId = createRun(lib, config);
   await useBackend('wasm');
   const before = tf.memory().numTensors;
-  const status = await runTraining(lib, runId, config, () => undefined, control());
+  const status = await runTraining(lib, runId, config, () => undefined, control(), runLifecycle(lib));
   assert.equal(status, 'completed', getRun(lib, runId).error ?? '');
   assert.equal(tf.memory().numTensors, before);
   const run = getRun(lib, runId);

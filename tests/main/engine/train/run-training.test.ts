@@ -7,7 +7,7 @@ import type { TrainEvent } from '../../../../src/shared/contract';
 import { resolveConfig } from '../../../../src/main/engine/config';
 import { runTraining } from '../../../../src/main/engine/train/run-training';
 import { useBackend } from '../../../../src/main/engine/backends';
-import { createRun, getRun } from '../../../../src/main/services/runs';
+import { createRun, getRun, runLifecycle } from '../../../../src/main/services/runs';
 import { runImages, runPredictions } from '../../../../src/main/repos/runs.repo';
 import { makeTrainLibrary } from '../../../helpers/train-lib';
 import { MOBILENET_DIR } from '../../../helpers/tmp';
@@ -24,7 +24,7 @@ test('a tiny CNN run trains on wasm and keeps snapshot, epochs, predictions, met
   const events: TrainEvent[] = [];
   await useBackend('wasm');
   const before = tf.memory().numTensors;
-  const status = await runTraining(lib, runId, config, (e) => events.push(e), control());
+  const status = await runTraining(lib, runId, config, (e) => events.push(e), control(), runLifecycle(lib));
   assert.equal(status, 'completed', JSON.stringify(events.find((e) => e.type === 'failed')));
   assert.equal(tf.memory().numTensors, before, 'no tensors leak');
   const run = getRun(lib, runId);
@@ -56,9 +56,9 @@ test('same seed, same backend: the same CNN run twice gives the same epochs and 
   const lib = makeTrainLibrary(6, { classes: 2 });
   const config = resolveConfig({ model: 'cnn', imageSize: 16, filters: [4], dense: [8], dropout: 0.5, epochs: 2, batchSize: 4, backend: 'wasm', augment: true, seed: 5 });
   const a = createRun(lib, config);
-  await runTraining(lib, a, config, () => undefined, control());
+  await runTraining(lib, a, config, () => undefined, control(), runLifecycle(lib));
   const b = createRun(lib, config);
-  await runTraining(lib, b, config, () => undefined, control());
+  await runTraining(lib, b, config, () => undefined, control(), runLifecycle(lib));
   assert.deepEqual(getRun(lib, a).epochs.map((e) => [e.loss, e.valLoss]), getRun(lib, b).epochs.map((e) => [e.loss, e.valLoss]));
   assert.deepEqual(runPredictions(lib.db, a).map((p) => p.probs), runPredictions(lib.db, b).map((p) => p.probs));
   lib.close();
@@ -70,7 +70,7 @@ test('MobileNetV2 frozen: features + head, base weights untouched, cancel mid-ep
   const runId = createRun(lib, config);
   await useBackend('wasm');
   const before = tf.memory().numTensors;
-  const status = await runTraining(lib, runId, config, () => undefined, control());
+  const status = await runTraining(lib, runId, config, () => undefined, control(), runLifecycle(lib));
   assert.equal(status, 'completed');
   assert.equal(tf.memory().numTensors, before, 'no tensors leak');
   const run = getRun(lib, runId);
@@ -88,7 +88,7 @@ test('MobileNetV2 frozen: features + head, base weights untouched, cancel mid-ep
   const st = await runTraining(lib, cancelId, { ...config, epochs: 50 }, (e) => {
     events.push(e);
     if (e.type === 'batch' && e.epoch === 2) c.abort();
-  }, c);
+  }, c, runLifecycle(lib));
   assert.equal(st, 'cancelled');
   assert.equal(getRun(lib, cancelId).status, 'cancelled');
   assert.equal(events.at(-1)!.type, 'cancelled');
@@ -101,7 +101,7 @@ test('a run that cannot train fails with the reason', async () => {
   const config = resolveConfig({ model: 'cnn', imageSize: 16, filters: [4], dense: [], epochs: 1, backend: 'wasm' });
   const runId = createRun(lib, config);
   const events: TrainEvent[] = [];
-  assert.equal(await runTraining(lib, runId, config, (e) => events.push(e), control()), 'failed');
+  assert.equal(await runTraining(lib, runId, config, (e) => events.push(e), control(), runLifecycle(lib)), 'failed');
   const run = getRun(lib, runId);
   assert.equal(run.status, 'failed');
   assert.match(run.error!, /at least 2 classes/);
