@@ -1,5 +1,6 @@
-// The type checker is part of the suite: node code (main, preload, shared, tests, benches) and web code
-// (renderer, shared) are checked under their own tsconfig, so a layer importing what it may not fails here.
+// The type checker is part of the suite: node code (main, preload, shared, tests, benches, and every renderer
+// .ts module, since node tests import the renderer's stores and math) and web code (renderer, shared) are checked
+// under their own tsconfig, so code using what its runtime lacks (the DOM in node, Node in the page) fails here.
 import { test } from 'node:test';
 import { ROOT } from './helpers/root';
 import assert from 'node:assert/strict';

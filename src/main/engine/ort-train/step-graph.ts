@@ -81,146 +81,242 @@ export function dropoutWidths(input: StepInput, layers: StepLayer[]): number[] {
   return layers.flatMap((l, i) => (l.kind === 'dropout' ? [out[i]![0]!] : []));
 }
 
-export function buildStepGraph(spec: StepSpec): StepGraph {
-  const { batch: B, layers } = spec;
-  const { out, params } = shapes(spec);
-  const K = (layers.at(-1) as { units: number }).units;
-  const g = new GraphBuilder(['loss', 'correct', ...params.map((_, i) => `g${i}`)]);
-  const c = (name: string, ...v: number[]) => g.floatTensor(name, v.length === 1 ? [] : [v.length], f32(...v));
-  const i64 = (name: string, v: number[]) => g.int64Tensor(name, v);
-  const n1 = (op: string, ins: string[], base: string, attrs = {}) => g.node(op, ins, base, attrs)[0]!;
-
-  const reluAfterPool = (li: number): boolean => {
-    const l = layers[li];
-    return l?.kind === 'conv' && l.relu && layers[li + 1]?.kind === 'pool';
-  };
-  const zero = c('zero', 0);
-  /** d where the ReLU's output is positive, else 0 (tfjs: relu'(0) = 0). */
-  const reluGrad = (d: string, out: string, base: string): string =>
-    n1('Where', [n1('Greater', [out, zero], `${base}_pos`), d, zero], `${base}_drelu`);
-  /**
-   * dW[u,v,i,o] = Σ_b,y,x d[b,o,y,x]·x[b,i,y+u,x+v]. The im2col [B, I·k², Ho·Wo] is a grouped Conv of the input
-   * with one-hot k×k kernels (group i yields channel i's k² shifts: one multithreaded op instead of k² slices
-   * and a concat), then one batched MatMul against it, transposed — which ORT fuses into FusedMatMul, so MLAS
-   * runs B well-shaped GEMMs [O, Ho·Wo]×[Ho·Wo, I·k²] — and a sum over the batch.
-   */
-  const im2col = (li: number, k: number, p: number, input: string, inShape: number[], outShape: number[]): string => {
-    const [I] = inShape as [number, number, number];
-    const [, Ho, Wo] = outShape as [number, number, number];
-    const kk = k * k;
-    const eye = new Float32Array(I * kk * kk);
-    for (let i = 0; i < I; i++) for (let s2 = 0; s2 < kk; s2++) eye[(i * kk + s2) * kk + s2] = 1;
-    const shifts = g.floatTensor(`shift_kernels${li}`, [I * kk, 1, k, k], eye);
-    const cols4 = n1('Conv', [input, shifts], `im2col${li}`, { kernel_shape: [k, k], pads: [p, p, p, p], group: I });
-    return n1('Reshape', [cols4, i64(`cols_shape${li}`, [B, kk * I, Ho * Wo])], `cols${li}`);
-  };
-  const filterGrad = (li: number, k: number, cols: string, d: string, inShape: number[], outShape: number[]): string => {
-    const [I] = inShape as [number, number, number];
-    const [O, Ho, Wo] = outShape as [number, number, number];
-    const colsT = n1('Transpose', [cols], `colsT${li}`, { perm: [0, 2, 1] });
-    const d3 = n1('Reshape', [d, i64(`d3_shape${li}`, [B, O, Ho * Wo])], `d3_${li}`);
-    const perImage = n1('MatMul', [d3, colsT], `dW_per_image${li}`);
-    const sum = n1('ReduceSum', [perImage, i64(`axes_b${li}`, [0])], `dW_oi${li}`, { keepdims: 0 });
-    return n1('Transpose', [n1('Reshape', [sum, i64(`dw_shape${li}`, [O, I, k, k])], `dW_oikk${li}`)], `dW${li}`, { perm: [2, 3, 1, 0] });
-  };
-
-  const masks: StepGraph['masks'] = [];
-  const pIn = params.map((_, i) => `p${i}`);
-  // Forward. `acts[i]` is the input of layer i; saved values for the backward pass are kept per layer.
-  let a = 'size' in spec.input ? n1('Transpose', ['x'], 'x_nchw', { perm: [0, 3, 1, 2] }) : 'x';
-  const acts: string[] = [];
-  const saved: Array<{ outAct?: string; idx?: string; shapeIn?: string; mask?: string }> = [];
-  let pi = 0;
-  layers.forEach((l, li) => {
-    acts.push(a);
-    const s: (typeof saved)[number] = {};
-    if (l.kind === 'conv') {
-      const w = n1('Transpose', [pIn[pi]!], `w${li}_oihw`, { perm: [3, 2, 0, 1] });
-      const p = l.padding === 'same' ? (l.kernel - 1) / 2 : 0;
-      a = n1('Conv', [a, w, pIn[pi + 1]!], `conv${li}`, { kernel_shape: [l.kernel, l.kernel], pads: [p, p, p, p] });
-      // Before a pool the ReLU moves after it — max(relu(z)) = relu(max(z)) with the same argmax wherever the
-      // gradient is not zero — so it and its mask work on a 4× smaller map.
-      if (l.relu && !reluAfterPool(li)) a = n1('Relu', [a], `relu${li}`);
-      s.outAct = a;
-      pi += 2;
-    } else if (l.kind === 'pool') {
-      s.shapeIn = n1('Shape', [a], `shape${li}`);
-      const [y, idx] = g.node('MaxPool', [a], `pool${li}`, { kernel_shape: [2, 2], strides: [2, 2] }, 2);
-      a = reluAfterPool(li - 1) ? n1('Relu', [y!], `relu${li}`) : y!;
-      s.idx = idx!;
-    } else if (l.kind === 'flatten') {
-      // tfjs flattens NHWC: channels last.
-      a = n1('Reshape', [n1('Transpose', [a], `nhwc${li}`, { perm: [0, 2, 3, 1] }), i64(`flat_shape${li}`, [B, -1])], `flat${li}`);
-    } else if (l.kind === 'dense') {
-      a = n1('Gemm', [a, pIn[pi]!, pIn[pi + 1]!], `dense${li}`);
-      if (l.activation === 'relu') a = n1('Relu', [a], `relu${li}`);
-      s.outAct = a;
-      pi += 2;
-    } else {
-      const name = `mask${li}`;
-      masks.push({ name, units: out[li]![0]!, rate: l.rate });
-      s.mask = name;
-      a = n1('Mul', [a, name], `drop${li}`);
-    }
-    saved.push(s);
+/** Index in `params` of each conv/dense layer's kernel (its bias follows); -1 for layers without parameters. */
+function paramIndices(layers: StepLayer[]): number[] {
+  let next = 0;
+  return layers.map((l) => {
+    if (l.kind !== 'conv' && l.kind !== 'dense') return -1;
+    next += 2;
+    return next - 2;
   });
-  const logits = a;
-  const logp = n1('LogSoftmax', [logits], 'logp', { axis: 1 });
-  const axes1 = i64('axes1', [1]);
-  const axes0 = i64('axes0', [0]);
-  const nll = n1('ReduceSum', [n1('Mul', ['y', logp], 'ylogp'), axes1], 'nll_rows', { keepdims: 0 });
-  // The summed loss (not the mean), so the caller can add up the parts of a batch. tfjs clips probabilities to
-  // [1e-7, 1 − 1e-7] first, which also zeroes the gradient of a confidently wrong sample; this is the exact one.
-  g.identityAs(n1('Neg', [n1('ReduceSum', [nll, axes0], 'total_ll', { keepdims: 0 })], 'neg'), 'loss');
-  const hit = n1('Equal', [n1('ArgMax', [logits], 'pred', { axis: 1, keepdims: 0 }), n1('ArgMax', ['y'], 'truth', { axis: 1, keepdims: 0 })], 'hit');
-  g.identityAs(n1('ReduceSum', [n1('Cast', [hit], 'hitf', { to: 1 }), axes0], 'correct_sum', { keepdims: 0 }), 'correct');
+}
 
-  // Backward: d(mean cross-entropy)/d(logits) = (softmax − y) / (rows in the whole batch).
-  let d = n1('Mul', [n1('Sub', [n1('Exp', [logp], 'probs'), 'y'], 'p_minus_y'), c('inv_batch', 1 / (spec.wholeBatch ?? B))], 'dlogits');
-  const grads: string[] = new Array(params.length);
-  pi = params.length;
-  for (let li = layers.length - 1; li >= 0; li--) {
-    const l = layers[li]!;
-    const s = saved[li]!;
-    const input = acts[li]!;
-    const needInput = li > 0;
-    if (l.kind === 'dense') {
-      pi -= 2;
-      if (l.activation === 'relu') d = reluGrad(d, s.outAct!, `dense${li}`);
-      grads[pi] = n1('Gemm', [input, d], `dW${li}`, { transA: 1 });
-      grads[pi + 1] = n1('ReduceSum', [d, axes0], `db${li}`, { keepdims: 0 });
-      if (needInput) d = n1('Gemm', [d, pIn[pi]!], `din${li}`, { transB: 1 });
-    } else if (l.kind === 'dropout') {
-      d = n1('Mul', [d, s.mask!], `ddrop${li}`);
-    } else if (l.kind === 'flatten') {
-      const [ch, h, w] = li > 0 ? out[li - 1]! : inputShape(spec.input);
-      d = n1('Transpose', [n1('Reshape', [d, i64(`unflat_shape${li}`, [B, h!, w!, ch!])], `unflat${li}`)], `dnchw${li}`, { perm: [0, 3, 1, 2] });
-    } else if (l.kind === 'pool') {
-      if (reluAfterPool(li - 1)) d = reluGrad(d, acts[li + 1]!, `pool${li}`);
-      d = n1('MaxUnpool', [d, s.idx!, s.shapeIn!], `dpool${li}`, { kernel_shape: [2, 2], strides: [2, 2] });
-    } else {
-      pi -= 2;
-      if (l.relu && !reluAfterPool(li)) d = reluGrad(d, s.outAct!, `conv${li}`);
-      const p = l.padding === 'same' ? (l.kernel - 1) / 2 : 0;
-      // dW[o,i,u,v] = Σ_b,y,x d[b,o,y,x]·x[b,i,y+u,x+v]: a convolution of x with d where the batch is the
-      // channel axis being summed — input [I, B, H, W], kernel [O, B, Ho, Wo], output [I, O, kh, kw].
-      const inShape = li > 0 ? out[li - 1]! : inputShape(spec.input);
-      grads[pi] = filterGrad(li, l.kernel, im2col(li, l.kernel, p, input, inShape, out[li]!), d, inShape, out[li]!);
-      grads[pi + 1] = n1('ReduceSum', [d, i64(`axes_bhw${li}`, [0, 2, 3])], `db${li}`, { keepdims: 0 });
-      if (needInput) {
-        // dX = d convolved with the spatially flipped, in/out-swapped filter, padded by k−1−p: a forward Conv,
-        // which MLAS runs faster than ConvTranspose's GEMM + col2im.
-        const swapped = n1('Transpose', [pIn[pi]!], `w${li}_iohw`, { perm: [2, 3, 0, 1] });
-        const flipped = n1('Slice', [swapped, i64(`flip_start${li}`, [-1, -1]), i64(`flip_end${li}`, [-(2 ** 31), -(2 ** 31)]), i64(`flip_axes${li}`, [2, 3]), i64(`flip_steps${li}`, [-1, -1])], `w${li}_flip`);
-        const q = l.kernel - 1 - p;
-        d = n1('Conv', [d, flipped], `din${li}`, { kernel_shape: [l.kernel, l.kernel], pads: [q, q, q, q] });
-      }
-    }
+/** The tensors of one layer the backward pass reads. */
+interface LayerValues {
+  input: string;
+  output: string;
+  /** conv/dense: the output the ReLU derivative is taken at (before a pool, the conv's pre-ReLU output). */
+  activated?: string;
+  poolShape?: string;
+  poolIndices?: string;
+  mask?: string;
+}
+
+/** The graph being written, with the spec's facts and the small op helpers every layer uses. */
+class StepWriter {
+  readonly g: GraphBuilder;
+  readonly B: number;
+  readonly layers: StepLayer[];
+  readonly out: number[][];
+  readonly params: number[][];
+  readonly paramAt: number[];
+  readonly zero: string;
+
+  constructor(readonly spec: StepSpec) {
+    ({ out: this.out, params: this.params } = shapes(spec));
+    this.B = spec.batch;
+    this.layers = spec.layers;
+    this.paramAt = paramIndices(spec.layers);
+    this.g = new GraphBuilder(['loss', 'correct', ...this.params.map((_, i) => `g${i}`)]);
+    this.zero = this.c('zero', 0);
   }
 
-  params.forEach((_, i) => g.identityAs(grads[i]!, `g${i}`));
+  /** A float constant: a scalar, or a vector of several values. */
+  c(name: string, ...v: number[]): string {
+    return this.g.floatTensor(name, v.length === 1 ? [] : [v.length], f32(...v));
+  }
+  /** An int64 vector constant (shapes, axes, slice bounds). */
+  i64(name: string, v: number[]): string {
+    return this.g.int64Tensor(name, v);
+  }
+  /** A node with one output; returns that output's name. */
+  n1(op: string, ins: string[], base: string, attrs = {}): string {
+    return this.g.node(op, ins, base, attrs)[0]!;
+  }
+  /** The [C, H, W] or [units] shape of layer li's input. */
+  inShape(li: number): number[] {
+    return li > 0 ? this.out[li - 1]! : inputShape(this.spec.input);
+  }
+  /** Layer li is a ReLU conv followed by a pool, so its ReLU runs after the pool. */
+  reluAfterPool(li: number): boolean {
+    const l = this.layers[li];
+    return l?.kind === 'conv' && l.relu && this.layers[li + 1]?.kind === 'pool';
+  }
+  /** d where the ReLU's output is positive, else 0 (tfjs: relu'(0) = 0). */
+  reluGrad(d: string, out: string, base: string): string {
+    return this.n1('Where', [this.n1('Greater', [out, this.zero], `${base}_pos`), d, this.zero], `${base}_drelu`);
+  }
+}
 
-  const bytes = g.build({
+const samePad = (l: { kernel: number; padding: 'same' | 'valid' }) => (l.padding === 'same' ? (l.kernel - 1) / 2 : 0);
+
+// ---- Forward: each layer's ops; returns its output and what the backward pass needs.
+
+type Forward<L> = (w: StepWriter, l: L, li: number, a: string) => Omit<LayerValues, 'input'>;
+
+const convForward: Forward<Extract<StepLayer, { kind: 'conv' }>> = (w, l, li, a) => {
+  const pi = w.paramAt[li]!;
+  const kernel = w.n1('Transpose', [`p${pi}`], `w${li}_oihw`, { perm: [3, 2, 0, 1] });
+  const p = samePad(l);
+  let y = w.n1('Conv', [a, kernel, `p${pi + 1}`], `conv${li}`, { kernel_shape: [l.kernel, l.kernel], pads: [p, p, p, p] });
+  // Before a pool the ReLU moves after it — max(relu(z)) = relu(max(z)) with the same argmax wherever the
+  // gradient is not zero — so it and its mask work on a 4× smaller map.
+  if (l.relu && !w.reluAfterPool(li)) y = w.n1('Relu', [y], `relu${li}`);
+  return { output: y, activated: y };
+};
+
+const poolForward: Forward<{ kind: 'pool' }> = (w, _l, li, a) => {
+  const poolShape = w.n1('Shape', [a], `shape${li}`);
+  const [y, poolIndices] = w.g.node('MaxPool', [a], `pool${li}`, { kernel_shape: [2, 2], strides: [2, 2] }, 2);
+  return { output: w.reluAfterPool(li - 1) ? w.n1('Relu', [y!], `relu${li}`) : y!, poolShape, poolIndices: poolIndices! };
+};
+
+// tfjs flattens NHWC: channels last.
+const flattenForward: Forward<{ kind: 'flatten' }> = (w, _l, li, a) => ({
+  output: w.n1('Reshape', [w.n1('Transpose', [a], `nhwc${li}`, { perm: [0, 2, 3, 1] }), w.i64(`flat_shape${li}`, [w.B, -1])], `flat${li}`),
+});
+
+const denseForward: Forward<Extract<StepLayer, { kind: 'dense' }>> = (w, l, li, a) => {
+  const pi = w.paramAt[li]!;
+  let y = w.n1('Gemm', [a, `p${pi}`, `p${pi + 1}`], `dense${li}`);
+  if (l.activation === 'relu') y = w.n1('Relu', [y], `relu${li}`);
+  return { output: y, activated: y };
+};
+
+const dropoutForward: Forward<{ kind: 'dropout' }> = (w, _l, li, a) => {
+  const mask = `mask${li}`;
+  return { output: w.n1('Mul', [a, mask], `drop${li}`), mask };
+};
+
+function forward(w: StepWriter): LayerValues[] {
+  let a = 'size' in w.spec.input ? w.n1('Transpose', ['x'], 'x_nchw', { perm: [0, 3, 1, 2] }) : 'x';
+  return w.layers.map((l, li) => {
+    const v =
+      l.kind === 'conv' ? convForward(w, l, li, a)
+      : l.kind === 'pool' ? poolForward(w, l, li, a)
+      : l.kind === 'flatten' ? flattenForward(w, l, li, a)
+      : l.kind === 'dense' ? denseForward(w, l, li, a)
+      : dropoutForward(w, l, li, a);
+    const values = { input: a, ...v };
+    a = v.output;
+    return values;
+  });
+}
+
+/** The summed loss and the count of correct rows as graph outputs; returns the log-probabilities. */
+function lossAndAccuracy(w: StepWriter, logits: string): { logp: string; axes0: string } {
+  const logp = w.n1('LogSoftmax', [logits], 'logp', { axis: 1 });
+  const axes1 = w.i64('axes1', [1]);
+  const axes0 = w.i64('axes0', [0]);
+  const nll = w.n1('ReduceSum', [w.n1('Mul', ['y', logp], 'ylogp'), axes1], 'nll_rows', { keepdims: 0 });
+  // The summed loss (not the mean), so the caller can add up the parts of a batch. tfjs clips probabilities to
+  // [1e-7, 1 − 1e-7] first, which also zeroes the gradient of a confidently wrong sample; this is the exact one.
+  w.g.identityAs(w.n1('Neg', [w.n1('ReduceSum', [nll, axes0], 'total_ll', { keepdims: 0 })], 'neg'), 'loss');
+  const hit = w.n1('Equal', [w.n1('ArgMax', [logits], 'pred', { axis: 1, keepdims: 0 }), w.n1('ArgMax', ['y'], 'truth', { axis: 1, keepdims: 0 })], 'hit');
+  w.g.identityAs(w.n1('ReduceSum', [w.n1('Cast', [hit], 'hitf', { to: 1 }), axes0], 'correct_sum', { keepdims: 0 }), 'correct');
+  return { logp, axes0 };
+}
+
+// ---- Backward: each layer turns the gradient of its output into that of its input, writing its parameters'
+// gradients into `grads`; the first layer skips its input gradient.
+
+type BackwardStep<L> = (w: StepWriter, l: L, li: number, v: LayerValues, d: string, grads: string[], axes0: string) => string;
+
+const denseBackward: BackwardStep<Extract<StepLayer, { kind: 'dense' }>> = (w, l, li, v, d, grads, axes0) => {
+  const pi = w.paramAt[li]!;
+  if (l.activation === 'relu') d = w.reluGrad(d, v.activated!, `dense${li}`);
+  grads[pi] = w.n1('Gemm', [v.input, d], `dW${li}`, { transA: 1 });
+  grads[pi + 1] = w.n1('ReduceSum', [d, axes0], `db${li}`, { keepdims: 0 });
+  return li > 0 ? w.n1('Gemm', [d, `p${pi}`], `din${li}`, { transB: 1 }) : d;
+};
+
+const dropoutBackward: BackwardStep<{ kind: 'dropout' }> = (w, _l, li, v, d) => w.n1('Mul', [d, v.mask!], `ddrop${li}`);
+
+const flattenBackward: BackwardStep<{ kind: 'flatten' }> = (w, _l, li, _v, d) => {
+  const [ch, h, wd] = w.inShape(li);
+  return w.n1('Transpose', [w.n1('Reshape', [d, w.i64(`unflat_shape${li}`, [w.B, h!, wd!, ch!])], `unflat${li}`)], `dnchw${li}`, { perm: [0, 3, 1, 2] });
+};
+
+const poolBackward: BackwardStep<{ kind: 'pool' }> = (w, _l, li, v, d) => {
+  if (w.reluAfterPool(li - 1)) d = w.reluGrad(d, v.output, `pool${li}`);
+  return w.n1('MaxUnpool', [d, v.poolIndices!, v.poolShape!], `dpool${li}`, { kernel_shape: [2, 2], strides: [2, 2] });
+};
+
+/**
+ * dW[u,v,i,o] = Σ_b,y,x d[b,o,y,x]·x[b,i,y+u,x+v]. The im2col [B, I·k², Ho·Wo] is a grouped Conv of the input
+ * with one-hot k×k kernels (group i yields channel i's k² shifts: one multithreaded op instead of k² slices
+ * and a concat), then one batched MatMul against it, transposed — which ORT fuses into FusedMatMul, so MLAS
+ * runs B well-shaped GEMMs [O, Ho·Wo]×[Ho·Wo, I·k²] — and a sum over the batch.
+ */
+function im2col(w: StepWriter, li: number, k: number, p: number, input: string): string {
+  const [I] = w.inShape(li) as [number, number, number];
+  const [, Ho, Wo] = w.out[li] as [number, number, number];
+  const kk = k * k;
+  const eye = new Float32Array(I * kk * kk);
+  for (let i = 0; i < I; i++) for (let s2 = 0; s2 < kk; s2++) eye[(i * kk + s2) * kk + s2] = 1;
+  const shifts = w.g.floatTensor(`shift_kernels${li}`, [I * kk, 1, k, k], eye);
+  const cols4 = w.n1('Conv', [input, shifts], `im2col${li}`, { kernel_shape: [k, k], pads: [p, p, p, p], group: I });
+  return w.n1('Reshape', [cols4, w.i64(`cols_shape${li}`, [w.B, kk * I, Ho * Wo])], `cols${li}`);
+}
+
+function filterGrad(w: StepWriter, li: number, k: number, cols: string, d: string): string {
+  const [I] = w.inShape(li) as [number, number, number];
+  const [O, Ho, Wo] = w.out[li] as [number, number, number];
+  const colsT = w.n1('Transpose', [cols], `colsT${li}`, { perm: [0, 2, 1] });
+  const d3 = w.n1('Reshape', [d, w.i64(`d3_shape${li}`, [w.B, O, Ho * Wo])], `d3_${li}`);
+  const perImage = w.n1('MatMul', [d3, colsT], `dW_per_image${li}`);
+  const sum = w.n1('ReduceSum', [perImage, w.i64(`axes_b${li}`, [0])], `dW_oi${li}`, { keepdims: 0 });
+  return w.n1('Transpose', [w.n1('Reshape', [sum, w.i64(`dw_shape${li}`, [O, I, k, k])], `dW_oikk${li}`)], `dW${li}`, { perm: [2, 3, 1, 0] });
+}
+
+/**
+ * dX = d convolved with the spatially flipped, in/out-swapped filter, padded by k−1−p: a forward Conv, which
+ * MLAS runs faster than ConvTranspose's GEMM + col2im.
+ */
+function convInputGrad(w: StepWriter, li: number, k: number, p: number, d: string): string {
+  const swapped = w.n1('Transpose', [`p${w.paramAt[li]!}`], `w${li}_iohw`, { perm: [2, 3, 0, 1] });
+  const flipped = w.n1('Slice', [swapped, w.i64(`flip_start${li}`, [-1, -1]), w.i64(`flip_end${li}`, [-(2 ** 31), -(2 ** 31)]), w.i64(`flip_axes${li}`, [2, 3]), w.i64(`flip_steps${li}`, [-1, -1])], `w${li}_flip`);
+  const q = k - 1 - p;
+  return w.n1('Conv', [d, flipped], `din${li}`, { kernel_shape: [k, k], pads: [q, q, q, q] });
+}
+
+const convBackward: BackwardStep<Extract<StepLayer, { kind: 'conv' }>> = (w, l, li, v, d, grads) => {
+  const pi = w.paramAt[li]!;
+  if (l.relu && !w.reluAfterPool(li)) d = w.reluGrad(d, v.activated!, `conv${li}`);
+  const p = samePad(l);
+  grads[pi] = filterGrad(w, li, l.kernel, im2col(w, li, l.kernel, p, v.input), d);
+  grads[pi + 1] = w.n1('ReduceSum', [d, w.i64(`axes_bhw${li}`, [0, 2, 3])], `db${li}`, { keepdims: 0 });
+  return li > 0 ? convInputGrad(w, li, l.kernel, p, d) : d;
+};
+
+/** Gradients of the mean loss over the whole batch, per parameter (params order). */
+function backward(w: StepWriter, values: LayerValues[], logp: string, axes0: string): string[] {
+  // d(mean cross-entropy)/d(logits) = (softmax − y) / (rows in the whole batch).
+  let d = w.n1('Mul', [w.n1('Sub', [w.n1('Exp', [logp], 'probs'), 'y'], 'p_minus_y'), w.c('inv_batch', 1 / (w.spec.wholeBatch ?? w.B))], 'dlogits');
+  const grads: string[] = new Array(w.params.length);
+  for (let li = w.layers.length - 1; li >= 0; li--) {
+    const l = w.layers[li]!, v = values[li]!;
+    d =
+      l.kind === 'dense' ? denseBackward(w, l, li, v, d, grads, axes0)
+      : l.kind === 'dropout' ? dropoutBackward(w, l, li, v, d, grads, axes0)
+      : l.kind === 'flatten' ? flattenBackward(w, l, li, v, d, grads, axes0)
+      : l.kind === 'pool' ? poolBackward(w, l, li, v, d, grads, axes0)
+      : convBackward(w, l, li, v, d, grads, axes0);
+  }
+  return grads;
+}
+
+export function buildStepGraph(spec: StepSpec): StepGraph {
+  const w = new StepWriter(spec);
+  const { B, params, layers } = w;
+  const K = (layers.at(-1) as { units: number }).units;
+  const values = forward(w);
+  const masks: StepGraph['masks'] = layers.flatMap((l, li) => (l.kind === 'dropout' ? [{ name: values[li]!.mask!, units: w.out[li]![0]!, rate: l.rate }] : []));
+  const { logp, axes0 } = lossAndAccuracy(w, values.at(-1)!.output);
+  const grads = backward(w, values, logp, axes0);
+  params.forEach((_, i) => w.g.identityAs(grads[i]!, `g${i}`));
+
+  const bytes = w.g.build({
     name: 'paddy_train_step',
     inputs: [
       { name: 'x', dims: 'size' in spec.input ? [B, spec.input.size, spec.input.size, 3] : [B, spec.input.dims] },
