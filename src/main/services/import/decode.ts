@@ -1,6 +1,7 @@
 // Decides what a file is by its content (never its extension), refuses decompression bombs from the header
 // before any pixel is decoded, then decodes it fully (so truncated or corrupt files are caught) into a thumbnail.
 import sharp, { type Metadata } from 'sharp';
+import { describeNonImage } from './sniff';
 
 /** Long side of a thumbnail: fits a dense browse grid at 2× on a high-DPI screen. */
 export const THUMB_SIZE = 160;
@@ -38,13 +39,38 @@ function notAnImage(buf: Buffer): string {
 
 const mpx = (n: number): string => `${Math.round((n / 1e6) * 10) / 10} Mpx`;
 
-export async function decodeImage(buf: Buffer, maxPixels = DEFAULT_MAX_PIXELS): Promise<Decoded> {
+/** An SVG document (possibly after an XML declaration, comments or a doctype), told apart from other text. */
+const SVG_START = /^\uFEFF?\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*|<!DOCTYPE[^>]*>\s*)*<svg[\s>]/i;
+
+/**
+ * Why a file whose header carries no image signature (see sniff.ts) is refused, from its header alone; null
+ * when sharp recognises an accepted format in it after all (a signature this module does not list).
+ */
+export async function refusalOf(head: Buffer): Promise<string | null> {
+  const what = describeNonImage(head);
+  if (what) return `not an image: ${what}`;
+  if (looksLikeText(head) && SVG_START.test(head.toString('utf8', 0, 4096))) return 'not an image: SVG files are not supported';
+  let format: string | undefined;
+  try {
+    format = (await sharp(head, { limitInputPixels: false }).metadata()).format as string | undefined;
+  } catch {
+    return notAnImage(head);
+  }
+  if (format && ACCEPTED.has(format)) return null;
+  return `not an image: ${format ? `${format.toUpperCase()} files are not supported` : 'unknown format'}`;
+}
+
+/**
+ * Decodes an image into its thumbnail: from memory (`input` a Buffer) or, for a large file, from its path so
+ * the file never has to be held whole. `head` (the file's first bytes) words the reason when nothing decodes.
+ */
+export async function decodeImage(input: Buffer | string, maxPixels = DEFAULT_MAX_PIXELS, head?: Buffer): Promise<Decoded> {
   let meta: Metadata;
   try {
     // Only the header is read here, so no limit yet: the size check below gives the readable refusal.
-    meta = await sharp(buf, { limitInputPixels: false }).metadata();
+    meta = await sharp(input, { limitInputPixels: false }).metadata();
   } catch {
-    return { ok: false, reason: notAnImage(buf) };
+    return { ok: false, reason: notAnImage(head ?? (typeof input === 'string' ? Buffer.alloc(0) : input)) };
   }
   const format = meta.format as string | undefined;
   if (!format || !ACCEPTED.has(format)) {
@@ -57,7 +83,7 @@ export async function decodeImage(buf: Buffer, maxPixels = DEFAULT_MAX_PIXELS): 
     return { ok: false, reason: `image too large: ${width}×${height} px is over the ${mpx(maxPixels)} limit` };
   }
   try {
-    const thumb = await sharp(buf, { failOn: 'error', limitInputPixels: maxPixels })
+    const thumb = await sharp(input, { failOn: 'error', limitInputPixels: maxPixels })
       .autoOrient()
       .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true })
       .webp({ quality: 75, effort: 0 })

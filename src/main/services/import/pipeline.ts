@@ -2,8 +2,9 @@
 // then commit the results in input order, in batches, each batch one transaction that writes images, sources,
 // folder labels, journal rows, splits, skips and the import's counts together. A kill between batches leaves
 // every committed image complete (its thumbnail was renamed into place before the commit).
-import crypto from 'node:crypto';
-import fsp from 'node:fs/promises';
+// The pieces: FileProcessor (process-file.ts) turns one file into an Outcome; CommitWindow keeps outcomes in
+// input order and decides when a batch is ready; commitBatch/applyOutcome write a batch; runPipeline runs the
+// workers and handles cancel and library-write failures.
 import path from 'node:path';
 import type { Emit } from '../../../shared/contract';
 import type { SkippedFile } from '../../../shared/types';
@@ -17,32 +18,19 @@ import {
   insertFolderLabel,
   insertImage,
   markConflict,
-  nextJournalBatch,
 } from '../../repos/images.repo';
+import { nextJournalBatch } from '../../repos/labels.repo';
+import { writeTx } from '../../repos/statements';
 import { addImportSkip, updateImportCounts, type ImportCounts } from '../../repos/imports.repo';
 import { assignSplits, type SplitCandidate } from '../splits';
-import { decodeImage } from './decode';
-import { thumbPath, writeThumb } from './thumbnails';
-import { fsReason, type Candidate } from './walk';
+import { FileProcessor, LibraryWriteError, type Outcome } from './process-file';
+import type { Candidate } from './walk';
 
-export class LibraryWriteError extends Error {}
-
-async function fileExists(p: string): Promise<boolean> {
-  try {
-    return (await fsp.stat(p)).size > 0;
-  } catch {
-    return false;
-  }
-}
+export { LibraryWriteError };
 
 export const BATCH_SIZE = 256;
 /** How far processing may run ahead of the commit point: bounds memory whatever one slow file does. */
 const WINDOW = BATCH_SIZE * 4;
-
-type Outcome =
-  | { kind: 'new'; sha: string; bytes: number; width: number; height: number; format: string }
-  | { kind: 'known'; sha: string }
-  | { kind: 'skip'; reason: string; sha?: string };
 
 export interface PipelineOptions {
   importId: number;
@@ -59,156 +47,169 @@ export interface PipelineResult extends ImportCounts {
   aborted: boolean;
 }
 
-export async function runPipeline(lib: Library, files: Candidate[], opts: PipelineOptions): Promise<PipelineResult> {
-  const { db } = lib;
-  const counts: ImportCounts = { total: files.length, imported: 0, alreadyPresent: 0, conflicts: 0, skipped: 0 };
-  const skippedFiles: SkippedFile[] = [];
-  const outcomes: Array<Outcome | undefined> = new Array(files.length);
-  /**
-   * Bytes already handled in this run (sha → the first copy's outcome), so a duplicate is not decoded twice.
-   * A duplicate waits for that outcome and carries it: workers finish out of order, and whichever copy comes
-   * first in commit (input) order must be the one inserted, the later ones becoming sources or conflicts.
-   */
-  const seen = new Map<string, Promise<Outcome>>();
-  const classIds = new Map<string, number>();
-  let next = 0;
-  let committed = 0;
-  let done = 0;
-  let lastEmit = 0;
-  let pendingSkips = [...opts.walkSkips];
-  let wake: (() => void) | null = null;
-  let aborted = false;
-  let failure: LibraryWriteError | null = null;
+type Db = Library['db'];
 
-  const progress = (force: boolean, current?: string): void => {
+/** What the batches of one run add up to, besides the rows: the counts, the skip list, the class ids used. */
+interface Tally {
+  importId: number;
+  counts: ImportCounts;
+  skippedFiles: SkippedFile[];
+  classIds: Map<string, number>;
+}
+
+/** What all files of one batch share: when it was written, its journal batch, and the images new to splits. */
+interface BatchContext {
+  at: string;
+  journalBatch: number;
+  fresh: SplitCandidate[];
+}
+
+function recordSkip(db: Db, tally: Tally, s: SkippedFile): void {
+  addImportSkip(db, tally.importId, s);
+  tally.skippedFiles.push(s);
+  tally.counts.skipped++;
+}
+
+/** Writes one file's outcome (inside its batch's transaction): a new image, one more source of a known one, or a skip. */
+function applyOutcome(db: Db, tally: Tally, batch: BatchContext, file: Candidate, o: Outcome): void {
+  const { counts } = tally;
+  if (o.kind === 'skip') return recordSkip(db, tally, { path: file.path, reason: o.reason });
+  const existing = findImageBySha(db, o.sha);
+  if (existing) {
+    if (hasImageSource(db, existing.id, file.path)) {
+      counts.alreadyPresent++;
+      return;
+    }
+    const known = imageSourceClasses(db, existing.id);
+    addImageSource(db, existing.id, file.path, file.className, tally.importId);
+    if (known.length > 0 && !known.includes(file.className)) {
+      markConflict(db, existing.id);
+      counts.conflicts++;
+    } else counts.alreadyPresent++;
+    return;
+  }
+  if (o.kind === 'known') {
+    // Known when processed but gone now: cannot happen while this process is the only writer.
+    return recordSkip(db, tally, { path: file.path, reason: 'duplicate of a file that could not be imported' });
+  }
+  let classId = tally.classIds.get(file.className);
+  if (classId === undefined) {
+    classId = ensureClass(db, file.className);
+    tally.classIds.set(file.className, classId);
+  }
+  const imageId = insertImage(
+    db,
+    {
+      sha256: o.sha,
+      sourcePath: file.path,
+      fileName: path.basename(file.path),
+      width: o.width,
+      height: o.height,
+      format: o.format,
+      bytes: o.bytes,
+      importId: tally.importId,
+    },
+    batch.at,
+  );
+  addImageSource(db, imageId, file.path, file.className, tally.importId);
+  insertFolderLabel(db, imageId, classId, batch.journalBatch, batch.at);
+  batch.fresh.push({ imageId, sha256: o.sha, classId });
+  counts.imported++;
+}
+
+/** One batch: the skips found since the last one, then each file's outcome in input order, then splits and counts. */
+function commitBatch(db: Db, tally: Tally, skips: SkippedFile[], items: Array<[Candidate, Outcome]>): void {
+  // IMMEDIATE: the batch reads (next journal batch, known hashes, classes) before it writes, and a deferred
+  // transaction cannot wait for the write lock once it has read: another process's import or relabel would
+  // make this one fail with "database is locked" instead of waiting its turn.
+  writeTx(db, () => {
+    const batch: BatchContext = { at: new Date().toISOString(), journalBatch: nextJournalBatch(db), fresh: [] };
+    for (const s of skips) recordSkip(db, tally, s);
+    for (const [file, o] of items) applyOutcome(db, tally, batch, file, o);
+    if (batch.fresh.length) assignSplits(db, batch.fresh);
+    updateImportCounts(db, tally.importId, tally.counts);
+  });
+}
+
+/**
+ * Outcomes in input order and the commit point. Workers finish out of order; a batch is committed once every
+ * file before it has an outcome, and workers wait rather than run more than WINDOW files past the commit point.
+ */
+class CommitWindow {
+  private readonly outcomes: Array<Outcome | undefined>;
+  private committed = 0;
+  private waiters: Array<() => void> = [];
+
+  constructor(
+    private readonly files: Candidate[],
+    private pendingSkips: SkippedFile[],
+    private readonly write: (skips: SkippedFile[], items: Array<[Candidate, Outcome]>) => void,
+  ) {
+    this.outcomes = new Array(files.length);
+  }
+
+  record(i: number, o: Outcome): void {
+    this.outcomes[i] = o;
+  }
+
+  hasRoomFor(i: number): boolean {
+    return i - this.committed < WINDOW;
+  }
+
+  waitForRoom(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Wakes every waiting worker (after a commit, or when the run stops and no commit will come). */
+  wakeAll(): void {
+    const waiting = this.waiters;
+    this.waiters = [];
+    for (const w of waiting) w();
+  }
+
+  /** Commits the finished prefix once it is a batch long, or whatever there is (walk skips included) when `force`. */
+  flush(force: boolean): void {
+    const from = this.committed;
+    let upTo = from;
+    while (upTo < this.files.length && this.outcomes[upTo] !== undefined) upTo++;
+    if (upTo === from && !(force && this.pendingSkips.length)) return;
+    if (!force && upTo - from < BATCH_SIZE) return;
+    const items: Array<[Candidate, Outcome]> = [];
+    for (let i = from; i < upTo; i++) items.push([this.files[i]!, this.outcomes[i]!]);
+    this.write(this.pendingSkips, items);
+    this.pendingSkips = [];
+    for (let i = from; i < upTo; i++) this.outcomes[i] = undefined;
+    this.committed = upTo;
+    this.wakeAll();
+  }
+}
+
+/** Progress events, at most one per 100 ms unless forced. */
+function progressReporter(opts: PipelineOptions, total: number): (done: number, force: boolean, current?: string) => void {
+  let last = 0;
+  return (done, force, current) => {
     if (!opts.emit) return;
     const now = Date.now();
-    if (!force && now - lastEmit < 100) return;
-    lastEmit = now;
-    opts.emit('import.progress', { importId: opts.importId, done, total: files.length, ...(current ? { current } : {}) });
+    if (!force && now - last < 100) return;
+    last = now;
+    opts.emit('import.progress', { importId: opts.importId, done, total, ...(current ? { current } : {}) });
   };
+}
 
-  const commit = db.transaction((upTo: number) => {
-    const at = new Date().toISOString();
-    const batch = nextJournalBatch(db);
-    const fresh: SplitCandidate[] = [];
-    for (const s of pendingSkips) {
-      addImportSkip(db, opts.importId, s);
-      skippedFiles.push(s);
-      counts.skipped++;
-    }
-    pendingSkips = [];
-    for (let i = committed; i < upTo; i++) {
-      const o = outcomes[i]!;
-      const file = files[i]!;
-      const skip = (reason: string): void => {
-        const s = { path: file.path, reason };
-        addImportSkip(db, opts.importId, s);
-        skippedFiles.push(s);
-        counts.skipped++;
-      };
-      if (o.kind === 'skip') {
-        skip(o.reason);
-        continue;
-      }
-      const existing = findImageBySha(db, o.sha);
-      if (existing) {
-        if (hasImageSource(db, existing.id, file.path)) {
-          counts.alreadyPresent++;
-          continue;
-        }
-        const known = imageSourceClasses(db, existing.id);
-        addImageSource(db, existing.id, file.path, file.className, opts.importId);
-        if (known.length > 0 && !known.includes(file.className)) {
-          markConflict(db, existing.id);
-          counts.conflicts++;
-        } else counts.alreadyPresent++;
-        continue;
-      }
-      if (o.kind === 'known') {
-        // Known when processed but gone now: cannot happen while this process is the only writer.
-        skip('duplicate of a file that could not be imported');
-        continue;
-      }
-      let classId = classIds.get(file.className);
-      if (classId === undefined) {
-        classId = ensureClass(db, file.className);
-        classIds.set(file.className, classId);
-      }
-      const imageId = insertImage(
-        db,
-        {
-          sha256: o.sha,
-          sourcePath: file.path,
-          fileName: path.basename(file.path),
-          width: o.width,
-          height: o.height,
-          format: o.format,
-          bytes: o.bytes,
-          importId: opts.importId,
-        },
-        at,
-      );
-      addImageSource(db, imageId, file.path, file.className, opts.importId);
-      insertFolderLabel(db, imageId, classId, batch, at);
-      fresh.push({ imageId, sha256: o.sha, classId });
-      counts.imported++;
-    }
-    if (fresh.length) assignSplits(db, fresh);
-    updateImportCounts(db, opts.importId, counts);
-  });
-
-  const flush = (force: boolean): void => {
-    let upTo = committed;
-    while (upTo < files.length && outcomes[upTo] !== undefined) upTo++;
-    if (upTo === committed && !(force && pendingSkips.length)) return;
-    if (!force && upTo - committed < BATCH_SIZE) return;
-    commit(upTo);
-    for (let i = committed; i < upTo; i++) outcomes[i] = undefined;
-    committed = upTo;
-    wake?.();
-    wake = null;
+export async function runPipeline(lib: Library, files: Candidate[], opts: PipelineOptions): Promise<PipelineResult> {
+  const tally: Tally = {
+    importId: opts.importId,
+    counts: { total: files.length, imported: 0, alreadyPresent: 0, conflicts: 0, skipped: 0 },
+    skippedFiles: [],
+    classIds: new Map(),
   };
-
-  const writeThumbOrFail = async (sha: string, thumb: Buffer): Promise<void> => {
-    try {
-      await writeThumb(lib, sha, thumb);
-    } catch (e) {
-      // The library, not the source file, is at fault (disk full, read-only): stop instead of skipping the rest.
-      throw new LibraryWriteError(`cannot write thumbnails in ${lib.paths.thumbs}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-  };
-
-  const processOne = async (i: number): Promise<Outcome> => {
-    const file = files[i]!;
-    let buf: Buffer;
-    try {
-      buf = await fsp.readFile(file.path);
-    } catch (e) {
-      return { kind: 'skip', reason: fsReason(e) };
-    }
-    if (buf.length === 0) return { kind: 'skip', reason: 'empty file (0 bytes)' };
-    const sha = crypto.createHash('sha256').update(buf).digest('hex');
-    const first = seen.get(sha);
-    if (first) return first;
-    const outcome = decodeNew(buf, sha);
-    seen.set(sha, outcome);
-    return outcome;
-  };
-
-  const decodeNew = async (buf: Buffer, sha: string): Promise<Outcome> => {
-    if (findImageBySha(db, sha)) {
-      // Already in the library: only a missing thumbnail (thumbs/ deleted or damaged) needs work.
-      if (await fileExists(thumbPath(lib, sha))) return { kind: 'known', sha };
-      const again = await decodeImage(buf, opts.maxPixels);
-      if (again.ok) await writeThumbOrFail(sha, again.thumb);
-      return { kind: 'known', sha };
-    }
-    const d = await decodeImage(buf, opts.maxPixels);
-    if (!d.ok) return { kind: 'skip', reason: d.reason, sha };
-    await writeThumbOrFail(sha, d.thumb);
-    return { kind: 'new', sha, bytes: buf.length, width: d.width, height: d.height, format: d.format };
-  };
+  const window = new CommitWindow(files, [...opts.walkSkips], (skips, items) => commitBatch(lib.db, tally, skips, items));
+  const processor = new FileProcessor(lib, opts.maxPixels);
+  const progress = progressReporter(opts, files.length);
+  let next = 0;
+  let done = 0;
+  let aborted = false;
+  let failure: LibraryWriteError | null = null;
 
   const worker = async (): Promise<void> => {
     while (next < files.length) {
@@ -216,44 +217,35 @@ export async function runPipeline(lib: Library, files: Candidate[], opts: Pipeli
         aborted = true;
         return;
       }
-      if (next - committed >= WINDOW) {
-        await new Promise<void>((resolve) => {
-          const prev = wake;
-          wake = () => {
-            prev?.();
-            resolve();
-          };
-        });
+      if (!window.hasRoomFor(next)) {
+        await window.waitForRoom();
         continue;
       }
       const i = next++;
+      const file = files[i]!;
       let o: Outcome;
       try {
-        o = await processOne(i);
+        o = await processor.process(file.path);
       } catch (e) {
         if (e instanceof LibraryWriteError) {
           failure ??= e;
           next = files.length; // the other workers stop after their current file
-          wake?.(); // and one waiting for the commit window must not wait for a batch that will never come
-          wake = null;
+          window.wakeAll(); // and one waiting for the commit window must not wait for a batch that will never come
           return;
         }
         o = { kind: 'skip', reason: `could not be imported: ${(e as Error).message}` };
       }
-      outcomes[i] = o;
+      window.record(i, o);
       done++;
-      progress(false, path.relative(path.dirname(path.dirname(files[i]!.path)), files[i]!.path));
-      flush(false);
+      progress(done, false, path.relative(path.dirname(path.dirname(file.path)), file.path));
+      window.flush(false);
     }
   };
 
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
-  if (failure) {
-    // Keep what is complete (everything before the failed file), then report the failure.
-    flush(true);
-    throw failure;
-  }
-  flush(true);
-  progress(true);
-  return { ...counts, skippedFiles, aborted };
+  // After a library-write failure this keeps what is complete (everything before the failed file) first.
+  window.flush(true);
+  if (failure) throw failure;
+  progress(done, true);
+  return { ...tally.counts, skippedFiles: tally.skippedFiles, aborted };
 }

@@ -1,6 +1,11 @@
 // Finds the images of an import: the folder's immediate sub-folders are classes, every regular file anywhere
 // below a class folder is a candidate. Symlinks are followed; loops (a link back to an ancestor, or a link to
-// itself) are reported, never followed forever. Order is deterministic (sorted by name).
+// itself) are reported, never followed forever. Folders are known by (device, inode), not by path, so a folder
+// reached again by another way within a class is walked once: a "diamond" of links (two links per level to
+// the next level) would otherwise give 2^levels paths to the same files. Names that are not valid UTF-8 are
+// reported as such: their lossy string form names no file, and a path Paddy stores must open again later.
+// Order is deterministic (sorted by name).
+import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { SkippedFile } from '../../../shared/types';
@@ -44,7 +49,7 @@ export function fsReason(e: unknown, what: 'file' | 'folder' = 'file'): string {
   }
 }
 
-function kindOf(st: import('node:fs').Stats): string {
+export function kindOf(st: import('node:fs').Stats | import('node:fs').BigIntStats): string {
   if (st.isFIFO()) return 'a named pipe (FIFO)';
   if (st.isSocket()) return 'a socket';
   if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
@@ -52,6 +57,35 @@ function kindOf(st: import('node:fs').Stats): string {
 }
 
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * A folder's identity: (device, inode), read as bigints (64-bit inode numbers do not fit a double). A file
+ * system that reports no inodes (0) falls back to the folder's real path.
+ */
+async function folderIdentity(dir: string): Promise<string> {
+  const st = await fs.stat(dir, { bigint: true });
+  return st.ino ? `${st.dev}:${st.ino}` : `path:${await fs.realpath(dir)}`;
+}
+
+/**
+ * Names in `dir` that are not valid UTF-8, as the (lossy) strings a plain readdir gave, each with the reason to
+ * report. Only folders with a U+FFFD in some name are read a second time, as raw bytes.
+ */
+async function nonUtf8Names(dir: string, names: string[]): Promise<Map<string, string>> {
+  const bad = new Map<string, string>();
+  if (!names.some((n) => n.includes('\uFFFD'))) return bad;
+  let raw;
+  try {
+    raw = await fs.readdir(dir, { encoding: 'buffer', withFileTypes: true });
+  } catch {
+    return bad;
+  }
+  for (const d of raw) {
+    const name = d.name as unknown as Buffer;
+    if (!isUtf8(name)) bad.set(name.toString('utf8'), d.isDirectory() ? 'folder name is not valid UTF-8' : 'file name is not valid UTF-8');
+  }
+  return bad;
+}
 
 /** Throws (one readable line) when `folder` cannot be imported at all. */
 export async function walkImportFolder(folder: string): Promise<WalkResult> {
@@ -64,6 +98,7 @@ export async function walkImportFolder(folder: string): Promise<WalkResult> {
     throw new Error(code === 'ENOENT' ? `folder not found: ${given}` : `cannot open folder ${given}: ${fsReason(e, 'folder')}`);
   }
   const rootStat = await fs.stat(root);
+  const rootId = await folderIdentity(root);
   if (!rootStat.isDirectory()) throw new Error(`not a folder: ${given} (give a folder with one sub-folder per class)`);
 
   const result: WalkResult = { root: given, classes: [], files: [], skipped: [] };
@@ -75,9 +110,15 @@ export async function walkImportFolder(folder: string): Promise<WalkResult> {
   }
   const topFiles: string[] = [];
   let sawClassFolder = false;
+  const badNames = await nonUtf8Names(root, entries);
   for (const name of entries) {
     if (ignored(name)) continue;
     const p = path.join(given, name);
+    const badName = badNames.get(name);
+    if (badName) {
+      result.skipped.push({ path: p, reason: badName });
+      continue;
+    }
     let st;
     try {
       st = await fs.stat(p);
@@ -90,7 +131,7 @@ export async function walkImportFolder(folder: string): Promise<WalkResult> {
       const className = name.normalize('NFC');
       const before = result.files.length;
       const beforeSkips = result.skipped.length;
-      await walkClass(p, className, [root], result);
+      await walkClass(p, className, [rootId], new Map(), result);
       if (result.files.length === before) {
         if (result.skipped.length === beforeSkips) result.skipped.push({ path: p, reason: 'empty class folder: no image files in it' });
       } else if (!result.classes.includes(className)) result.classes.push(className);
@@ -111,18 +152,29 @@ export async function walkImportFolder(folder: string): Promise<WalkResult> {
   return result;
 }
 
-async function walkClass(dir: string, className: string, ancestors: string[], out: WalkResult): Promise<void> {
-  let real: string;
+/**
+ * Walks one folder of a class. `ancestors` are the identities of the folders above it (a link to one of them is
+ * a loop); `walked` maps each folder already walked in this class to the path it was first walked by.
+ */
+async function walkClass(dir: string, className: string, ancestors: string[], walked: Map<string, string>, out: WalkResult): Promise<void> {
+  let id: string;
   try {
-    real = await fs.realpath(dir);
+    id = await folderIdentity(dir);
   } catch (e) {
     out.skipped.push({ path: dir, reason: fsReason(e, 'folder') });
     return;
   }
-  if (ancestors.includes(real)) {
+  if (ancestors.includes(id)) {
+    const real = await fs.realpath(dir).catch(() => dir);
     out.skipped.push({ path: dir, reason: `symlink loop: this folder links back to ${real}` });
     return;
   }
+  const first = walked.get(id);
+  if (first !== undefined) {
+    out.skipped.push({ path: dir, reason: `same folder as ${first} (reached again through a symlink); its files are imported once` });
+    return;
+  }
+  walked.set(id, dir);
   let entries: import('node:fs').Dirent[];
   try {
     entries = (await fs.readdir(dir, { withFileTypes: true })).sort((a, b) => byName(a.name, b.name));
@@ -130,11 +182,17 @@ async function walkClass(dir: string, className: string, ancestors: string[], ou
     out.skipped.push({ path: dir, reason: fsReason(e, 'folder') });
     return;
   }
-  const chain = [...ancestors, real];
+  const chain = [...ancestors, id];
   const subdirs: string[] = [];
+  const badNames = await nonUtf8Names(dir, entries.map((e) => e.name));
   for (const entry of entries) {
     if (ignored(entry.name)) continue;
     const p = path.join(dir, entry.name);
+    const badName = badNames.get(entry.name);
+    if (badName) {
+      out.skipped.push({ path: p, reason: badName });
+      continue;
+    }
     // The directory entry's type is enough for plain files and folders; only links (and file systems that do
     // not report types) need a stat, which keeps a 75,000-file walk to one readdir per folder.
     if (entry.isFile()) {
@@ -156,5 +214,5 @@ async function walkClass(dir: string, className: string, ancestors: string[], ou
     else if (st.isFile()) out.files.push({ path: p, className });
     else out.skipped.push({ path: p, reason: `not an image: ${kindOf(st)}` });
   }
-  for (const d of subdirs) await walkClass(d, className, chain, out);
+  for (const d of subdirs) await walkClass(d, className, chain, walked, out);
 }
