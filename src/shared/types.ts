@@ -6,7 +6,6 @@ export const SPLITS: readonly Split[] = ['train', 'val', 'test'];
 
 /** Where an image's current label came from. */
 export type LabelOrigin = 'folder' | 'manual' | 'suggestion';
-export const LABEL_ORIGINS: readonly LabelOrigin[] = ['folder', 'manual', 'suggestion'];
 
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';

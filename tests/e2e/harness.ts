@@ -81,15 +81,3 @@ export async function shot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
 }
-
-/** Whether a request is served by the host, or still answers "not implemented" (its part has not landed). */
-export async function implemented(host: WebHost, name: string, input: unknown): Promise<{ ok: boolean; error?: string }> {
-  const res = await fetch(`http://127.0.0.1:${host.port}/api/${name}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${host.token}` },
-    body: JSON.stringify(input),
-  });
-  const body = (await res.json()) as { ok: boolean; error?: string };
-  if (body.ok) return { ok: true };
-  return { ok: !/is not implemented yet|training is unavailable/.test(body.error ?? ''), error: body.error };
-}

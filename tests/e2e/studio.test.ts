@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { riceFiles, riceSubset } from '../helpers/rice-subset';
 import { MOBILENET_DIR, RICE_DIR, tempDir } from '../helpers/tmp';
-import { implemented, openStudio, shot, type Studio } from './harness';
+import { openStudio, shot, type Studio } from './harness';
 
 // Code passed to page.evaluate runs in the page; these names exist there. Declared here (module scope, not
 // global) because the node tsconfig has no DOM library.
@@ -133,6 +133,8 @@ describe('the studio in Chromium', { concurrency: false }, () => {
   });
 
   const runs: string[] = [];
+  // The tests after the first training one use its runs: when it failed they fail too, saying why.
+  const needRuns = () => assert.ok(runs.length > 0, 'no run to work with: the training test before this one failed');
   const startRun = async (epochs: number, seed: number) => {
     await page.click(testId('nav-train'));
     await page.waitForSelector(testId('param-imageSize'));
@@ -148,9 +150,7 @@ describe('the studio in Chromium', { concurrency: false }, () => {
     return id;
   };
 
-  it('trains a tiny CNN and shows its curves per epoch', async (t) => {
-    const probe = await implemented(studio.host, 'train.defaults', { model: 'cnn' });
-    if (!probe.ok) return t.skip(`training has not landed in the host: ${probe.error}`);
+  it('trains a tiny CNN and shows its curves per epoch', async () => {
     await startRun(2, 1);
     // The chart gets a point per epoch; the run ends with a test score.
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="train-epochs"]')?.textContent?.split('/')[0]) >= 1, null, { timeout: 120_000 });
@@ -162,8 +162,8 @@ describe('the studio in Chromium', { concurrency: false }, () => {
     assert.ok((await page.$$(`${testId('chart-accuracy')} circle`)).length >= 2, 'train and val points');
   });
 
-  it('cancels a run', async (t) => {
-    if (runs.length === 0) return t.skip('training has not landed in the host');
+  it('cancels a run', async () => {
+    needRuns();
     await startRun(200, 2);
     await page.waitForSelector(testId('train-cancel'));
     await page.waitForSelector(`${testId('train-live')}[data-status="running"]`, { timeout: 60_000 });
@@ -173,8 +173,8 @@ describe('the studio in Chromium', { concurrency: false }, () => {
     await shot(page, '07-train-cancelled');
   });
 
-  it('compares two runs and opens a confusion-matrix cell in Browse', async (t) => {
-    if (runs.length === 0) return t.skip('training has not landed in the host');
+  it('compares two runs and opens a confusion-matrix cell in Browse', async () => {
+    needRuns();
     await startRun(1, 3);
     await page.waitForSelector(`${testId('train-live')}[data-status="completed"]`, { timeout: 120_000 });
     const [a, , b] = runs;
@@ -211,8 +211,8 @@ describe('the studio in Chromium', { concurrency: false }, () => {
     await shot(page, '10-browse-confusion-cell');
   });
 
-  it('predicts the class of image files for a chosen run', async (t) => {
-    if (runs.length === 0) return t.skip('training has not landed in the host');
+  it('predicts the class of image files for a chosen run', async () => {
+    needRuns();
     await page.click(testId('nav-predict'));
     const files = ['Ipsala', 'Karacadag'].map((c) => path.join(RICE_DIR, c, riceFiles(c)[500]!));
     await page.fill(testId('predict-paths'), files.join('\n'));
@@ -222,8 +222,8 @@ describe('the studio in Chromium', { concurrency: false }, () => {
     await shot(page, '11-predict');
   });
 
-  it('predicts files dropped or chosen in the page (sent as bytes), naming each and the one that is not an image', async (t) => {
-    if (runs.length === 0) return t.skip('training has not landed in the host');
+  it('predicts files dropped or chosen in the page (sent as bytes), naming each and the one that is not an image', async () => {
+    needRuns();
     const dir = tempDir('paddy-e2e-upload-');
     const bad = path.join(dir, 'notes.jpg');
     fs.writeFileSync(bad, 'this is not a picture');
@@ -235,10 +235,14 @@ describe('the studio in Chromium', { concurrency: false }, () => {
     const badCard = cards.find((c) => c.includes('notes.jpg'));
     assert.ok(badCard && !badCard.includes('paddy-predict-'), `the bad file is reported under its own name: ${badCard}`);
     await shot(page, '11b-predict-upload');
+    // The same view on a small laptop screen: the form and the result cards still fit side by side.
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await shot(page, '11c-predict-1024x700');
+    await page.setViewportSize({ width: 1440, height: 900 });
   });
 
-  it('says clearly when MobileNetV2 cannot find its weights', async (t) => {
-    if (runs.length === 0) return t.skip('training has not landed in the host');
+  it('says clearly when MobileNetV2 cannot find its weights', async () => {
+    needRuns();
     await page.click(testId('nav-train'));
     await page.click(testId('model-mobilenetv2'));
     await page.waitForSelector(testId('param-fineTuneBlocks'));
@@ -257,8 +261,6 @@ describe('the studio in Chromium', { concurrency: false }, () => {
   });
 
   it('finds suspects once the weights are set (a first scan cancelled), accepts a suggestion with one key, and undoes it', async (t) => {
-    const probe = await implemented(studio.host, 'suspects.list', {});
-    if (!probe.ok) return t.skip(`suspects have not landed in the host: ${probe.error}`);
     await page.click(testId('nav-library'));
     await page.fill(testId('settings-weights'), MOBILENET_DIR);
     await page.click(testId('settings-save'));

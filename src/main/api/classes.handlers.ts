@@ -1,7 +1,8 @@
+import type { RequestName } from '../../shared/contract';
 import type { HandlerGroup } from './context';
 import { addClass, mergeClasses, renameClass } from '../services/classes';
 
-export const classesHandlers: HandlerGroup<'classes.add' | 'classes.rename' | 'classes.merge'> = {
+export const classesHandlers: HandlerGroup<Extract<RequestName, `classes.${string}`>> = {
   'classes.add': ({ name }, ctx) => {
     const info = addClass(ctx.library(), name);
     ctx.emit('library.changed', { reason: 'classes' });

@@ -1,20 +1,33 @@
-// Every request of the contract mapped to its handler. The `Handlers` type makes a missing one a compile error;
-// tests/api-contract.test.ts checks the same at run time.
+// Every request of the contract mapped to its handler. Request `x.y` is handled in `x.handlers.ts`, whose group
+// type covers exactly the contract's `x.*` names; the `Handlers` type makes a missing group a compile error.
+// tests/main/api/api-contract.test.ts checks both at run time.
 import type { Handlers } from './context';
 import { classesHandlers } from './classes.handlers';
 import { dialogHandlers } from './dialog.handlers';
+import { exportHandlers } from './export.handlers';
 import { imagesHandlers } from './images.handlers';
 import { importHandlers } from './import.handlers';
+import { jobsHandlers } from './jobs.handlers';
+import { labelsHandlers } from './labels.handlers';
+import { libraryHandlers } from './library.handlers';
+import { runsHandlers } from './runs.handlers';
+import { settingsHandlers } from './settings.handlers';
 import { suspectsHandlers } from './suspects.handlers';
 import { systemHandlers } from './system.handlers';
-import { trainingHandlers } from './training.handlers';
+import { trainHandlers } from './train.handlers';
 
 export const handlers: Handlers = {
   ...systemHandlers,
-  ...classesHandlers,
+  ...settingsHandlers,
+  ...libraryHandlers,
   ...importHandlers,
+  ...exportHandlers,
+  ...classesHandlers,
   ...imagesHandlers,
-  ...trainingHandlers,
+  ...labelsHandlers,
+  ...trainHandlers,
+  ...runsHandlers,
+  ...jobsHandlers,
   ...suspectsHandlers,
   ...dialogHandlers,
 };

@@ -1,11 +1,8 @@
+import type { RequestName } from '../../shared/contract';
 import type { HandlerGroup } from './context';
 import { decideSuspect, listSuspects } from '../services/suspects/index';
 
-export const suspectsHandlers: HandlerGroup<
-  | 'suspects.scan'
-  | 'suspects.list'
-  | 'suspects.decide'
-> = {
+export const suspectsHandlers: HandlerGroup<Extract<RequestName, `suspects.${string}`>> = {
   // Trains fold models and extracts features: in a worker, so the app stays responsive (workers/jobs.ts).
   'suspects.scan': (input, ctx) => ctx.workers.runJob(ctx.library(), 'suspects.scan', input),
   'suspects.list': (_input, ctx) => listSuspects(ctx.library().db),

@@ -1,18 +1,25 @@
+import { createRequire } from 'node:module';
+import type { RequestName } from '../../shared/contract';
 import type { HandlerGroup } from './context';
-import { libraryInfo } from '../services/library-info';
-import { getSettings, updateSettings } from '../services/settings';
-import { stats } from '../services/stats';
+import { activeBackend, availableBackends } from '../engine/backends';
 
-export const systemHandlers: HandlerGroup<
-  | 'settings.get'
-  | 'settings.set'
-  | 'library.info'
-  | 'library.open'
-  | 'library.stats'
-> = {
-  'settings.get': (_input, ctx) => getSettings(ctx.library().db),
-  'settings.set': (input, ctx) => updateSettings(ctx.library().db, input),
-  'library.info': (_input, ctx) => libraryInfo(ctx.library()),
-  'library.open': (input, ctx) => libraryInfo(ctx.switchLibrary(input.path)),
-  'library.stats': (_input, ctx) => stats(ctx.library()),
+function version(): string {
+  try {
+    return (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
+  } catch {
+    return process.env.npm_package_version ?? 'unknown';
+  }
+}
+
+export const systemHandlers: HandlerGroup<Extract<RequestName, `system.${string}`>> = {
+  'system.info': async (_input, ctx) => {
+    const available = await availableBackends();
+    return {
+      version: version(),
+      backend: activeBackend() ?? available[0] ?? null,
+      availableBackends: available,
+      host: ctx.host === 'electron' ? 'electron' : 'web',
+      platform: `${process.platform}-${process.arch}`,
+    };
+  },
 };

@@ -20,7 +20,7 @@ function help(): string {
   return lines.join('\n');
 }
 
-export async function runCli(argv: string[]): Promise<number> {
+async function runCli(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   const debug = argv.includes('--debug');
   if (!name || name === '--help' || name === '-h' || name === 'help') {

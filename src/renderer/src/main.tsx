@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client';
 import './styles/tokens.css';
 import './styles/app.css';
 import './styles/browse.css';
-import { getApi } from './api';
+import { connectApi } from './api';
 import { provideApi } from './app/api';
 import { App } from './app/App';
 import { errorMessage } from './app/format';
@@ -11,7 +11,7 @@ import { errorMessage } from './app/format';
 const root = createRoot(document.getElementById('root')!);
 let problem: string | null = null;
 try {
-  provideApi(getApi());
+  provideApi(connectApi());
 } catch (e) {
   problem = errorMessage(e);
 }

@@ -10,6 +10,17 @@ test('every request of the contract has a handler, and no handler is outside the
   assert.deepEqual(Object.keys(handlers).sort(), [...REQUEST_NAMES].sort());
 });
 
+test('request x.y is handled in src/main/api/x.handlers.ts, which handles exactly the x.* requests', async () => {
+  const prefixes = [...new Set(REQUEST_NAMES.map((n) => n.split('.')[0]!))];
+  for (const prefix of prefixes) {
+    const mod = (await import(`../../../src/main/api/${prefix}.handlers.ts`)) as Record<string, object>;
+    const groups = Object.values(mod);
+    assert.equal(groups.length, 1, `${prefix}.handlers.ts exports one handler group`);
+    const expected = REQUEST_NAMES.filter((n) => n.startsWith(`${prefix}.`)).sort();
+    assert.deepEqual(Object.keys(groups[0]!).sort(), expected, `${prefix}.handlers.ts`);
+  }
+});
+
 test('inputs are validated: wrong types and unknown fields are refused with the field named', () => {
   assert.throws(() => parseInput('images.detail', { imageId: 'x' }), /images\.detail: imageId/);
   assert.throws(() => parseInput('labels.set', { imageIds: [], classId: 1 }), /imageIds/);

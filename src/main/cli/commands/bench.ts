@@ -1,4 +1,5 @@
-// `paddy bench`: the speed benchmark (issue 4) on the active backend, or each available one with --all.
+// `paddy bench`: training and feature-extraction speed (img/s) and peak memory on the active backend, or on each
+// available one with --all; one JSON object per backend.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { availableBackends } from '../../engine/backends';

@@ -1,7 +1,7 @@
 // `paddy compare A B`: two runs on the test images both saw — accuracies, disagreements, McNemar's test.
+import { call, withWorkers } from '../call';
 import { register } from './index';
 import { UsageError, type Command } from '../command';
-import { callTraining, withTrainingContext } from './train';
 
 export const compareCommand: Command = {
   name: 'compare',
@@ -11,8 +11,8 @@ export const compareCommand: Command = {
   async run(args, io) {
     if (args.positionals.length !== 2) throw new UsageError(`compare needs exactly two run ids (got ${args.positionals.length})`);
     const [a, b] = args.positionals as [string, string];
-    return withTrainingContext(args, async (ctx) => {
-      const r = await callTraining(ctx, 'runs.compare', { a, b });
+    return withWorkers(args, async (ctx) => {
+      const r = await call(ctx, 'runs.compare', { a, b });
       if (args.values.json) {
         io.out(JSON.stringify(r));
         return 0;

@@ -1,6 +1,7 @@
 // `paddy demo`: generates the built-in synthetic five-class sample in the library and imports it.
 import type { Command } from '../command';
-import { call, printImportReport, withLibrary, withProgress } from './import';
+import { call, withLibrary } from '../call';
+import { printImportReport, withProgress } from './import';
 import { register } from './index';
 
 export const demoCommand: Command = {

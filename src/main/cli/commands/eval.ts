@@ -1,9 +1,9 @@
 // `paddy eval --run ID [--images DIR]`: a run's model on its test split, or on a folder-per-class tree.
 // Ctrl-C cancels the evaluation (exit 130).
+import { call, withWorkers } from '../call';
 import { register } from './index';
 import { str, UsageError, type Command } from '../command';
 import { cancellableJob } from '../job-cancel';
-import { callTraining, withTrainingContext } from './train';
 
 export const evalCommand: Command = {
   name: 'eval',
@@ -13,9 +13,9 @@ export const evalCommand: Command = {
   async run(args, io) {
     const runId = str(args, 'run');
     if (!runId) throw new UsageError('--run ID is required (see `paddy runs`)');
-    return withTrainingContext(args, async (ctx) => {
+    return withWorkers(args, async (ctx) => {
       const folder = str(args, 'images');
-      const m = await cancellableJob(ctx, io, 'runs.evaluate', () => callTraining(ctx, 'runs.evaluate', folder ? { runId, folder } : { runId }));
+      const m = await cancellableJob(ctx, io, 'runs.evaluate', () => call(ctx, 'runs.evaluate', folder ? { runId, folder } : { runId }));
       if (args.values.json) {
         io.out(JSON.stringify({ accuracy: m.accuracy, n: m.n, macroF1: m.macroF1, perClass: m.perClass, confusion: m.confusion, classes: m.classes }));
         return 0;

@@ -1,8 +1,8 @@
 // `paddy export-onnx --run ID OUT.onnx`: a trained run's model as a standalone ONNX file (raw RGB in,
 // class probabilities out, class names in the metadata).
 import { exportRunOnnx } from '../../engine/onnx/export/export-run';
+import { withLibrary } from '../call';
 import { str, UsageError, type Command } from '../command';
-import { withLibrary } from './import';
 import { register } from './index';
 
 export const exportOnnxCommand: Command = {

@@ -1,6 +1,6 @@
 // `paddy export <out>`: writes the library's current labels as a folder per class (+ an optional CSV).
+import { call, withLibrary } from '../call';
 import { str, UsageError, type Command } from '../command';
-import { call, withLibrary } from './import';
 import { register } from './index';
 
 export const exportCommand: Command = {

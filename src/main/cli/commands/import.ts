@@ -1,36 +1,11 @@
 // `paddy import <folder>`: imports a folder of class folders into the library, with a progress bar on a
 // terminal, a readable summary, or (--json) exactly one JSON object on stdout.
-import { parseInput, type RequestInput, type RequestName } from '../../../shared/contract';
 import type { ImportReport } from '../../../shared/types';
-import { importHandlers } from '../../api/import.handlers';
-import { str, UsageError, type CliIo, type Command, type ParsedArgs } from '../command';
-import { createCliContext, type CliContext } from '../context';
+import { call, withLibrary } from '../call';
+import { UsageError, type CliIo, type Command } from '../command';
+import type { CliContext } from '../context';
 import { ProgressBar } from '../progress';
 import { register } from './index';
-
-const noTraining = (): never => {
-  throw new Error('training is not available in this command');
-};
-
-/** Runs `fn` with a CLI context on --library (or the default library) and always closes it. */
-export async function withLibrary<T>(args: ParsedArgs, fn: (ctx: CliContext) => Promise<T>): Promise<T> {
-  const ctx = createCliContext(str(args, 'library'), noTraining);
-  try {
-    return await fn(ctx);
-  } finally {
-    await ctx.close();
-  }
-}
-
-/** Calls a request's handler the way every host does: validated input, same code as the app. */
-export async function call<K extends keyof typeof importHandlers & RequestName>(
-  ctx: CliContext,
-  name: K,
-  input: RequestInput<K>,
-): Promise<Awaited<ReturnType<(typeof importHandlers)[K]>>> {
-  const handler = importHandlers[name] as (i: unknown, c: CliContext) => unknown;
-  return (await handler(parseInput(name, input), ctx)) as Awaited<ReturnType<(typeof importHandlers)[K]>>;
-}
 
 /** Shows import.progress events as a bar while `run` works (nothing when not on a terminal). */
 export async function withProgress<T>(ctx: CliContext, io: CliIo, label: string, run: () => Promise<T>): Promise<T> {

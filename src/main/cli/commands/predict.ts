@@ -1,10 +1,10 @@
 // `paddy predict --run ID FILE...`: class probabilities per file; a file that cannot be read is reported on
 // its own line (and makes the exit code 1) without stopping the others. Ctrl-C cancels (exit 130).
 import path from 'node:path';
+import { call, withWorkers } from '../call';
 import { register } from './index';
 import { str, UsageError, type Command } from '../command';
 import { cancellableJob } from '../job-cancel';
-import { callTraining, withTrainingContext } from './train';
 
 export const predictCommand: Command = {
   name: 'predict',
@@ -15,9 +15,9 @@ export const predictCommand: Command = {
     const runId = str(args, 'run');
     if (!runId) throw new UsageError('--run ID is required (see `paddy runs`)');
     if (!args.positionals.length) throw new UsageError('give at least one image file');
-    return withTrainingContext(args, async (ctx) => {
+    return withWorkers(args, async (ctx) => {
       const paths = args.positionals.map((p) => path.resolve(p));
-      const results = await cancellableJob(ctx, io, 'runs.predict', () => callTraining(ctx, 'runs.predict', { runId, paths }));
+      const results = await cancellableJob(ctx, io, 'runs.predict', () => call(ctx, 'runs.predict', { runId, paths }));
       if (args.values.json) io.out(JSON.stringify(results));
       else {
         for (const r of results) {

@@ -1,7 +1,7 @@
 // `paddy runs`: the library's training runs, newest first (a table, or a JSON array with --json).
+import { call, withWorkers } from '../call';
 import { register } from './index';
 import type { Command } from '../command';
-import { callTraining, withTrainingContext } from './train';
 
 export const runsCommand: Command = {
   name: 'runs',
@@ -9,8 +9,8 @@ export const runsCommand: Command = {
   usage: 'paddy runs [--json]',
   options: {},
   async run(args, io) {
-    return withTrainingContext(args, async (ctx) => {
-      const runs = await callTraining(ctx, 'runs.list', {});
+    return withWorkers(args, async (ctx) => {
+      const runs = await call(ctx, 'runs.list', {});
       if (args.values.json) {
         io.out(JSON.stringify(runs));
         return 0;

@@ -1,8 +1,6 @@
 // `paddy stats`: images per class and per split.
-import { parseInput } from '../../../shared/contract';
-import { systemHandlers } from '../../api/system.handlers';
+import { call, withLibrary } from '../call';
 import type { Command } from '../command';
-import { withLibrary } from './import';
 import { register } from './index';
 
 export const statsCommand: Command = {
@@ -12,7 +10,7 @@ export const statsCommand: Command = {
   options: {},
   async run(args, io) {
     return withLibrary(args, async (ctx) => {
-      const s = await systemHandlers['library.stats'](parseInput('library.stats', {}), ctx);
+      const s = await call(ctx, 'library.stats', {});
       if (args.values.json) {
         io.out(JSON.stringify(s));
         return 0;

@@ -1,13 +1,11 @@
 // `paddy suspects`: scan the library for likely mislabeled images (k-fold out-of-sample probabilities +
 // confident learning + near-duplicates) and print the review queue, best first. Ctrl-C cancels the scan (exit
 // 130); the previous queue stays as it was.
-import { parseInput } from '../../../shared/contract';
-import { suspectsHandlers } from '../../api/suspects.handlers';
+import { call, withWorkers } from '../call';
 import { num, str, UsageError, type Command } from '../command';
 import { cancellableJob } from '../job-cancel';
 import { ProgressBar } from '../progress';
 import { register } from './index';
-import { withTrainingContext } from './train';
 
 const PHASES: Record<string, string> = {
   features: 'features      ',
@@ -25,16 +23,16 @@ export const suspectsCommand: Command = {
     const folds = num(args, 'folds');
     const alphaArg = str(args, 'alpha');
     if (alphaArg !== undefined && !['1', '1.0', '0.35'].includes(alphaArg)) throw new UsageError(`--alpha must be 1.0 or 0.35 (got "${alphaArg}")`);
-    const alpha = alphaArg === undefined ? undefined : alphaArg === '0.35' ? 0.35 : 1;
+    const alpha: 1 | 0.35 | undefined = alphaArg === undefined ? undefined : alphaArg === '0.35' ? 0.35 : 1;
     const weights = str(args, 'weights');
-    const input = parseInput('suspects.scan', {
+    const input = {
       ...(top !== undefined ? { top } : {}),
       ...(folds !== undefined ? { folds } : {}),
       ...(alpha !== undefined ? { alpha } : {}),
       ...(weights ? { weightsDir: weights } : {}),
-    });
+    };
     // The scan runs in a worker process (workers/jobs.ts), like training.
-    return withTrainingContext(args, async (ctx) => {
+    return withWorkers(args, async (ctx) => {
       let bar: ProgressBar | null = null;
       let phase = '';
       const stop = ctx.listen((name, payload) => {
@@ -49,7 +47,7 @@ export const suspectsCommand: Command = {
       });
       let scan;
       try {
-        scan = await cancellableJob(ctx, io, 'suspects.scan', async () => suspectsHandlers['suspects.scan'](input, ctx), () => (bar as ProgressBar | null)?.done());
+        scan = await cancellableJob(ctx, io, 'suspects.scan', () => call(ctx, 'suspects.scan', input), () => (bar as ProgressBar | null)?.done());
       } finally {
         stop();
         (bar as ProgressBar | null)?.done();

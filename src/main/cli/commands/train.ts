@@ -1,32 +1,11 @@
 // `paddy train`: trains a model in a worker process, with a progress bar (batches, epoch metrics, ETA) on a
 // terminal or one JSON object with --json. Ctrl-C cancels the run cleanly; a failed run exits non-zero.
-import { parseInput, type RequestInput, type RequestName, type RequestResult, type TrainEvent } from '../../../shared/contract';
+import type { TrainEvent } from '../../../shared/contract';
 import type { RunDetail, TrainConfig } from '../../../shared/types';
-import { trainingHandlers } from '../../api/training.handlers';
-import { createForkWorkerHost } from '../../workers/fork-host';
-import { getRun } from '../../services/runs';
+import { call, withWorkers } from '../call';
 import { num, str, UsageError, type Command, type ParsedArgs } from '../command';
-import { createCliContext, type CliContext } from '../context';
 import { formatSeconds, ProgressBar } from '../progress';
 import { register } from './index';
-
-type TrainingRequest = keyof typeof trainingHandlers & RequestName;
-
-/** A CLI context whose training runs in forked workers; always closed. */
-export async function withTrainingContext<T>(args: ParsedArgs, fn: (ctx: CliContext) => Promise<T>): Promise<T> {
-  const ctx: CliContext = createCliContext(str(args, 'library'), () => createForkWorkerHost((n, p) => ctx.emit(n, p)));
-  try {
-    return await fn(ctx);
-  } finally {
-    await ctx.close();
-  }
-}
-
-/** The same handler the app calls, with the same input validation. */
-export async function callTraining<K extends TrainingRequest>(ctx: CliContext, name: K, input: RequestInput<K>): Promise<RequestResult<K>> {
-  const handler = trainingHandlers[name] as (i: unknown, c: CliContext) => unknown;
-  return (await handler(parseInput(name, input), ctx)) as RequestResult<K>;
-}
 
 function list(args: ParsedArgs, key: string): number[] | undefined {
   const v = str(args, key);
@@ -37,7 +16,7 @@ function list(args: ParsedArgs, key: string): number[] | undefined {
   return nums;
 }
 
-export function configFromArgs(args: ParsedArgs): Partial<TrainConfig> & { model: 'cnn' | 'mobilenetv2' } {
+function configFromArgs(args: ParsedArgs): Partial<TrainConfig> & { model: 'cnn' | 'mobilenetv2' } {
   const model = str(args, 'model');
   if (model !== 'cnn' && model !== 'mobilenetv2') throw new UsageError(`--model must be cnn or mobilenetv2 (got ${model === undefined ? 'nothing' : `"${model}"`})`);
   const backend = str(args, 'backend');
@@ -65,7 +44,7 @@ export function configFromArgs(args: ParsedArgs): Partial<TrainConfig> & { model
   return c as Partial<TrainConfig> & { model: 'cnn' | 'mobilenetv2' };
 }
 
-export function trainSummary(run: RunDetail) {
+function trainSummary(run: RunDetail) {
   return {
     runId: run.id,
     status: run.status,
@@ -91,7 +70,7 @@ export const trainCommand: Command = {
   async run(args, io) {
     const partial = configFromArgs(args);
     const json = Boolean(args.values.json);
-    return withTrainingContext(args, async (ctx) => {
+    return withWorkers(args, async (ctx) => {
       const bar = new ProgressBar('train', io.interactive);
       let runId: string | null = null;
       const early: TrainEvent[] = [];
@@ -122,19 +101,19 @@ export const trainCommand: Command = {
         if (runId && interrupts === 1) {
           bar.done();
           io.err(`cancelling ${runId}… (Ctrl-C again to quit now)`);
-          ctx.workers.cancel(runId);
+          void call(ctx, 'train.cancel', { runId });
         } else process.exit(130);
       };
       process.on('SIGINT', onSigint);
       try {
-        ({ runId } = await callTraining(ctx, 'train.start', { config: partial }));
+        ({ runId } = await call(ctx, 'train.start', { config: partial }));
         for (const e of early.splice(0)) if (e.runId === runId) onEvent(e);
         await ctx.workers.wait(runId);
       } finally {
         process.off('SIGINT', onSigint);
         bar.done();
       }
-      const run = getRun(ctx.library(), runId!);
+      const run = await call(ctx, 'runs.get', { runId: runId! });
       if (json) io.out(JSON.stringify(trainSummary(run)));
       else if (run.status === 'completed') {
         io.out(`run ${run.id} completed on ${run.backend}${run.engine ? ` · ${run.engine}` : ''}: test accuracy ${(run.test!.accuracy * 100).toFixed(2)}% (n=${run.test!.n}, macro-F1 ${run.test!.macroF1.toFixed(4)}) in ${formatSeconds(run.seconds.total ?? 0)}`);

@@ -1,5 +1,6 @@
-// The renderer's one way to the host: `getApi()` gives the PaddyApi over the Electron preload when it is there,
-// else over the web host (`paddy serve`). Features import from here, never from the clients directly.
+// How the page reaches its host: over the Electron preload when it is there, else over the web host
+// (`paddy serve`). main.tsx connects once and hands the result to app/api.ts, the one place the rest of the
+// renderer gets its PaddyApi from.
 import type { PaddyApi, PaddyBridge } from '../../../shared/contract';
 import { createIpcApi } from './ipc-client';
 import { takeToken } from './token';
@@ -11,37 +12,17 @@ declare global {
   }
 }
 
-let api: PaddyApi | null = null;
-
-export function getApi(): PaddyApi {
-  if (api) return api;
-  if (typeof window !== 'undefined' && window.paddy) {
-    api = createIpcApi(window.paddy);
-  } else {
-    const token = takeToken();
-    if (!token) {
-      throw new Error('No access token: open Paddy with the URL that `paddy serve` printed (it ends in ?token=…).');
-    }
-    api = createWebApi(window.location.origin, token);
+/** The PaddyApi of this page's host; throws a readable error when a web page was opened without its token. */
+export function connectApi(): PaddyApi {
+  if (typeof window !== 'undefined' && window.paddy) return createIpcApi(window.paddy);
+  const token = takeToken();
+  if (!token) {
+    throw new Error('No access token: open Paddy with the URL that `paddy serve` printed (it ends in ?token=…).');
   }
-  return api;
+  return createWebApi(window.location.origin, token);
 }
 
 /** Which host the page talks to (the UI hides native-dialog buttons on the web). */
 export function hostKind(): 'electron' | 'web' {
   return typeof window !== 'undefined' && window.paddy ? 'electron' : 'web';
 }
-
-/** URL of a library image for <img src>: paddy-img://… in Electron, /api/img/…?token=… on the web. */
-export function imageUrl(kind: 'thumb' | 'full', imageId: number): string {
-  return getApi().imageUrl(kind, imageId);
-}
-
-/** Tests (and a library switch in the future) may replace the API. */
-export function setApi(next: PaddyApi | null): void {
-  api = next;
-}
-
-export { ApiError } from './unwrap';
-export { createIpcApi } from './ipc-client';
-export { createWebApi, type WebApi, type WebApiOptions, type SocketLike } from './web-client';

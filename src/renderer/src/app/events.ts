@@ -1,4 +1,4 @@
-// The one place host events become store updates (Bruno-style): subscribed once when the app mounts.
+// The one place host events become store updates: subscribed once when the app mounts.
 import { getApi } from './api';
 import { invalidate } from '../features/browse/browse.store';
 import { onImportProgress } from '../features/library/library.store';

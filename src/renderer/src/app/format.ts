@@ -48,11 +48,6 @@ export function runSeconds(seconds: Record<string, number>): number | null {
   return vals.length ? vals.reduce((a, b) => a + b, 0) : null;
 }
 
-/** Errors from handlers whose backend has not landed read differently from real failures. */
-export function isNotImplemented(message: string): boolean {
-  return /is not implemented yet/.test(message);
-}
-
 export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }

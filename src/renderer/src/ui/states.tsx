@@ -1,6 +1,5 @@
 // Designed empty, loading and error states: no view is ever left blank.
 import type { ReactNode } from 'react';
-import { isNotImplemented } from '../app/format';
 
 export function EmptyState(props: { icon?: string; title: string; children?: ReactNode; action?: ReactNode }) {
   return (
@@ -14,12 +13,11 @@ export function EmptyState(props: { icon?: string; title: string; children?: Rea
 }
 
 export function ErrorState(props: { title?: string; error: string; action?: ReactNode }) {
-  const missing = isNotImplemented(props.error);
   return (
     <div className="state error" data-testid="error-state">
-      <div className="state-icon">{missing ? '⋯' : '!'}</div>
-      <h3>{props.title ?? (missing ? 'Not available in this build yet' : 'Something went wrong')}</h3>
-      <p>{missing ? 'This part of Paddy has not been built into the running host yet. Everything else keeps working.' : 'Paddy could not finish this request.'}</p>
+      <div className="state-icon">!</div>
+      <h3>{props.title ?? 'Something went wrong'}</h3>
+      <p>Paddy could not finish this request.</p>
       <div className="detail">{props.error}</div>
       {props.action}
     </div>

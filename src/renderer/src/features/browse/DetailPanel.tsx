@@ -1,8 +1,7 @@
 // The focused image, large, with everything Paddy knows about it.
 import { useEffect, useState } from 'react';
 import type { ImageDetail } from '../../../../shared/types';
-import { getApi } from '../../app/api';
-import { imageUrl } from '../../api';
+import { getApi, imageUrl } from '../../app/api';
 import { classSlot, useApp } from '../../app/app.store';
 import { bytes, errorMessage, pct } from '../../app/format';
 import { modelLabel } from '../runs/compare';

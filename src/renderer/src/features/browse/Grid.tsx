@@ -2,7 +2,7 @@
 // little overscan. Fixed cell size keeps the maths O(1) at any library size.
 import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ImageSummary } from '../../../../shared/types';
-import { imageUrl } from '../../api';
+import { imageUrl } from '../../app/api';
 import { classSlot, useApp } from '../../app/app.store';
 import { pct } from '../../app/format';
 import { clickImage } from '../labels/labels.actions';

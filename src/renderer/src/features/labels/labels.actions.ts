@@ -3,7 +3,7 @@
 import { getApi } from '../../app/api';
 import { refreshLibrarySoon, toast, useApp } from '../../app/app.store';
 import { errorMessage } from '../../app/format';
-import { cache, idAt, invalidate, patchItems, setSelection, useBrowse } from '../browse/browse.store';
+import { idAt, invalidate, patchItems, setSelection, useBrowse } from '../browse/browse.store';
 import { moveIndex, type MoveKey } from '../browse/grid-math';
 import { advanceAfterLabel, clickSelect, labelTargets, moveFocus, selectIds, type Modifiers } from './selection';
 
@@ -73,10 +73,4 @@ export async function selectAllInFilter(): Promise<void> {
 export function clearSelection(): void {
   const s = useBrowse.getState().selection;
   setSelection({ ids: new Set(), anchor: s.anchor, focus: s.focus });
-}
-
-/** The focused image's summary, when its page is loaded. */
-export function focusedItem() {
-  const f = useBrowse.getState().selection.focus;
-  return f === null ? undefined : cache.item(f);
 }

@@ -1,5 +1,5 @@
 // Two runs side by side on the same test images.
-import { imageUrl } from '../../api';
+import { imageUrl } from '../../app/api';
 import { pValue, pct } from '../../app/format';
 import { BarChart } from '../../charts/BarChart';
 import { ConfusionMatrix } from '../../charts/ConfusionMatrix';

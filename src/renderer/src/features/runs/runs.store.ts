@@ -44,7 +44,7 @@ export async function loadRuns(): Promise<void> {
   }
 }
 
-export async function loadRunDetail(runId: string): Promise<void> {
+async function loadRunDetail(runId: string): Promise<void> {
   try {
     const d = await getApi()['runs.get']({ runId });
     useRuns.setState((s) => ({ details: { ...s.details, [runId]: d } }));

@@ -1,6 +1,6 @@
 // Suspects: likely label errors, best first; decide each with one key (A accept, K keep, 1–9 relabel).
 import { useEffect } from 'react';
-import { imageUrl } from '../../api';
+import { imageUrl } from '../../app/api';
 import { classSlot, navigate, useApp } from '../../app/app.store';
 import { num } from '../../app/format';
 import { EmptyState, ErrorState, ProgressBar } from '../../ui/states';

@@ -16,7 +16,7 @@ export interface ParamField {
 
 const both: Array<'cnn' | 'mobilenetv2'> = ['cnn', 'mobilenetv2'];
 
-export const PARAM_FIELDS: ParamField[] = [
+const PARAM_FIELDS: ParamField[] = [
   { key: 'imageSize', label: 'Image size', help: 'Images are resized to this square before training; smaller trains faster.', kind: 'int', models: ['cnn'] },
   { key: 'filters', label: 'Conv filters', help: 'Filters per convolution block, comma-separated; one block per number.', kind: 'list', models: ['cnn'] },
   {
@@ -76,7 +76,7 @@ export function parseList(text: string): number[] {
 }
 
 /** Typed text → config value; throws a message naming the field when it does not parse. */
-export function fromText(field: ParamField, text: string): unknown {
+function fromText(field: ParamField, text: string): unknown {
   const t = text.trim();
   try {
     switch (field.kind) {

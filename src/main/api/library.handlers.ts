@@ -1,0 +1,10 @@
+import type { RequestName } from '../../shared/contract';
+import type { HandlerGroup } from './context';
+import { libraryInfo } from '../services/library-info';
+import { stats } from '../services/stats';
+
+export const libraryHandlers: HandlerGroup<Extract<RequestName, `library.${string}`>> = {
+  'library.info': (_input, ctx) => libraryInfo(ctx.library()),
+  'library.open': (input, ctx) => libraryInfo(ctx.switchLibrary(input.path)),
+  'library.stats': (_input, ctx) => stats(ctx.library()),
+};
