@@ -53,7 +53,7 @@ export async function availableBackends(): Promise<BackendName[]> {
   return list;
 }
 
-/** The gradient kernels Paddy registered for wasm (empty until the kernels work lands). */
+/** The gradient kernels Paddy registered for wasm (empty before useBackend has registered them). */
 export function wasmTrainingKernels(): string[] {
   return wasmKernels ?? [];
 }

@@ -1,4 +1,4 @@
-// The system and import handlers through `dispatch`, as every host calls them.
+// The library, system and import handlers through `dispatch`, as every host calls them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
