@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { writeTx } from '../repos/statements';
 
 export interface Migration {
   version: number;
@@ -27,12 +28,12 @@ export function migrate(db: Database.Database, migrations: readonly Migration[],
     if (m.version <= current || m.version > until) continue;
     // IMMEDIATE takes the write lock first, and the version is read again under it: two processes opening a
     // new library at once (the app and the CLI, say) must not both run the same migration.
-    db.transaction(() => {
+    writeTx(db, () => {
       if ((db.pragma('user_version', { simple: true }) as number) >= m.version) return;
       if (typeof m.up === 'string') db.exec(m.up);
       else m.up(db);
       db.pragma(`user_version = ${m.version}`);
-    }).immediate();
+    });
   }
   return db.pragma('user_version', { simple: true }) as number;
 }

@@ -2,7 +2,7 @@
 //
 // The filter has many optional parts, so the SQL is assembled from fixed fragments (never from user text:
 // every value is a bound parameter, lists travel as one JSON array through json_each) and each distinct shape is
-// prepared once and cached per connection.
+// prepared once per connection (stmt). The shapes are bounded by the filter's fields, not by its values.
 //
 // Paging is by OFFSET, not keyset: the virtualized grid jumps straight to any scroll position (drag the
 // scrollbar to 80%), which a keyset cursor cannot reach without walking there. The page query selects only ids
@@ -11,6 +11,7 @@
 // ≤ limit ids alone. bench/browse.bench.ts measures this on 75,000 images.
 import type Database from 'better-sqlite3';
 import type { ImageFilter, ImageSummary, SortKey } from '../../shared/types';
+import { stmt } from './statements';
 
 interface Built {
   from: string;
@@ -98,58 +99,56 @@ type Row = SummaryRow;
 const DETAIL_COLUMNS = `i.id, i.file_name AS fileName, l.class_id AS classId, c.name AS className, l.origin,
   s.split, i.conflict, i.width, i.height`;
 
-function repo(db: Database.Database) {
-  const statements = new Map<string, Database.Statement>();
-  const prepared = (sql: string): Database.Statement => {
-    let st = statements.get(sql);
-    if (!st) {
-      // Shapes are bounded by the filter's fields, but keep the cache from growing without limit anyway.
-      if (statements.size > 512) statements.clear();
-      statements.set(sql, (st = db.prepare(sql)));
-    }
-    return st;
-  };
-  const detailsPlain = db.prepare<[string], Row>(`
-    SELECT ${DETAIL_COLUMNS}
-    FROM json_each(?) j JOIN images i ON i.id = j.value
-    LEFT JOIN labels l ON l.image_id = i.id LEFT JOIN classes c ON c.id = l.class_id
-    LEFT JOIN splits s ON s.image_id = i.id
-    ORDER BY j.key`);
-  const detailsRun = db.prepare<[string, string], Row>(`
-    SELECT ${DETAIL_COLUMNS}, p.predicted_class_id AS predictedClassId, p.confidence, p.loss
-    FROM json_each(?) j JOIN images i ON i.id = j.value
-    LEFT JOIN labels l ON l.image_id = i.id LEFT JOIN classes c ON c.id = l.class_id
-    LEFT JOIN splits s ON s.image_id = i.id
-    LEFT JOIN run_predictions p ON p.run_id = ? AND p.image_id = i.id
-    ORDER BY j.key`);
-  const runExists = db.prepare<[string], { id: string }>(`SELECT id FROM runs WHERE id = ?`);
-
-  return {
-    runExists: (runId: string) => runExists.get(runId) !== undefined,
-    count(filter: ImageFilter): number {
-      const b = build(filter, 'name', false, true);
-      return (prepared(`SELECT COUNT(*) AS n ${b.from} ${b.where}`).get(b.params) as { n: number }).n;
-    },
-    /** Matching ids in sort order; `limit` undefined = all. */
-    ids(filter: ImageFilter, sort: SortKey, desc: boolean, offset = 0, limit?: number): number[] {
-      const b = build(filter, sort, desc, false);
-      const page = limit === undefined ? '' : `LIMIT @limit OFFSET @offset`;
-      const params = limit === undefined ? b.params : { ...b.params, limit, offset };
-      return prepared(`SELECT i.id ${b.from} ${b.where} ${b.order} ${page}`).pluck().all(params) as number[];
-    },
-    summaries(ids: readonly number[], runId: string | undefined): ImageSummary[] {
-      const json = JSON.stringify(ids);
-      const rows = runId === undefined ? detailsPlain.all(json) : detailsRun.all(json, runId);
-      return rows.map((r) => ({ ...r, conflict: r.conflict === 1 }));
-    },
-  };
+/**
+ * Changes whenever the database may have: this connection's total_changes() plus data_version, which moves
+ * when another connection commits.
+ */
+export function dataVersion(db: Database.Database): string {
+  const v = stmt<[], { t: number; d: number }>(db, `SELECT total_changes() AS t, data_version AS d FROM pragma_data_version`).get()!;
+  return `${v.t}:${v.d}`;
 }
 
-export type BrowseRepo = ReturnType<typeof repo>;
-const cache = new WeakMap<Database.Database, BrowseRepo>();
+export function runExists(db: Database.Database, runId: string): boolean {
+  return stmt<[string], { id: string }>(db, `SELECT id FROM runs WHERE id = ?`).get(runId) !== undefined;
+}
 
-export function browseRepo(db: Database.Database): BrowseRepo {
-  let r = cache.get(db);
-  if (!r) cache.set(db, (r = repo(db)));
-  return r;
+/** Number of images matching the filter. */
+export function countFiltered(db: Database.Database, filter: ImageFilter): number {
+  const b = build(filter, 'name', false, true);
+  return stmt<[Record<string, unknown>], { n: number }>(db, `SELECT COUNT(*) AS n ${b.from} ${b.where}`).get(b.params)!.n;
+}
+
+/** Matching ids in sort order; `limit` undefined = all. */
+export function filteredIds(db: Database.Database, filter: ImageFilter, sort: SortKey, desc: boolean, offset = 0, limit?: number): number[] {
+  const b = build(filter, sort, desc, false);
+  const page = limit === undefined ? '' : `LIMIT @limit OFFSET @offset`;
+  const params = limit === undefined ? b.params : { ...b.params, limit, offset };
+  return stmt<[Record<string, unknown>], { id: number }>(db, `SELECT i.id ${b.from} ${b.where} ${b.order} ${page}`)
+    .all(params)
+    .map((r) => r.id);
+}
+
+/** The grid's rows for `ids`, in that order; with a run, also that run's prediction for each. */
+export function imageSummaries(db: Database.Database, ids: readonly number[], runId: string | undefined): ImageSummary[] {
+  const json = JSON.stringify(ids);
+  const rows =
+    runId === undefined
+      ? stmt<[string], Row>(
+          db,
+          `SELECT ${DETAIL_COLUMNS}
+           FROM json_each(?) j JOIN images i ON i.id = j.value
+           LEFT JOIN labels l ON l.image_id = i.id LEFT JOIN classes c ON c.id = l.class_id
+           LEFT JOIN splits s ON s.image_id = i.id
+           ORDER BY j.key`,
+        ).all(json)
+      : stmt<[string, string], Row>(
+          db,
+          `SELECT ${DETAIL_COLUMNS}, p.predicted_class_id AS predictedClassId, p.confidence, p.loss
+           FROM json_each(?) j JOIN images i ON i.id = j.value
+           LEFT JOIN labels l ON l.image_id = i.id LEFT JOIN classes c ON c.id = l.class_id
+           LEFT JOIN splits s ON s.image_id = i.id
+           LEFT JOIN run_predictions p ON p.run_id = ? AND p.image_id = i.id
+           ORDER BY j.key`,
+        ).all(json, runId);
+  return rows.map((r) => ({ ...r, conflict: r.conflict === 1 }));
 }

@@ -1,5 +1,6 @@
-// Prepared statements for the frozen-base feature cache (feature_cache) and the image facts it is keyed by.
+// The frozen-base feature cache (feature_cache) and the image facts it is keyed by.
 import type Database from 'better-sqlite3';
+import { stmt, writeTx } from './statements';
 
 export interface ImageFile {
   id: number;
@@ -7,35 +8,24 @@ export interface ImageFile {
   sourcePath: string;
 }
 
-function build(db: Database.Database) {
-  // Ids/hashes travel as one JSON array: one statement for any number of rows.
-  const images = db.prepare<[string], ImageFile>(
-    `SELECT i.id, i.sha256, i.source_path AS sourcePath FROM images i JOIN json_each(?) j ON j.value = i.id`,
-  );
-  // CROSS JOIN pins the loop order: walk the JSON list and look each hash up by primary key. Left to itself
-  // the planner scanned every cached row of the extractor per list item (9.6 s instead of 0.09 s for 12,000).
-  const cached = db.prepare<[string, string], { sha256: string; dims: number; vec: Buffer }>(
-    `SELECT f.sha256, f.dims, f.vec FROM json_each(?) j CROSS JOIN feature_cache f ON f.extractor = ? AND f.sha256 = j.value`,
-  );
-  const insert = db.prepare(`INSERT OR REPLACE INTO feature_cache (extractor, sha256, dims, vec) VALUES (?, ?, ?, ?)`);
-  const count = db.prepare<[string], { n: number }>(`SELECT COUNT(*) AS n FROM feature_cache WHERE extractor = ?`);
-  return { images, cached, insert, count };
-}
-
-const cache = new WeakMap<Database.Database, ReturnType<typeof build>>();
-function stmts(db: Database.Database) {
-  let s = cache.get(db);
-  if (!s) cache.set(db, (s = build(db)));
-  return s;
-}
-
+// Ids/hashes travel as one JSON array: one statement for any number of rows.
 export function imageFiles(db: Database.Database, ids: readonly number[]): Map<number, ImageFile> {
-  return new Map(stmts(db).images.all(JSON.stringify(ids)).map((r) => [r.id, r]));
+  const rows = stmt<[string], ImageFile>(
+    db,
+    `SELECT i.id, i.sha256, i.source_path AS sourcePath FROM images i JOIN json_each(?) j ON j.value = i.id`,
+  ).all(JSON.stringify(ids));
+  return new Map(rows.map((r) => [r.id, r]));
 }
 
 export function cachedFeatures(db: Database.Database, extractor: string, shas: readonly string[]): Map<string, Float32Array> {
+  // CROSS JOIN pins the loop order: walk the JSON list and look each hash up by primary key. Left to itself
+  // the planner scanned every cached row of the extractor per list item (9.6 s instead of 0.09 s for 12,000).
+  const rows = stmt<[string, string], { sha256: string; dims: number; vec: Buffer }>(
+    db,
+    `SELECT f.sha256, f.dims, f.vec FROM json_each(?) j CROSS JOIN feature_cache f ON f.extractor = ? AND f.sha256 = j.value`,
+  ).all(JSON.stringify(shas), extractor);
   const out = new Map<string, Float32Array>();
-  for (const r of stmts(db).cached.all(JSON.stringify(shas), extractor)) {
+  for (const r of rows) {
     // Copy: the Buffer may share a pool and need not be 4-byte aligned.
     out.set(r.sha256, new Float32Array(new Uint8Array(r.vec).buffer));
   }
@@ -44,12 +34,8 @@ export function cachedFeatures(db: Database.Database, extractor: string, shas: r
 
 /** One transaction per call: a kill loses at most the batch being written. */
 export function storeFeatures(db: Database.Database, extractor: string, rows: ReadonlyArray<{ sha256: string; vec: Float32Array }>): void {
-  const s = stmts(db);
-  db.transaction(() => {
-    for (const r of rows) s.insert.run(extractor, r.sha256, r.vec.length, Buffer.from(r.vec.buffer, r.vec.byteOffset, r.vec.byteLength));
-  })();
-}
-
-export function cachedCount(db: Database.Database, extractor: string): number {
-  return stmts(db).count.get(extractor)?.n ?? 0;
+  const insert = stmt<[string, string, number, Buffer]>(db, `INSERT OR REPLACE INTO feature_cache (extractor, sha256, dims, vec) VALUES (?, ?, ?, ?)`);
+  writeTx(db, () => {
+    for (const r of rows) insert.run(extractor, r.sha256, r.vec.length, Buffer.from(r.vec.buffer, r.vec.byteOffset, r.vec.byteLength));
+  });
 }

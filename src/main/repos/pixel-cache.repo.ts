@@ -1,7 +1,8 @@
-// Prepared statements for the decoded-pixel cache. It is its own SQLite file (<library>/cache/pixels.db, not a
+// The decoded-pixel cache. It is its own SQLite file (<library>/cache/pixels.db, not a
 // table in paddy.db: why is in src/main/engine/data/pixel-cache.ts), so its schema lives here too. The file is
 // disposable: instead of migrations, a file of another schema version is thrown away and rebuilt by the caller.
 import Database from 'better-sqlite3';
+import { stmt, writeTx } from './statements';
 
 /** Bump on any schema change: a file with another version is deleted and rebuilt, never migrated. */
 export const PIXEL_SCHEMA = 1;
@@ -48,13 +49,13 @@ export function openPixelDb(file: string): Database.Database {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     // IMMEDIATE + reading the version under the lock: two processes creating the file at once agree.
-    db.transaction(() => {
+    writeTx(db, () => {
       const version = db.pragma('user_version', { simple: true }) as number;
       if (version === PIXEL_SCHEMA) return;
       if (version !== 0) throw new Error(`pixel cache schema ${version}, this version uses ${PIXEL_SCHEMA}`);
       db.exec(SCHEMA);
       db.pragma(`user_version = ${PIXEL_SCHEMA}`);
-    }).immediate();
+    });
   } catch (e) {
     db.close();
     throw e;
@@ -62,53 +63,31 @@ export function openPixelDb(file: string): Database.Database {
   return db;
 }
 
-function build(db: Database.Database) {
-  return {
-    // CROSS JOIN pins the loop order as in features.repo: walk the JSON list, one primary-key lookup per hash.
-    cached: db.prepare<[string, string, number], PixelRow>(
-      `SELECT p.sha256, p.crc, p.data FROM json_each(?) j CROSS JOIN pixels p ON p.prep = ? AND p.size = ? AND p.sha256 = j.value`,
-    ),
-    insert: db.prepare(`INSERT OR REPLACE INTO pixels (prep, size, sha256, crc, data) VALUES (?, ?, ?, ?, ?)`),
-    touch: db.prepare(`INSERT INTO uses (prep, size, last_use) VALUES (?, ?, (SELECT COALESCE(MAX(last_use), 0) + 1 FROM uses))
-      ON CONFLICT (prep, size) DO UPDATE SET last_use = excluded.last_use`),
-    // Sets outside the `keep` most recently used go, and so do rows of a set that has no uses row at all.
-    dropOldSets: db.prepare(`DELETE FROM pixels WHERE (prep, size) NOT IN
-      (SELECT prep, size FROM uses ORDER BY last_use DESC LIMIT ?)`),
-    dropOldUses: db.prepare(`DELETE FROM uses WHERE (prep, size) NOT IN
-      (SELECT prep, size FROM uses ORDER BY last_use DESC LIMIT ?)`),
-    dropOrphans: db.prepare(`DELETE FROM pixels WHERE sha256 NOT IN (SELECT value FROM json_each(?))`),
-    count: db.prepare<[string, number], { n: number }>(`SELECT COUNT(*) AS n FROM pixels WHERE prep = ? AND size = ?`),
-    sets: db.prepare<[], { prep: string; size: number; n: number }>(
-      `SELECT u.prep, u.size, (SELECT COUNT(*) FROM pixels p WHERE p.prep = u.prep AND p.size = u.size) AS n
-       FROM uses u ORDER BY u.last_use DESC`,
-    ),
-  };
-}
-
-const cache = new WeakMap<Database.Database, ReturnType<typeof build>>();
-function stmts(db: Database.Database) {
-  let s = cache.get(db);
-  if (!s) cache.set(db, (s = build(db)));
-  return s;
-}
+// Marks a (prep, size) set as the most recently used.
+const TOUCH = `INSERT INTO uses (prep, size, last_use) VALUES (?, ?, (SELECT COALESCE(MAX(last_use), 0) + 1 FROM uses))
+  ON CONFLICT (prep, size) DO UPDATE SET last_use = excluded.last_use`;
 
 /** The stored rows among `shas` (unchecked: the caller inflates and compares the CRC). */
 export function cachedPixels(db: Database.Database, prep: string, size: number, shas: readonly string[]): PixelRow[] {
-  return stmts(db).cached.all(JSON.stringify(shas), prep, size);
+  // CROSS JOIN pins the loop order as in features.repo: walk the JSON list, one primary-key lookup per hash.
+  return stmt<[string, string, number], PixelRow>(
+    db,
+    `SELECT p.sha256, p.crc, p.data FROM json_each(?) j CROSS JOIN pixels p ON p.prep = ? AND p.size = ? AND p.sha256 = j.value`,
+  ).all(JSON.stringify(shas), prep, size);
 }
 
 /** One transaction per call, which also marks the set as used: a kill loses at most the batch being written. */
 export function storePixels(db: Database.Database, prep: string, size: number, rows: ReadonlyArray<PixelRow>): void {
-  const s = stmts(db);
-  db.transaction(() => {
-    s.touch.run(prep, size);
-    for (const r of rows) s.insert.run(prep, size, r.sha256, r.crc, r.data);
-  })();
+  const insert = stmt<[string, number, string, number, Buffer]>(db, `INSERT OR REPLACE INTO pixels (prep, size, sha256, crc, data) VALUES (?, ?, ?, ?, ?)`);
+  writeTx(db, () => {
+    stmt<[string, number]>(db, TOUCH).run(prep, size);
+    for (const r of rows) insert.run(prep, size, r.sha256, r.crc, r.data);
+  });
 }
 
 /** Marks the set as the most recently used. */
 export function touchPixelSet(db: Database.Database, prep: string, size: number): void {
-  stmts(db).touch.run(prep, size);
+  stmt<[string, number]>(db, TOUCH).run(prep, size);
 }
 
 /**
@@ -116,30 +95,38 @@ export function touchPixelSet(db: Database.Database, prep: string, size: number)
  * rows of images still in the library; then give the freed pages back. Returns the number of rows deleted.
  */
 export function prunePixels(db: Database.Database, keep: number, librarySha256s?: readonly string[]): number {
-  const s = stmts(db);
-  const deleted = db.transaction(() => {
-    let n = s.dropOldSets.run(keep).changes;
-    s.dropOldUses.run(keep);
-    if (librarySha256s) n += s.dropOrphans.run(JSON.stringify(librarySha256s)).changes;
+  const deleted = writeTx(db, () => {
+    // Sets outside the `keep` most recently used go, and so do rows of a set that has no uses row at all.
+    let n = stmt<[number]>(
+      db,
+      `DELETE FROM pixels WHERE (prep, size) NOT IN (SELECT prep, size FROM uses ORDER BY last_use DESC LIMIT ?)`,
+    ).run(keep).changes;
+    stmt<[number]>(db, `DELETE FROM uses WHERE (prep, size) NOT IN (SELECT prep, size FROM uses ORDER BY last_use DESC LIMIT ?)`).run(keep);
+    if (librarySha256s) {
+      n += stmt<[string]>(db, `DELETE FROM pixels WHERE sha256 NOT IN (SELECT value FROM json_each(?))`).run(JSON.stringify(librarySha256s)).changes;
+    }
     return n;
-  })();
+  });
   if (deleted) db.pragma('incremental_vacuum');
   return deleted;
 }
 
 export function pixelCount(db: Database.Database, prep: string, size: number): number {
-  return stmts(db).count.get(prep, size)?.n ?? 0;
+  return stmt<[string, number], { n: number }>(db, `SELECT COUNT(*) AS n FROM pixels WHERE prep = ? AND size = ?`).get(prep, size)?.n ?? 0;
 }
 
 /** Every set, most recently used first, with its row count. */
 export function pixelSets(db: Database.Database): Array<{ prep: string; size: number; n: number }> {
-  return stmts(db).sets.all();
+  return stmt<[], { prep: string; size: number; n: number }>(
+    db,
+    `SELECT u.prep, u.size, (SELECT COUNT(*) FROM pixels p WHERE p.prep = u.prep AND p.size = u.size) AS n
+     FROM uses u ORDER BY u.last_use DESC`,
+  ).all();
 }
 
-const shaStatements = new WeakMap<Database.Database, Database.Statement<[], { sha256: string }>>();
 /** Every image hash of the library (paddy.db), for dropping cache rows of images no longer in it. */
 export function librarySha256s(libDb: Database.Database): string[] {
-  let st = shaStatements.get(libDb);
-  if (!st) shaStatements.set(libDb, (st = libDb.prepare<[], { sha256: string }>(`SELECT sha256 FROM images`)));
-  return st.all().map((r) => r.sha256);
+  return stmt<[], { sha256: string }>(libDb, `SELECT sha256 FROM images`)
+    .all()
+    .map((r) => r.sha256);
 }

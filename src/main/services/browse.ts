@@ -8,7 +8,7 @@
 // connection — the importer, a training worker — commits), so any write invalidates it.
 import type Database from 'better-sqlite3';
 import type { ImageFilter, ImagePage, SortKey } from '../../shared/types';
-import { browseRepo } from '../repos/browse.repo';
+import { countFiltered, dataVersion, filteredIds, imageSummaries, runExists } from '../repos/browse.repo';
 
 export class BrowseError extends Error {}
 
@@ -26,7 +26,7 @@ function checkFilter(db: Database.Database, f: ImageFilter): void {
   if (f.runId === undefined && needsRun.length) {
     throw new BrowseError(`filter ${needsRun.join(', ')} needs a run: pass runId to filter by a run's predictions`);
   }
-  if (f.runId !== undefined && !browseRepo(db).runExists(f.runId)) throw new BrowseError(`run "${f.runId}" does not exist`);
+  if (f.runId !== undefined && !runExists(db, f.runId)) throw new BrowseError(`run "${f.runId}" does not exist`);
   if (f.confidenceMin !== undefined && f.confidenceMax !== undefined && f.confidenceMin > f.confidenceMax) {
     throw new BrowseError(`confidence range is empty: min ${f.confidenceMin} > max ${f.confidenceMax}`);
   }
@@ -40,20 +40,12 @@ interface View {
 
 const MAX_VIEWS = 8;
 const views = new WeakMap<Database.Database, Map<string, View>>();
-const versionStatements = new WeakMap<Database.Database, Database.Statement<[], { t: number; d: number }>>();
-
-function versionOf(db: Database.Database): string {
-  let st = versionStatements.get(db);
-  if (!st) versionStatements.set(db, (st = db.prepare(`SELECT total_changes() AS t, data_version AS d FROM pragma_data_version`)));
-  const v = st.get()!;
-  return `${v.t}:${v.d}`;
-}
 
 /** The view's cached ids if it is fresh, or undefined; `materialize` lists and keeps them. */
 function cachedIds(db: Database.Database, key: string, materialize: boolean, list: () => number[]): Int32Array | Float64Array | undefined {
   let byKey = views.get(db);
   if (!byKey) views.set(db, (byKey = new Map()));
-  const version = versionOf(db);
+  const version = dataVersion(db);
   const view = byKey.get(key);
   if (view && view.version === version && view.ids) return view.ids;
   byKey.delete(key); // re-insert below: Map order doubles as least-recently-used order
@@ -76,31 +68,30 @@ const keyOf = (filter: ImageFilter, sort: SortKey, desc: boolean): string => JSO
  */
 export function queryImages(db: Database.Database, q: ImageQuery): ImagePage {
   checkFilter(db, q.filter);
-  const repo = browseRepo(db);
   // One read transaction: the count and the page see the same snapshot even while an import writes.
   return db.transaction((): ImagePage => {
     // Unfiltered views page straight off an index, cheaply; a filtered view must sort its matches for any page,
     // so listing it whole costs no more than its first page.
     const filtered = Object.values(q.filter).some((v) => v !== undefined && v !== false && v !== '');
-    const all = cachedIds(db, keyOf(q.filter, q.sort, q.desc), filtered, () => repo.ids(q.filter, q.sort, q.desc));
+    const all = cachedIds(db, keyOf(q.filter, q.sort, q.desc), filtered, () => filteredIds(db, q.filter, q.sort, q.desc));
     if (all) {
       const ids = Array.from(all.subarray(q.offset, q.offset + q.limit));
-      return { total: all.length, offset: q.offset, items: repo.summaries(ids, q.filter.runId) };
+      return { total: all.length, offset: q.offset, items: imageSummaries(db, ids, q.filter.runId) };
     }
-    const total = repo.count(q.filter);
-    const ids = q.offset >= total ? [] : repo.ids(q.filter, q.sort, q.desc, q.offset, q.limit);
-    return { total, offset: q.offset, items: repo.summaries(ids, q.filter.runId) };
+    const total = countFiltered(db, q.filter);
+    const ids = q.offset >= total ? [] : filteredIds(db, q.filter, q.sort, q.desc, q.offset, q.limit);
+    return { total, offset: q.offset, items: imageSummaries(db, ids, q.filter.runId) };
   })();
 }
 
 /** Every id matching the filter, in sort order (name by default), for "select all in filter". */
 export function matchingIds(db: Database.Database, filter: ImageFilter, sort: SortKey = 'name', desc = false): number[] {
   checkFilter(db, filter);
-  return db.transaction(() => Array.from(cachedIds(db, keyOf(filter, sort, desc), true, () => browseRepo(db).ids(filter, sort, desc))!))();
+  return db.transaction(() => Array.from(cachedIds(db, keyOf(filter, sort, desc), true, () => filteredIds(db, filter, sort, desc))!))();
 }
 
 /** Number of images matching the filter. */
 export function countImages(db: Database.Database, filter: ImageFilter): number {
   checkFilter(db, filter);
-  return browseRepo(db).count(filter);
+  return countFiltered(db, filter);
 }

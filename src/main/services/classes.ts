@@ -3,15 +3,15 @@
 // deleted: the journal rows (and the labels undo restores) point at it, and undo shows it again.
 import type { LibraryInfo } from '../../shared/types';
 import type { Library } from '../library';
-import { classAdminRepo } from '../repos/class-admin.repo';
-import { ensureClass } from '../repos/classes.repo';
+import { classById, ensureClass, findClassByName, imagesOfClass, recordClassMerge, setClassHidden, setClassName } from '../repos/classes.repo';
+import { writeTx } from '../repos/statements';
 import { libraryInfo } from './library-info';
 import { setLabels } from './labels';
 
 export class ClassError extends Error {}
 
 function liveClass(lib: Library, classId: number): { id: number; name: string } {
-  const cls = classAdminRepo(lib.db).byId(classId);
+  const cls = classById(lib.db, classId);
   if (!cls) throw new ClassError(`class ${classId} does not exist`);
   if (cls.hidden) throw new ClassError(`class "${cls.name}" (${classId}) was merged into another class`);
   return cls;
@@ -21,37 +21,31 @@ function liveClass(lib: Library, classId: number): { id: number; name: string } 
 export function addClass(lib: Library, rawName: string): LibraryInfo {
   const name = rawName.trim();
   if (!name) throw new ClassError('a class needs a name');
-  const repo = classAdminRepo(lib.db);
-  lib.db
-    .transaction(() => {
-      const existing = repo.byName(name);
-      if (existing && !existing.hidden) throw new ClassError(`a class named "${existing.name}" already exists`);
-      if (existing) repo.setHidden(existing.id, false);
-      else ensureClass(lib.db, name);
-    })
-    .immediate();
+  writeTx(lib.db, () => {
+    const existing = findClassByName(lib.db, name);
+    if (existing && !existing.hidden) throw new ClassError(`a class named "${existing.name}" already exists`);
+    if (existing) setClassHidden(lib.db, existing.id, false);
+    else ensureClass(lib.db, name);
+  });
   return libraryInfo(lib);
 }
 
 export function renameClass(lib: Library, classId: number, rawName: string): LibraryInfo {
   const name = rawName.trim();
   if (!name) throw new ClassError('a class needs a name');
-  const repo = classAdminRepo(lib.db);
-  lib.db
-    .transaction(() => {
-      const cls = liveClass(lib, classId);
-      if (cls.name === name) return;
-      const clash = repo.byName(name);
-      if (clash && clash.id !== classId) {
-        throw new ClassError(
-          clash.hidden
-            ? `cannot rename "${cls.name}" to "${name}": that name belongs to a class merged earlier (add it back, or pick another name)`
-            : `cannot rename "${cls.name}" to "${name}": a class named "${clash.name}" already exists`,
-        );
-      }
-      repo.rename(classId, name);
-    })
-    .immediate();
+  writeTx(lib.db, () => {
+    const cls = liveClass(lib, classId);
+    if (cls.name === name) return;
+    const clash = findClassByName(lib.db, name);
+    if (clash && clash.id !== classId) {
+      throw new ClassError(
+        clash.hidden
+          ? `cannot rename "${cls.name}" to "${name}": that name belongs to a class merged earlier (add it back, or pick another name)`
+          : `cannot rename "${cls.name}" to "${name}": a class named "${clash.name}" already exists`,
+      );
+    }
+    setClassName(lib.db, classId, name);
+  });
   return libraryInfo(lib);
 }
 
@@ -64,19 +58,16 @@ export interface MergeResult {
 /** Relabel every image of `fromId` as `intoId` (one undoable batch) and hide `fromId`. */
 export function mergeClasses(lib: Library, fromId: number, intoId: number): MergeResult {
   if (fromId === intoId) throw new ClassError('cannot merge a class into itself');
-  const repo = classAdminRepo(lib.db);
-  const result = lib.db
-    .transaction(() => {
-      liveClass(lib, fromId);
-      liveClass(lib, intoId);
-      const ids = repo.imagesOf(fromId);
-      // setLabels nests as a savepoint inside this transaction: the relabel, the merge record and the hiding
-      // commit together or not at all.
-      const change = ids.length ? setLabels(lib.db, ids, intoId, 'manual') : { batchId: null, changed: 0 };
-      if (change.batchId !== null) repo.recordMerge(change.batchId, fromId, intoId, new Date().toISOString());
-      repo.setHidden(fromId, true);
-      return change;
-    })
-    .immediate();
+  const result = writeTx(lib.db, () => {
+    liveClass(lib, fromId);
+    liveClass(lib, intoId);
+    const ids = imagesOfClass(lib.db, fromId);
+    // setLabels nests as a savepoint inside this transaction: the relabel, the merge record and the hiding
+    // commit together or not at all.
+    const change = ids.length ? setLabels(lib.db, ids, intoId, 'manual') : { batchId: null, changed: 0 };
+    if (change.batchId !== null) recordClassMerge(lib.db, change.batchId, fromId, intoId, new Date().toISOString());
+    setClassHidden(lib.db, fromId, true);
+    return change;
+  });
   return { info: libraryInfo(lib), ...result };
 }

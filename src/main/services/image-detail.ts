@@ -1,8 +1,8 @@
 // The detail panel of one image: file facts, every source path, label history, and the latest runs' predictions.
 import type Database from 'better-sqlite3';
 import type { ImageDetail, ImagePrediction } from '../../shared/types';
-import { imageDetailRepo, type PredictionRow } from '../repos/image-detail.repo';
-import { labelsRepo } from '../repos/labels.repo';
+import { imageDetailRow, imagePredictions, imageSources, type PredictionRow } from '../repos/image-detail.repo';
+import { labelHistory } from '../repos/labels.repo';
 
 /** How many runs' predictions the panel shows, newest first. */
 export const DETAIL_RUNS = 5;
@@ -40,15 +40,14 @@ function toPrediction(row: PredictionRow): ImagePrediction {
 }
 
 export function imageDetail(db: Database.Database, imageId: number): ImageDetail {
-  const repo = imageDetailRepo(db);
-  const row = repo.image(imageId);
+  const row = imageDetailRow(db, imageId);
   if (!row) throw new Error(`no image with id ${imageId} in this library`);
   const { conflict, ...rest } = row;
   return {
     ...rest,
     conflict: conflict === 1,
-    sources: repo.sources(imageId),
-    history: labelsRepo(db).history(imageId),
-    predictions: repo.predictions(imageId, DETAIL_RUNS).map(toPrediction),
+    sources: imageSources(db, imageId),
+    history: labelHistory(db, imageId),
+    predictions: imagePredictions(db, imageId, DETAIL_RUNS).map(toPrediction),
   };
 }

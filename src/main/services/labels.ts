@@ -5,8 +5,20 @@
 // a single transaction).
 import type Database from 'better-sqlite3';
 import type { LabelChangeResult, UndoResult } from '../../shared/types';
-import { classAdminRepo } from '../repos/class-admin.repo';
-import { labelsRepo } from '../repos/labels.repo';
+import { classById, mergeOfBatch, setClassHidden } from '../repos/classes.repo';
+import {
+  currentLabels,
+  discardUndoneBatches,
+  insertJournalRow,
+  journalBatchRows,
+  newestUndoableBatch,
+  nextJournalBatch,
+  nextRedoableBatch,
+  previousLabelOrigin,
+  setJournalBatchState,
+  writeLabel,
+} from '../repos/labels.repo';
+import { writeTx } from '../repos/statements';
 
 export type EditOrigin = 'manual' | 'suggestion';
 
@@ -16,7 +28,7 @@ const NOTHING: UndoResult = { batchId: null, changed: 0, imageIds: [] };
 
 /** The class a label may be set to: it must exist and not have been merged away. */
 export function requireLiveClass(db: Database.Database, classId: number): { id: number; name: string } {
-  const cls = labelsRepo(db).classState(classId);
+  const cls = classById(db, classId);
   if (!cls) throw new LabelError(`class ${classId} does not exist`);
   if (cls.hidden) throw new LabelError(`class "${cls.name}" (${classId}) was merged into another class; pick a current class`);
   return cls;
@@ -28,66 +40,57 @@ export function requireLiveClass(db: Database.Database, classId: number): { id: 
  * before anything is written.
  */
 export function setLabels(db: Database.Database, imageIds: readonly number[], classId: number, origin: EditOrigin): LabelChangeResult {
-  const repo = labelsRepo(db);
-  return db
-    .transaction((): LabelChangeResult => {
-      requireLiveClass(db, classId);
-      const unique = [...new Set(imageIds)];
-      const rows = repo.current(unique);
-      const missing = rows.filter((r) => !r.exists).map((r) => r.imageId);
-      if (missing.length) {
-        const shown = missing.slice(0, 5).join(', ') + (missing.length > 5 ? ` and ${missing.length - 5} more` : '');
-        throw new LabelError(`cannot label: no image with id ${shown} in this library`);
-      }
-      const changing = rows.filter((r) => r.classId !== classId);
-      if (!changing.length) return { batchId: null, changed: 0 };
-      repo.discardUndone();
-      const batchId = repo.nextBatchId();
-      const at = new Date().toISOString();
-      for (const r of changing) {
-        repo.setLabel(r.imageId, classId, origin, at);
-        repo.journal(batchId, r.imageId, r.classId, classId, origin, at);
-      }
-      return { batchId, changed: changing.length };
-    })
-    .immediate();
+  return writeTx(db, (): LabelChangeResult => {
+    requireLiveClass(db, classId);
+    const unique = [...new Set(imageIds)];
+    const rows = currentLabels(db, unique);
+    const missing = rows.filter((r) => !r.exists).map((r) => r.imageId);
+    if (missing.length) {
+      const shown = missing.slice(0, 5).join(', ') + (missing.length > 5 ? ` and ${missing.length - 5} more` : '');
+      throw new LabelError(`cannot label: no image with id ${shown} in this library`);
+    }
+    const changing = rows.filter((r) => r.classId !== classId);
+    if (!changing.length) return { batchId: null, changed: 0 };
+    discardUndoneBatches(db);
+    const batchId = nextJournalBatch(db);
+    const at = new Date().toISOString();
+    for (const r of changing) {
+      writeLabel(db, r.imageId, classId, origin, at);
+      insertJournalRow(db, batchId, r.imageId, r.classId, classId, origin, at);
+    }
+    return { batchId, changed: changing.length };
+  });
 }
 
 /** Revert the newest batch still applied. */
 export function undo(db: Database.Database): UndoResult {
-  const repo = labelsRepo(db);
-  return db
-    .transaction((): UndoResult => {
-      const batchId = repo.newestUndoable();
-      if (batchId === null) return NOTHING;
-      const rows = repo.batchRows(batchId);
-      const at = new Date().toISOString();
-      // Newest row first, so an image journaled twice in one batch (never done by setLabels) still ends right.
-      for (const r of [...rows].reverse()) {
-        repo.setLabel(r.imageId, r.oldClassId, repo.previousOrigin(r.imageId, r.id), at);
-      }
-      repo.setBatchState(batchId, 'undone');
-      const merge = classAdminRepo(db).mergeOf(batchId);
-      if (merge) classAdminRepo(db).setHidden(merge.fromId, false);
-      return { batchId, changed: rows.length, imageIds: rows.map((r) => r.imageId) };
-    })
-    .immediate();
+  return writeTx(db, (): UndoResult => {
+    const batchId = newestUndoableBatch(db);
+    if (batchId === null) return NOTHING;
+    const rows = journalBatchRows(db, batchId);
+    const at = new Date().toISOString();
+    // Newest row first, so an image journaled twice in one batch (never done by setLabels) still ends right.
+    for (const r of [...rows].reverse()) {
+      writeLabel(db, r.imageId, r.oldClassId, previousLabelOrigin(db, r.imageId, r.id), at);
+    }
+    setJournalBatchState(db, batchId, 'undone');
+    const merge = mergeOfBatch(db, batchId);
+    if (merge) setClassHidden(db, merge.fromId, false);
+    return { batchId, changed: rows.length, imageIds: rows.map((r) => r.imageId) };
+  });
 }
 
 /** Re-apply the batch undone most recently. */
 export function redo(db: Database.Database): UndoResult {
-  const repo = labelsRepo(db);
-  return db
-    .transaction((): UndoResult => {
-      const batchId = repo.nextRedoable();
-      if (batchId === null) return NOTHING;
-      const rows = repo.batchRows(batchId);
-      const at = new Date().toISOString();
-      for (const r of rows) repo.setLabel(r.imageId, r.newClassId, r.origin, at);
-      repo.setBatchState(batchId, 'done');
-      const merge = classAdminRepo(db).mergeOf(batchId);
-      if (merge) classAdminRepo(db).setHidden(merge.fromId, true);
-      return { batchId, changed: rows.length, imageIds: rows.map((r) => r.imageId) };
-    })
-    .immediate();
+  return writeTx(db, (): UndoResult => {
+    const batchId = nextRedoableBatch(db);
+    if (batchId === null) return NOTHING;
+    const rows = journalBatchRows(db, batchId);
+    const at = new Date().toISOString();
+    for (const r of rows) writeLabel(db, r.imageId, r.newClassId, r.origin, at);
+    setJournalBatchState(db, batchId, 'done');
+    const merge = mergeOfBatch(db, batchId);
+    if (merge) setClassHidden(db, merge.fromId, true);
+    return { batchId, changed: rows.length, imageIds: rows.map((r) => r.imageId) };
+  });
 }

@@ -2,6 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { BackendChoice, Settings } from '../../shared/types';
 import { getSetting, setSetting } from '../repos/settings.repo';
+import { writeTx } from '../repos/statements';
 
 const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 export const DEFAULT_SPLIT_SEED = 42;
@@ -25,10 +26,10 @@ export function updateSettings(db: Database.Database, patch: Partial<Settings>):
   if (patch.splitSeed !== undefined && !(Number.isInteger(patch.splitSeed) && patch.splitSeed >= 0 && patch.splitSeed < 2 ** 31)) {
     throw new Error(`splitSeed must be an integer from 0 to 2^31-1 (got ${String(patch.splitSeed)})`);
   }
-  db.transaction(() => {
+  writeTx(db, () => {
     if (patch.backend !== undefined) setSetting(db, 'backend', patch.backend);
     if (patch.weightsDir !== undefined) setSetting(db, 'weightsDir', patch.weightsDir);
     if (patch.splitSeed !== undefined) setSetting(db, 'splitSeed', patch.splitSeed);
-  })();
+  });
   return getSettings(db);
 }

@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Split } from '../../shared/types';
 import { insertSplit, splitCountsForClass, unassignedImages } from '../repos/splits.repo';
+import { writeTx } from '../repos/statements';
 import { getSettings } from './settings';
 
 export const SPLIT_TARGETS: Readonly<Record<Split, number>> = { train: 0.7, val: 0.15, test: 0.15 };
@@ -60,9 +61,9 @@ export function assignSplits(db: Database.Database, items: SplitCandidate[], see
 
 /** Gives a split to every labeled image that lacks one (images labeled after their import); returns how many. */
 export function assignMissingSplits(db: Database.Database): number {
-  return db.transaction(() => {
+  return writeTx(db, () => {
     const missing = unassignedImages(db);
     if (missing.length) assignSplits(db, missing.map((m) => ({ imageId: m.id, sha256: m.sha256, classId: m.classId })));
     return missing.length;
-  })();
+  });
 }

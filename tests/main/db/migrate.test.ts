@@ -1,31 +1,34 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { migrate } from '../../../src/main/db/migrate';
+import { migrate, type Migration } from '../../../src/main/db/migrate';
 import { MIGRATIONS } from '../../../src/main/db/migrations';
 import { openLibrary } from '../../../src/main/library';
 import { tempDir } from '../../helpers/tmp';
 
-test('0001-init: creates the schema, sets user_version, and enforces its constraints', () => {
+test('the runner refuses a migration list with a gap in its numbers', () => {
   const db = new Database(':memory:');
-  db.pragma('foreign_keys = ON');
-  assert.equal(migrate(db, MIGRATIONS, 1), 1);
-  const now = new Date().toISOString();
-  db.prepare(`INSERT INTO classes (name, created_at) VALUES ('Arborio', ?)`).run(now);
-  db.prepare(
-    `INSERT INTO images (sha256, source_path, file_name, width, height, format, bytes, imported_at) VALUES ('aa', '/x/a.jpg', 'a.jpg', 250, 250, 'jpeg', 10, ?)`,
-  ).run(now);
-  db.prepare(`INSERT INTO labels (image_id, class_id, origin, updated_at) VALUES (1, 1, 'folder', ?)`).run(now);
-  assert.throws(() => db.prepare(`INSERT INTO labels (image_id, class_id, origin, updated_at) VALUES (1, 99, 'folder', ?)`).run(now));
-  assert.throws(() => db.prepare(`INSERT INTO splits (image_id, split, assigned_at) VALUES (1, 'holdout', ?)`).run(now));
-  assert.throws(() =>
-    db.prepare(
-      `INSERT INTO images (sha256, source_path, file_name, width, height, format, bytes, imported_at) VALUES ('aa', '/y', 'y', 1, 1, 'png', 1, ?)`,
-    ).run(now),
-  );
-  // migrating again is a no-op
-  assert.equal(migrate(db, MIGRATIONS), MIGRATIONS.length);
-  assert.equal((db.prepare('SELECT COUNT(*) n FROM images').get() as { n: number }).n, 1);
+  const gap: Migration[] = [
+    { version: 1, name: 'a', up: 'CREATE TABLE a (x)' },
+    { version: 3, name: 'c', up: 'CREATE TABLE c (x)' },
+  ];
+  assert.throws(() => migrate(db, gap), /without gaps \(found 3 at 2\)/);
+  assert.equal(db.pragma('user_version', { simple: true }), 0, 'nothing was applied');
+});
+
+test('a migration that fails is rolled back whole and leaves the database at the version before it', () => {
+  const db = new Database(':memory:');
+  const list: Migration[] = [
+    { version: 1, name: 'a', up: 'CREATE TABLE a (x)' },
+    { version: 2, name: 'b', up: 'CREATE TABLE b (x); INSERT INTO a VALUES (1); INSERT INTO missing VALUES (1);' },
+  ];
+  assert.throws(() => migrate(db, list), /no such table: missing/);
+  assert.equal(db.pragma('user_version', { simple: true }), 1);
+  assert.equal(db.prepare(`SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'b'`).pluck().get(), 0);
+  assert.equal(db.prepare(`SELECT COUNT(*) AS n FROM a`).pluck().get(), 0);
+  // Fixed, it applies on the next open.
+  list[1] = { version: 2, name: 'b', up: 'CREATE TABLE b (x)' };
+  assert.equal(migrate(db, list), 2);
 });
 
 test('a library refuses a schema newer than this build', () => {

@@ -4,7 +4,8 @@
 import type Database from 'better-sqlite3';
 import type { Emit } from '../../../shared/contract';
 import type { LabelChangeResult, Suspect } from '../../../shared/types';
-import { suspectsRepo, type Decision } from '../../repos/suspects.repo';
+import { writeTx } from '../../repos/statements';
+import { labelClassOf, latestScan, openSuspects, recordReview, suspectOf, type Decision } from '../../repos/suspects.repo';
 import { setLabels } from '../labels';
 
 export class ReviewError extends Error {}
@@ -15,10 +16,9 @@ export class ReviewError extends Error {}
  * one again and no longer the one the review left).
  */
 export function listSuspects(db: Database.Database): Suspect[] {
-  const repo = suspectsRepo(db);
-  const scan = repo.latestScan();
+  const scan = latestScan(db);
   if (!scan) return [];
-  return repo.open(scan.id).map((r) => ({
+  return openSuspects(db, scan.id).map((r) => ({
     imageId: r.imageId,
     path: r.path,
     label: r.label,
@@ -36,12 +36,11 @@ export interface DecideInput {
 }
 
 export function decideSuspect(db: Database.Database, emit: Emit | null, input: DecideInput): LabelChangeResult {
-  const repo = suspectsRepo(db);
-  const result = db.transaction((): LabelChangeResult => {
-    const scan = repo.latestScan();
-    const suspect = scan ? repo.suspectOf(scan.id, input.imageId) : null;
+  const result = writeTx(db, (): LabelChangeResult => {
+    const scan = latestScan(db);
+    const suspect = scan ? suspectOf(db, scan.id, input.imageId) : null;
     if (!suspect) throw new ReviewError(`image ${input.imageId} is not in the review queue (run a label review scan first)`);
-    const before = repo.labelOf(input.imageId);
+    const before = labelClassOf(db, input.imageId);
     let change: LabelChangeResult = { batchId: null, changed: 0 };
     if (input.decision === 'accept') change = setLabels(db, [input.imageId], suspect.suggestedClassId, 'suggestion');
     else if (input.decision === 'relabel') {
@@ -50,9 +49,9 @@ export function decideSuspect(db: Database.Database, emit: Emit | null, input: D
     } else if (input.classId !== undefined) {
       throw new ReviewError(`keep of image ${input.imageId} takes no classId (use relabel to pick a class)`);
     }
-    repo.recordReview(input.imageId, input.decision, before, repo.labelOf(input.imageId), change.batchId);
+    recordReview(db, input.imageId, input.decision, before, labelClassOf(db, input.imageId), change.batchId);
     return change;
-  })();
+  });
   emit?.('library.changed', { reason: `suspects.decide:${input.decision}` });
   return result;
 }

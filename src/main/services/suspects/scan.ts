@@ -4,7 +4,7 @@
 import type { Emit } from '../../../shared/contract';
 import type { Suspect, SuspectScan } from '../../../shared/types';
 import type { Library } from '../../library';
-import { suspectsRepo, type SuspectRow } from '../../repos/suspects.repo';
+import { saveScan, scanClasses, scanImages, settledImageIds, type SuspectRow } from '../../repos/suspects.repo';
 import { useBackend } from '../../engine/backends';
 import { ensureFeatures } from '../../engine/features/feature-cache';
 import type { Alpha } from '../../engine/weights/find';
@@ -51,13 +51,12 @@ export async function scanSuspects(lib: Library, emit: Emit, opts: ScanOptions =
     phases[name] = (now - mark) / 1000;
     mark = now;
   };
-  const repo = suspectsRepo(lib.db);
   const settings = getSettings(lib.db);
   const folds = opts.folds ?? 5;
   const seed = opts.seed ?? 1;
 
-  const images = repo.scanImages();
-  const liveClasses = repo.classes();
+  const images = scanImages(lib.db);
+  const liveClasses = scanClasses(lib.db);
   // Columns: the classes that have labeled images, in the library's class order.
   const used = new Set(images.map((r) => r.classId));
   const classes = liveClasses.filter((c) => used.has(c.id));
@@ -101,7 +100,7 @@ export async function scanSuspects(lib: Library, emit: Emit, opts: ScanOptions =
 
   // Last checkpoint before anything is stored: a cancelled scan leaves the previous queue as it was.
   if (opts.signal?.aborted) throw new Error('scan cancelled');
-  const settled = repo.settledImageIds();
+  const settled = settledImageIds(lib.db);
   const probsJson = (i: number) =>
     JSON.stringify(Object.fromEntries(classes.map((c, j) => [c.name, round4(probs[i * k + j])])));
   const rows: SuspectRow[] = [];
@@ -146,7 +145,8 @@ export async function scanSuspects(lib: Library, emit: Emit, opts: ScanOptions =
   rows.forEach((r, i) => (r.rank = i));
 
   const seconds = (performance.now() - t0) / 1000;
-  repo.saveScan(
+  saveScan(
+    lib.db,
     {
       startedAt: started.toISOString(),
       finishedAt: new Date().toISOString(),

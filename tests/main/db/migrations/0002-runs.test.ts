@@ -4,29 +4,54 @@ import Database from 'better-sqlite3';
 import { migrate } from '../../../../src/main/db/migrate';
 import { MIGRATIONS } from '../../../../src/main/db/migrations';
 
-test('0005-run-workers: runs keep the training process (pid, host); older rows read as unknown', () => {
-  const db = new Database(':memory:');
-  assert.equal(migrate(db, MIGRATIONS, 4), 4);
-  const now = new Date().toISOString();
-  db.prepare(`INSERT INTO runs (id, model, status, config, seed, created_at) VALUES ('old', 'cnn', 'running', '{}', 1, ?)`).run(now);
-  assert.equal(migrate(db, MIGRATIONS, 5), 5);
-  const old = db.prepare(`SELECT worker_pid, worker_host FROM runs WHERE id = 'old'`).get() as { worker_pid: number | null; worker_host: string | null };
-  assert.deepEqual(old, { worker_pid: null, worker_host: null });
-  db.prepare(`UPDATE runs SET worker_pid = 123, worker_host = 'box' WHERE id = 'old'`).run();
-  assert.deepEqual(db.prepare(`SELECT worker_pid, worker_host FROM runs`).get(), { worker_pid: 123, worker_host: 'box' });
-  assert.equal(migrate(db, MIGRATIONS), MIGRATIONS.length);
-});
+const count = (db: Database.Database, table: string): number => (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
 
-test('0006-run-engine: runs keep the engine that trained them; older rows read as unknown', () => {
+test('0002-runs: migrates from 1, keeps the images, stores runs with their snapshot, epochs, predictions and defaults', () => {
   const db = new Database(':memory:');
-  assert.equal(migrate(db, MIGRATIONS, 5), 5);
+  db.pragma('foreign_keys = ON');
+  assert.equal(migrate(db, MIGRATIONS, 1), 1);
   const now = new Date().toISOString();
-  db.prepare(`INSERT INTO runs (id, model, status, config, seed, backend, created_at, worker_pid, worker_host)
-    VALUES ('old', 'cnn', 'completed', '{"epochs":2}', 7, 'wasm', ?, 42, 'box')`).run(now);
-  assert.equal(migrate(db, MIGRATIONS, 6), 6);
-  const old = db.prepare(`SELECT id, model, status, config, seed, backend, created_at, worker_pid, worker_host, engine FROM runs WHERE id = 'old'`).get();
-  assert.deepEqual(old, { id: 'old', model: 'cnn', status: 'completed', config: '{"epochs":2}', seed: 7, backend: 'wasm', created_at: now, worker_pid: 42, worker_host: 'box', engine: null });
-  db.prepare(`UPDATE runs SET engine = 'onnxruntime-cpu, 2 worker threads' WHERE id = 'old'`).run();
-  assert.equal((db.prepare(`SELECT engine FROM runs`).get() as { engine: string }).engine, 'onnxruntime-cpu, 2 worker threads');
+  db.prepare(`INSERT INTO classes (name, created_at) VALUES ('Arborio', ?), ('Basmati', ?)`).run(now, now);
+  const addImage = db.prepare(
+    `INSERT INTO images (sha256, source_path, file_name, width, height, format, bytes, imported_at) VALUES (?, ?, ?, 250, 250, 'jpeg', 10, ?)`,
+  );
+  addImage.run('aa', '/x/a.jpg', 'a.jpg', now);
+  addImage.run('bb', '/x/b.jpg', 'b.jpg', now);
+  db.prepare(`INSERT INTO labels (image_id, class_id, origin, updated_at) VALUES (1, 1, 'folder', ?), (2, 2, 'folder', ?)`).run(now, now);
+
+  assert.equal(migrate(db, MIGRATIONS, 2), 2);
+  assert.equal(count(db, 'images'), 2);
+  assert.equal(count(db, 'labels'), 2);
+
+  db.prepare(`INSERT INTO runs (id, model, status, config, seed, created_at) VALUES ('r1', 'cnn', 'queued', '{}', 1, ?)`).run(now);
+  // Columns a new run has not filled yet read as their defaults.
+  assert.deepEqual(db.prepare(`SELECT image_count, classes, seconds, snapshot_hash, test_metrics FROM runs WHERE id = 'r1'`).get(), {
+    image_count: 0,
+    classes: '[]',
+    seconds: '{}',
+    snapshot_hash: null,
+    test_metrics: null,
+  });
+  assert.throws(() => db.prepare(`INSERT INTO runs (id, model, status, config, seed, created_at) VALUES ('r2', 'resnet', 'queued', '{}', 1, ?)`).run(now), /CHECK/);
+  assert.throws(() => db.prepare(`INSERT INTO runs (id, model, status, config, seed, created_at) VALUES ('r2', 'cnn', 'paused', '{}', 1, ?)`).run(now), /CHECK/);
+
+  db.prepare(`INSERT INTO run_images (run_id, image_id, class_id, split) VALUES ('r1', 1, 1, 'train'), ('r1', 2, 2, 'test')`).run();
+  assert.throws(() => db.prepare(`INSERT INTO run_images (run_id, image_id, class_id, split) VALUES ('r1', 2, 2, 'holdout')`).run(), /CHECK/);
+  assert.throws(() => db.prepare(`INSERT INTO run_images (run_id, image_id, class_id, split) VALUES ('nope', 1, 1, 'train')`).run(), /FOREIGN KEY/);
+  db.prepare(`INSERT INTO run_epochs (run_id, epoch, loss, accuracy, seconds) VALUES ('r1', 1, 0.9, 0.5, 1.5)`).run();
+  db.prepare(
+    `INSERT INTO run_predictions (run_id, image_id, true_class_id, predicted_class_id, confidence, loss, probs) VALUES ('r1', 2, 2, 1, 0.7, 1.2, '[0.7,0.3]')`,
+  ).run();
+  db.prepare(`INSERT INTO feature_cache (extractor, sha256, dims, vec) VALUES ('mobilenet', 'aa', 2, x'0000803f00000040')`).run();
+  assert.throws(() => db.prepare(`INSERT INTO feature_cache (extractor, sha256, dims, vec) VALUES ('mobilenet', 'aa', 2, x'00')`).run(), /UNIQUE/);
+  const indexes = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index'`).all() as Array<{ name: string }>).map((r) => r.name);
+  assert.ok(indexes.includes('run_predictions_image'));
+
+  // A run's rows go with it; an image's rows in any run go with the image.
+  db.prepare(`DELETE FROM images WHERE id = 1`).run();
+  assert.equal(count(db, 'run_images'), 1);
+  db.prepare(`DELETE FROM runs WHERE id = 'r1'`).run();
+  assert.deepEqual([count(db, 'run_images'), count(db, 'run_epochs'), count(db, 'run_predictions')], [0, 0, 0]);
+  assert.equal(count(db, 'feature_cache'), 1, 'the feature cache is keyed by content, not by run');
   assert.equal(migrate(db, MIGRATIONS), MIGRATIONS.length);
 });
