@@ -1,31 +1,18 @@
 // Shared set-up of the end-to-end tests: a fresh build of the renderer when the sources are newer, the real web
 // host on a temp library, and Debian's headless Chromium driven by playwright-core.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startWebHost, type WebHost } from '../../src/main/web/server';
+import { buildStudio, studioBuildNeeded } from '../../src/main/web/build-studio';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const RENDERER_DIR = path.join(ROOT, 'out/renderer');
 export const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 
-function newestMtime(dir: string): number {
-  let t = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-/** Builds the renderer (npm run build) when out/renderer is missing or older than src/renderer or src/shared. */
-export function ensureRenderer(): void {
-  const index = path.join(RENDERER_DIR, 'index.html');
-  const built = fs.existsSync(index) ? fs.statSync(index).mtimeMs : 0;
-  const sources = Math.max(newestMtime(path.join(ROOT, 'src/renderer')), newestMtime(path.join(ROOT, 'src/shared')));
-  if (built >= sources) return;
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: ROOT, stdio: 'pipe' });
+/** Builds the studio (npm run build) when out/renderer is missing or older than src/renderer or src/shared. */
+export async function ensureRenderer(): Promise<void> {
+  if (studioBuildNeeded(ROOT)) await buildStudio(ROOT);
 }
 
 export const CHROMIUM_ARGS = [
@@ -52,7 +39,7 @@ export interface Studio {
 }
 
 export async function openStudio(libraryDir: string, viewport = { width: 1440, height: 900 }): Promise<Studio> {
-  ensureRenderer();
+  await ensureRenderer();
   const host = await startWebHost({ libraryDir, port: 0, staticDir: RENDERER_DIR });
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport });

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import { num, str, UsageError, type Command, type ParsedArgs } from '../command';
 import { register } from './index';
+import { watchLauncher } from '../launcher-watch';
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -17,6 +18,15 @@ export const serveCommand: Command = {
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535 (got ${port})`);
     // Loaded here so other commands do not pay for the web stack.
     const { startWebHost } = await import('../../web/server');
+    const { buildStudio, studioBuildNeeded } = await import('../../web/build-studio');
+    const need = studioBuildNeeded();
+    if (need) {
+      // Right after `npm ci` nothing is built yet: build once rather than answer "not built".
+      io.err(need === 'missing' ? 'Building the studio for the browser (first run only, about a minute)…' : 'The studio sources changed: rebuilding it (about a minute)…');
+      const t0 = Date.now();
+      await buildStudio();
+      io.err(`Built the studio in ${Math.round((Date.now() - t0) / 1000)} s.`);
+    }
     const host = await startWebHost({ libraryDir: str(args, 'library'), port, token: chosenToken(args) });
     if (args.values.json) io.out(JSON.stringify({ url: host.url, port: host.port, token: host.token }));
     else {
@@ -28,10 +38,16 @@ export const serveCommand: Command = {
       const stop = (): void => {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
+        unwatch();
         resolve();
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
+      // Killing `npx paddy serve` kills npm, not this grandchild: stop with it rather than serve on as an orphan.
+      const unwatch = watchLauncher(() => {
+        io.err('paddy serve: the npm process that started it has exited; stopping.');
+        stop();
+      });
     });
     await host.close();
     return 0;
