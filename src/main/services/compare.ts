@@ -2,7 +2,7 @@
 // McNemar's p-value, and which images one run got right and the other wrong.
 import type { CompareResult } from '../../shared/types';
 import type { Library } from '../library';
-import { runPredictions } from '../repos/runs.repo';
+import { allClasses, runPredictions } from '../repos/runs.repo';
 import { mcnemarP, testMetrics } from '../engine/metrics';
 import { requireRun, runClasses } from './runs';
 
@@ -10,10 +10,17 @@ export function compareRuns(lib: Library, a: string, b: string): CompareResult {
   const runA = requireRun(lib, a);
   const runB = requireRun(lib, b);
   for (const r of [runA, runB]) if (r.status !== 'completed') throw new Error(`run ${r.id} is ${r.status}: only completed runs can be compared`);
-  const nameA = new Map(runClasses(runA).map((c) => [c.id, c.name]));
-  const nameB = new Map(runClasses(runB).map((c) => [c.id, c.name]));
-  const classes = [...new Set([...nameA.values(), ...nameB.values()])];
-  const idx = new Map(classes.map((c, i) => [c, i]));
+  // Classes are matched by id (a class renamed between the two runs is still one class) and named as the
+  // library names them now, falling back to the runs' own names for a class since merged or removed.
+  const current = new Map(allClasses(lib.db).map((c) => [c.id, c.name]));
+  const runNames = new Map([...runClasses(runB), ...runClasses(runA)].map((c) => [c.id, c.name]));
+  const ids = [...new Set([...runClasses(runA), ...runClasses(runB)].map((c) => c.id))];
+  const classes: string[] = [];
+  for (const id of ids) {
+    const name = current.get(id) ?? runNames.get(id) ?? `class ${id}`;
+    classes.push(classes.includes(name) ? `${name} (${id})` : name);
+  }
+  const idx = new Map(ids.map((id, i) => [id, i]));
   const predB = new Map(runPredictions(lib.db, b).map((p) => [p.imageId, p]));
   const truth: number[] = [];
   const pa: number[] = [];
@@ -30,9 +37,9 @@ export function compareRuns(lib: Library, a: string, b: string): CompareResult {
     table[okA ? 0 : 1][okB ? 0 : 1]++;
     if (okA && !okB) aRightBWrong.push(p.imageId);
     if (!okA && okB) bRightAWrong.push(p.imageId);
-    truth.push(idx.get(nameA.get(p.trueClassId)!)!);
-    pa.push(idx.get(nameA.get(p.predictedClassId)!)!);
-    pb.push(idx.get(nameB.get(q.predictedClassId)!)!);
+    truth.push(idx.get(p.trueClassId)!);
+    pa.push(idx.get(p.predictedClassId)!);
+    pb.push(idx.get(q.predictedClassId)!);
   }
   const n = truth.length;
   if (n === 0) throw new Error(`runs ${a} and ${b} share no test images (they were trained on different libraries or splits)`);

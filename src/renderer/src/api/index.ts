@@ -3,8 +3,8 @@
 // renderer gets its PaddyApi from.
 import type { PaddyApi, PaddyBridge } from '../../../shared/contract';
 import { createIpcApi } from './ipc-client';
-import { takeToken } from './token';
-import { createWebApi } from './web-client';
+import { forgetToken, takeToken } from './token';
+import { NotAuthorizedError, createWebApi } from './web-client';
 
 declare global {
   interface Window {
@@ -12,14 +12,32 @@ declare global {
   }
 }
 
-/** The PaddyApi of this page's host; throws a readable error when a web page was opened without its token. */
-export function connectApi(): PaddyApi {
+/** A web page opened without a token, or with one the host refuses: the page can do nothing, and says why. */
+export class NoAccessError extends Error {}
+
+const NO_ACCESS =
+  'This page has no valid access token. Open Paddy with the address that “paddy serve” printed (it ends in ?token=…); a token from an earlier “paddy serve” no longer works.';
+
+/**
+ * The PaddyApi of this page's host. On the web host the token is checked once before the studio starts, so a
+ * wrong token gets the same NoAccessError as a missing one (not a studio whose every request and event socket
+ * fail); any other failure is left to the views, which show it where it happens.
+ */
+export async function connectApi(): Promise<PaddyApi> {
   if (typeof window !== 'undefined' && window.paddy) return createIpcApi(window.paddy);
   const token = takeToken();
-  if (!token) {
-    throw new Error('No access token: open Paddy with the URL that `paddy serve` printed (it ends in ?token=…).');
+  if (!token) throw new NoAccessError(NO_ACCESS);
+  const api = createWebApi(window.location.origin, token);
+  try {
+    await api['system.info']({});
+  } catch (e) {
+    if (e instanceof NotAuthorizedError) {
+      api.close();
+      forgetToken();
+      throw new NoAccessError(NO_ACCESS);
+    }
   }
-  return createWebApi(window.location.origin, token);
+  return api;
 }
 
 /** Which host the page talks to (the UI hides native-dialog buttons on the web). */

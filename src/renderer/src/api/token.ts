@@ -13,3 +13,8 @@ export function takeToken(loc: Location = window.location, storage: Storage = wi
   }
   return storage.getItem(KEY);
 }
+
+/** Forgets a token the host refused, so that reloading the page does not present it again. */
+export function forgetToken(storage: Storage = window.sessionStorage): void {
+  storage.removeItem(KEY);
+}

@@ -34,6 +34,9 @@ export interface WebApiOptions {
   reconnectMaxMs?: number;
 }
 
+/** The web host refused the token (wrong, or from an earlier `paddy serve`): nothing else will work either. */
+export class NotAuthorizedError extends ApiError {}
+
 export type WebApi = PaddyApi & {
   /** Closes the event socket and stops reconnecting (tests; page unload). */
   close(): void;
@@ -61,7 +64,7 @@ export function createWebApi(baseUrl: string, token: string, options: WebApiOpti
       } catch (e) {
         throw new ApiError(name, `${name}: cannot reach the Paddy web host (${(e as Error).message})`);
       }
-      if (res.status === 401) throw new ApiError(name, `${name}: not authorized — open the URL with ?token= that \`paddy serve\` printed`);
+      if (res.status === 401) throw new NotAuthorizedError(name, `${name}: not authorized — open the URL with ?token= that \`paddy serve\` printed`);
       let body: Result<unknown>;
       try {
         body = (await res.json()) as Result<unknown>;

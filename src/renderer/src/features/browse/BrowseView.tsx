@@ -7,6 +7,7 @@ import { replaceFilter, toggleDetail, useBrowse } from './browse.store';
 import { DetailPanel } from './DetailPanel';
 import { FilterBar } from './FilterBar';
 import { Grid } from './Grid';
+import { ImageSetChip } from './ImageSetChip';
 
 export function BrowseView() {
   const library = useApp((s) => s.library);
@@ -74,6 +75,7 @@ function SelectionBar() {
       <span data-testid="match-count">
         <b>{total === null ? '…' : total.toLocaleString('en-US')}</b> images
       </span>
+      <ImageSetChip />
       <span data-testid="selected-count">{count > 0 ? <><b>{count.toLocaleString('en-US')}</b> selected</> : 'none selected'}</span>
       <button className="btn sm ghost" onClick={() => void selectAllInFilter()} data-testid="select-all">
         Select all

@@ -63,6 +63,10 @@ export function FilterBar() {
         <input type="checkbox" checked={!!filter.conflictsOnly} onChange={(e) => setFilter({ conflictsOnly: e.target.checked })} />
         conflicts
       </label>
+      <label className="check small" title="Images whose source file was found missing or changed">
+        <input type="checkbox" checked={!!filter.missingOnly} onChange={(e) => setFilter({ missingOnly: e.target.checked })} />
+        missing
+      </label>
       <input
         className="input sm"
         placeholder="file name…"

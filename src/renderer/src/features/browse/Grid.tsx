@@ -140,6 +140,11 @@ const Cell = memo(function Cell({ index, x, y, item, slot, selected, focused }: 
     >
       <img src={imageUrl('thumb', item.id)} alt={item.fileName} decoding="async" draggable={false} />
       {item.conflict && <span className="cell-flag conflict" title="Seen under two class folders">conflict</span>}
+      {item.sourceState && (
+        <span className="cell-flag conflict" title={item.sourceState === 'missing' ? 'Source file is missing' : 'Source file changed since import'}>
+          {item.sourceState}
+        </span>
+      )}
       {predicted && (
         <span className={`cell-flag pred ${wrong ? 'wrong' : 'right'}`} title={`Predicted with ${pct(item.confidence ?? null)} confidence`}>
           {wrong ? '✕' : '✓'} {pct(item.confidence ?? null, 0)}

@@ -11,8 +11,21 @@ export const PAGE_SIZE = 200;
 /** 60 pages × 200 = 12,000 summaries kept: several screens either way of any scroll position. */
 export const cache = new PageCache<ImageSummary>(PAGE_SIZE, 60);
 
+/**
+ * A set of images applied to Browse from elsewhere (a compare gallery, a confusion-matrix cell, …): shown as a
+ * chip with a clear button, which removes the filter fields the set put there (`keys`).
+ */
+export interface ImageSet {
+  label: string;
+  keys: Array<keyof ImageFilter>;
+  /** A confusion-matrix cell: the chip names its classes as the library calls them now (a rename shows at once). */
+  kind?: 'cell';
+}
+
 interface BrowseState {
   filter: ImageFilter;
+  /** Where the current filter's image set came from; null when the user built the filter in the bar. */
+  imageSet: ImageSet | null;
   sort: SortKey;
   desc: boolean;
   /** Changes whenever the query changes or the cache is invalidated; stale replies are dropped by it. */
@@ -31,6 +44,7 @@ interface BrowseState {
 
 export const useBrowse = create<BrowseState>(() => ({
   filter: {},
+  imageSet: null,
   sort: 'name',
   desc: false,
   queryKey: 1,
@@ -64,11 +78,32 @@ export function setFilter(patch: Partial<ImageFilter>): void {
     delete next.confidenceMin;
     delete next.confidenceMax;
   }
-  resetQuery({ filter: next });
+  // Changing a field the set put there (another class, another run) leaves no set to name; a bare image list
+  // still shows as "N chosen images" (imageSetLabel).
+  const set = useBrowse.getState().imageSet;
+  const keepSet = set && !set.keys.some((k) => k in patch && k !== 'imageIds') ? set : null;
+  resetQuery({ filter: next, imageSet: keepSet });
 }
 
-export function replaceFilter(filter: ImageFilter): void {
-  resetQuery({ filter });
+/** A whole new filter; `imageSet` names where its images came from (the chip in the selection bar). */
+export function replaceFilter(filter: ImageFilter, imageSet: ImageSet | null = null): void {
+  resetQuery({ filter, imageSet });
+}
+
+/** The chip's clear button: drop the set's fields (any explicit image list too), keep the rest of the filter. */
+export function clearImageSet(): void {
+  const { imageSet } = useBrowse.getState();
+  const drop: Partial<ImageFilter> = { imageIds: undefined };
+  for (const k of imageSet?.keys ?? []) drop[k] = undefined;
+  useBrowse.setState({ imageSet: null });
+  setFilter(drop);
+}
+
+/** The chip's text: the named set, or a plain count for an image list that came without a name. */
+export function imageSetLabel(filter: ImageFilter, imageSet: ImageSet | null): string | null {
+  if (imageSet) return imageSet.label;
+  const n = filter.imageIds?.length ?? 0;
+  return n ? `${n.toLocaleString('en-US')} chosen ${n === 1 ? 'image' : 'images'}` : null;
 }
 
 export function setSort(sort: SortKey, desc: boolean): void {

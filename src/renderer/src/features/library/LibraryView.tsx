@@ -7,6 +7,7 @@ import { Banner, EmptyState, ErrorState, Loading, ProgressBar } from '../../ui/s
 import { ClassesCard } from './ClassesCard';
 import { ImportReportCard } from './ImportReportCard';
 import { SettingsCard } from './SettingsCard';
+import { SourcesCard } from './SourcesCard';
 import { importDemo, importFolder, loadImports, openLibrary, pickAndImport, showImportReport, useLibrary } from './library.store';
 
 export function LibraryView() {
@@ -61,6 +62,7 @@ export function LibraryView() {
           <ImportCard />
           {report && <ImportReportCard report={report} />}
           {!empty && <ClassesCard />}
+          {!empty && <SourcesCard />}
           <HistoryCard />
           <SettingsCard />
           <div className="card">
@@ -205,12 +207,20 @@ function OpenLibraryForm() {
       >
         <input className="input" style={{ flex: 1 }} placeholder="/path/to/library" value={path} onChange={(e) => setPath(e.target.value)} aria-label="Library folder" />
         <button className="btn" type="submit" disabled={!path.trim()}>
-          Open or create
+          Open
         </button>
       </form>
       {error && (
         <Banner kind="error" title="Could not open that library">
           {error}
+          {/* Only a folder that holds no library at all may become one; a lost or damaged paddy.db never is. */}
+          {/not a Paddy library/.test(error) && path.trim() && (
+            <div className="row" style={{ marginTop: 8 }}>
+              <button className="btn" type="button" onClick={() => void openLibrary(path, true)}>
+                Create library here
+              </button>
+            </div>
+          )}
         </Banner>
       )}
     </div>

@@ -87,14 +87,15 @@ export async function showImportReport(importId: number): Promise<void> {
   }
 }
 
-export async function openLibrary(path: string): Promise<void> {
+/** Opens an existing library; `create` (the user pressed "Create library here") makes one in that folder. */
+export async function openLibrary(path: string, create = false): Promise<void> {
   try {
-    const library = await getApi()['library.open']({ path: path.trim() });
+    const library = await getApi()[create ? 'library.create' : 'library.open']({ path: path.trim() });
     useApp.setState({ library, libraryError: null });
     useLibrary.setState({ openError: null, report: null, imports: null });
     invalidate();
     void loadImports();
-    toast(`Opened ${library.path}`, 'ok');
+    toast(`${create ? 'Created' : 'Opened'} ${library.path}`, 'ok');
   } catch (e) {
     useLibrary.setState({ openError: errorMessage(e) });
   }

@@ -108,7 +108,7 @@ export function CompareView({ a, b }: { a: string; b: string }) {
                 testId={`cm-${i === 0 ? 'a' : 'b'}`}
                 classes={d.test.classes}
                 matrix={d.test.confusion}
-                onCell={(t, p) => openConfusionCell(d.id, d.test!.classes, t, p)}
+                onCell={(t, p) => void openConfusionCell(d.id, d.test!.classes, t, p)}
               />
             ) : (
               <Loading label="Loading its confusion matrix…" />
@@ -134,7 +134,7 @@ function Gallery({ title, ids, runId, testId }: { title: string; ids: number[]; 
         <span className="faint small">{ids.length}</span>
         <div className="spacer" />
         {ids.length > 0 && (
-          <button className="btn sm" onClick={() => openImagesInBrowse(ids, runId)}>
+          <button className="btn sm" onClick={() => openImagesInBrowse(ids, runId, title)}>
             Open in Browse
           </button>
         )}
@@ -149,7 +149,7 @@ function Gallery({ title, ids, runId, testId }: { title: string; ids: number[]; 
               src={imageUrl('thumb', id)}
               alt=""
               style={{ width: '100%', aspectRatio: '1', objectFit: 'cover', borderRadius: 4, cursor: 'pointer', background: '#000' }}
-              onClick={() => openImagesInBrowse([id], runId)}
+              onClick={() => openImagesInBrowse([id], runId, title)}
             />
           ))}
         </div>

@@ -67,7 +67,7 @@ export function RunDetailCard({ runId }: { runId: string }) {
             title={`Test confusion matrix · ${d.test.n} images`}
             classes={d.test.classes}
             matrix={d.test.confusion}
-            onCell={(t, p) => openConfusionCell(d.id, d.test!.classes, t, p)}
+            onCell={(t, p) => void openConfusionCell(d.id, d.test!.classes, t, p)}
           />
         ) : (
           <p className="small faint">No test results: the run did not finish.</p>

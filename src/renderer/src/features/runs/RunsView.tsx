@@ -62,15 +62,15 @@ export function RunsView() {
                 <tr>
                   <th style={{ width: 36 }} />
                   <th>Run</th>
-                  <th>Model</th>
+                  <th className="col-wide">Model</th>
                   <th>Configuration</th>
-                  <th title="The tfjs backend, and below it what ran the training steps">Backend · engine</th>
+                  <th className="col-wide" title="The tfjs backend, and below it what ran the training steps">Backend · engine</th>
                   <th>Status</th>
                   <th className="num">Duration</th>
                   <th className="num">Test acc.</th>
                   <th className="num">Macro-F1</th>
-                  <th className="num">Params</th>
-                  <th className="num">Size</th>
+                  <th className="num col-wide">Params</th>
+                  <th className="num col-wide">Size</th>
                   <th />
                 </tr>
               </thead>
@@ -87,9 +87,9 @@ export function RunsView() {
                         {r.id}
                         <div className="faint xs">{new Date(r.createdAt).toLocaleString()}</div>
                       </td>
-                      <td>{modelLabel(r.model)}</td>
+                      <td className="col-wide">{modelLabel(r.model)}</td>
                       <td className="small muted wrap">{configSummary(r)}</td>
-                      <td className="small wrap" style={{ minWidth: 120 }}>
+                      <td className="small wrap col-wide" style={{ minWidth: 120 }}>
                         {r.backend ?? '—'}
                         {r.engine && <div className="faint xs" data-testid="run-engine">{r.engine}</div>}
                       </td>
@@ -101,8 +101,8 @@ export function RunsView() {
                       <td className="num">{duration(runSeconds(r.seconds))}</td>
                       <td className="num">{pct(r.testAccuracy)}</td>
                       <td className="num">{r.macroF1 === null ? '—' : r.macroF1.toFixed(3)}</td>
-                      <td className="num">{int(r.params)}</td>
-                      <td className="num">{bytes(r.modelBytes)}</td>
+                      <td className="num col-wide">{int(r.params)}</td>
+                      <td className="num col-wide">{bytes(r.modelBytes)}</td>
                       <td>
                         <button
                           className="btn sm ghost"

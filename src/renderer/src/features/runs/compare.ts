@@ -3,14 +3,23 @@ import type { ClassInfo, ImageFilter, RunSummary } from '../../../../shared/type
 
 /**
  * The Browse filter behind a confusion-matrix cell: the run's test predictions whose true class is row `t` and
- * predicted class is column `p`. Run metrics name classes; the filter needs ids, looked up by name.
+ * predicted class is column `p`. Run metrics name classes as they were called then; `classIds` (the run's class
+ * ids in the same order) keep a renamed class found. Without them (an older host), classes are looked up by name.
  */
-export function confusionCellFilter(runId: string, classes: string[], t: number, p: number, library: ClassInfo[]): ImageFilter {
-  const idOf = (name: string) => library.find((c) => c.name === name)?.id;
-  const trueId = idOf(classes[t]);
-  const predId = idOf(classes[p]);
+export function confusionCellFilter(runId: string, classes: string[], t: number, p: number, library: ClassInfo[], classIds?: number[]): ImageFilter {
+  const idOf = (i: number) => (classIds ? library.find((c) => c.id === classIds[i])?.id : library.find((c) => c.name === classes[i])?.id);
+  const trueId = idOf(t);
+  const predId = idOf(p);
   if (trueId === undefined || predId === undefined) throw new Error(`class "${trueId === undefined ? classes[t] : classes[p]}" is no longer in the library`);
   return { runId, classIds: [trueId], predictedClassIds: [predId] };
+}
+
+/** The chip naming a confusion cell's images in Browse, with the classes' current names. */
+export function confusionCellLabel(filter: ImageFilter, library: ClassInfo[]): string {
+  const name = (id: number | undefined) => library.find((c) => c.id === id)?.name ?? '?';
+  const t = filter.classIds?.[0];
+  const p = filter.predictedClassIds?.[0];
+  return `${name(t)} ${t === p ? 'predicted right' : `predicted as ${name(p)}`} · ${filter.runId}`;
 }
 
 /** Picking runs to compare: at most two, the oldest pick drops out when a third is added. */

@@ -5,7 +5,7 @@ import { getApi } from '../../app/api';
 import { navigate, toast, useApp } from '../../app/app.store';
 import { errorMessage } from '../../app/format';
 import { replaceFilter } from '../browse/browse.store';
-import { confusionCellFilter, togglePick } from './compare';
+import { confusionCellFilter, confusionCellLabel, togglePick } from './compare';
 
 interface RunsState {
   runs: RunSummary[] | null;
@@ -82,19 +82,34 @@ export async function deleteRun(runId: string): Promise<void> {
   }
 }
 
-/** Clicking a confusion-matrix cell: open those test images in Browse. */
-export function openConfusionCell(runId: string, classes: string[], t: number, p: number): void {
+/**
+ * Clicking a confusion-matrix cell: open those test images in Browse. Classes are found by the run's class ids
+ * (its detail has them), so a class renamed since the run still opens.
+ */
+export async function openConfusionCell(runId: string, classes: string[], t: number, p: number): Promise<void> {
   try {
-    replaceFilter(confusionCellFilter(runId, classes, t, p, useApp.getState().library?.classes ?? []));
+    let detail: RunDetail | undefined = useRuns.getState().details[runId];
+    if (!detail?.classIds) {
+      detail = await getApi()['runs.get']({ runId });
+      const d = detail;
+      useRuns.setState((s) => ({ details: { ...s.details, [runId]: d } }));
+    }
+    const library = useApp.getState().library?.classes ?? [];
+    const filter = confusionCellFilter(runId, classes, t, p, library, detail.classIds);
+    replaceFilter(filter, { label: confusionCellLabel(filter, library), keys: ['classIds', 'predictedClassIds', 'runId'], kind: 'cell' });
     navigate('browse');
   } catch (e) {
     toast(errorMessage(e), 'error');
   }
 }
 
-/** Opening a gallery ("A right, B wrong") in Browse with those images and run A's predictions. */
-export function openImagesInBrowse(imageIds: number[], runId?: string): void {
+/**
+ * Opening a gallery ("A right, B wrong") in Browse with those images and a run's predictions; `title` names
+ * the set on the chip that shows it is applied.
+ */
+export function openImagesInBrowse(imageIds: number[], runId?: string, title?: string): void {
   if (imageIds.length === 0) return;
-  replaceFilter({ imageIds, ...(runId ? { runId } : {}) });
+  const count = `${imageIds.length.toLocaleString('en-US')} ${imageIds.length === 1 ? 'image' : 'images'}`;
+  replaceFilter({ imageIds, ...(runId ? { runId } : {}) }, { label: title ? `${title} · ${count}` : count, keys: ['imageIds', 'runId'] });
   navigate('browse');
 }

@@ -6,7 +6,7 @@ import { ConfusionMatrix } from '../../charts/ConfusionMatrix';
 import { LineChart } from '../../charts/LineChart';
 import { Banner, EmptyState, ErrorState, Loading, ProgressBar } from '../../ui/states';
 import { openConfusionCell } from '../runs/runs.store';
-import { failureHint, isActive, overallProgress, runsOn, type LiveRun } from './live';
+import { epochLabel, failureHint, isActive, overallProgress, runsOn, type LiveRun } from './live';
 import { fieldsFor, toText } from './params';
 import { cancelTraining, chooseModel, loadDefaults, resetParams, setParam, startTraining, useTrain } from './train.store';
 
@@ -195,13 +195,18 @@ function LiveCard({ live }: { live: LiveRun }) {
       {active && (
         <div className="stack" style={{ marginBottom: 16 }}>
           {live.phase && live.phase.total > 0 && live.phase.done < live.phase.total && (
-            <ProgressBar done={live.phase.done} total={live.phase.total} label={live.phase.name} testId="train-phase" />
+            <ProgressBar
+              done={live.phase.done}
+              total={live.phase.total}
+              label={live.phase.name === 'train' && live.batch ? `train · batches of all ${live.totalEpochs ?? ''} epochs` : live.phase.name}
+              testId="train-phase"
+            />
           )}
           {live.batch ? (
             <ProgressBar
               done={live.batch.batch}
               total={live.batch.batches}
-              label={`Epoch ${live.batch.epoch + 1}${live.totalEpochs ? ` of ${live.totalEpochs}` : ''} · batch loss ${live.batch.loss.toFixed(3)} · ETA ${duration(live.batch.etaSeconds)}`}
+              label={`${epochLabel(live)} · batch loss ${live.batch.loss.toFixed(3)} · ETA ${duration(live.batch.etaSeconds)}`}
               testId="train-batch"
             />
           ) : (
@@ -270,7 +275,7 @@ function LiveCard({ live }: { live: LiveRun }) {
             title={`Test confusion matrix · ${live.test.n} images`}
             classes={live.test.classes}
             matrix={live.test.confusion}
-            onCell={(t, p) => openConfusionCell(live.runId, live.test!.classes, t, p)}
+            onCell={(t, p) => void openConfusionCell(live.runId, live.test!.classes, t, p)}
           />
         </div>
       )}

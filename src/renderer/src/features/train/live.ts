@@ -48,6 +48,7 @@ export function applyTrainEvent(run: LiveRun, ev: TrainEvent): LiveRun {
       return {
         ...run,
         status: 'running',
+        phase: run.phase?.name === 'train' ? trainPhase(run, ev) : run.phase,
         batch: { epoch: ev.epoch, batch: ev.batch, batches: ev.batches, loss: ev.loss, accuracy: ev.accuracy, etaSeconds: ev.etaSeconds },
       };
     case 'epoch': {
@@ -62,6 +63,22 @@ export function applyTrainEvent(run: LiveRun, ev: TrainEvent): LiveRun {
     case 'cancelled':
       return { ...run, status: 'cancelled', batch: null };
   }
+}
+
+/**
+ * The 'train' phase counts batches over every epoch of the run, moved by batch events: the engine announces
+ * the phase once (in epochs, done 0) and reports progress through batches.
+ */
+function trainPhase(run: LiveRun, ev: Extract<TrainEvent, { type: 'batch' }>): LiveRun['phase'] {
+  const epochs = run.totalEpochs ?? run.phase?.total ?? 1;
+  const total = epochs * ev.batches;
+  return { name: 'train', done: Math.min(total, Math.max(0, (ev.epoch - 1) * ev.batches + ev.batch)), total };
+}
+
+/** "Epoch 1 of 3": batch events number epochs from 1, as the epoch metrics do. */
+export function epochLabel(run: Pick<LiveRun, 'batch' | 'totalEpochs'>): string | null {
+  if (!run.batch) return null;
+  return `Epoch ${run.batch.epoch}${run.totalEpochs ? ` of ${run.totalEpochs}` : ''}`;
 }
 
 /** "on wasm · onnxruntime-cpu, 2 worker threads": the backend, then what runs the steps once it is known. */
@@ -79,7 +96,8 @@ export function overallProgress(run: LiveRun): number | null {
   if (!run.totalEpochs) return null;
   const done = run.epochs.length;
   const inEpoch = run.batch && run.batch.batches > 0 ? run.batch.batch / run.batch.batches : 0;
-  const current = run.batch && run.batch.epoch >= done ? inEpoch : 0;
+  // The batch belongs to an epoch not reported yet (its last batch arrives before the epoch's metrics).
+  const current = run.batch && !run.epochs.some((e) => e.epoch === run.batch!.epoch) ? inEpoch : 0;
   return Math.min(1, (done + current) / run.totalEpochs);
 }
 
