@@ -40,7 +40,7 @@ function vmHwmMb(pid: number | undefined): number | null {
   }
 }
 
-const lib = openLibrary(values.library!);
+const lib = openLibrary(values.library!, { create: true });
 const have = (lib.db.prepare('SELECT COUNT(*) n FROM images').get() as { n: number }).n;
 let importSeconds: number | null = null;
 if (have < 12_000) {

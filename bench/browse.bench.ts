@@ -20,7 +20,7 @@ const rnd = () => {
 };
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paddy-bench-browse-'));
-const lib = openLibrary(dir);
+const lib = openLibrary(dir, { create: true });
 const db = lib.db;
 const t0 = performance.now();
 db.transaction(() => {

@@ -54,7 +54,7 @@ for (let i = 0; i < DISTINCT; i++) {
 }
 
 // ---- the library: rows inserted directly (the import pipeline has its own benchmark)
-const lib = openLibrary(path.join(dir, 'library'));
+const lib = openLibrary(path.join(dir, 'library'), { create: true });
 const db = lib.db;
 const shas: string[] = [];
 db.transaction(() => {

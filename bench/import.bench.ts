@@ -16,7 +16,7 @@ const concurrency = values.concurrency ? Number(values.concurrency) : defaultCon
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paddy-bench-import-'));
 const mb = (b: number): number => Math.round(b / 1024 / 1024);
 
-const lib = openLibrary(dir);
+const lib = openLibrary(dir, { create: true });
 const rss: Array<[number, number]> = [];
 let nextMark = 0.25;
 const cpu0 = process.cpuUsage();

@@ -19,7 +19,7 @@ const perClass = Number(values['per-class'] ?? 400);
 const size = Number(values.size ?? 48);
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paddy-bench-pixels-'));
-const lib = openLibrary(dir);
+const lib = openLibrary(dir, { create: true });
 const now = new Date().toISOString();
 const insert = lib.db.prepare(`INSERT INTO images (sha256, source_path, file_name, width, height, format, bytes, imported_at)
   VALUES (?, ?, ?, 250, 250, 'jpeg', ?, ?)`);

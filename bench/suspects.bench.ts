@@ -46,7 +46,7 @@ if (!fs.existsSync(manifest)) {
   flipped = copy.flipped;
 } else flipped = new Map(JSON.parse(fs.readFileSync(manifest, 'utf8')));
 
-const lib = openLibrary(libDir);
+const lib = openLibrary(libDir, { create: true });
 const count = () => (lib.db.prepare('SELECT COUNT(*) n FROM images').get() as { n: number }).n;
 let t = performance.now();
 if (count() === 0) await importFolder(lib, dataDir, {});

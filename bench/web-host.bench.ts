@@ -15,7 +15,7 @@ for (const c of fs.readdirSync(RICE).filter((d) => fs.statSync(path.join(RICE, d
   fs.mkdirSync(path.join(src, c), { recursive: true });
   for (const f of fs.readdirSync(path.join(RICE, c)).slice(0, 8)) fs.copyFileSync(path.join(RICE, c, f), path.join(src, c, f));
 }
-const lib = openLibrary(path.join(tmp, 'lib'));
+const lib = openLibrary(path.join(tmp, 'lib'), { create: true });
 await importFolder(lib, src);
 const ids = (lib.db.prepare('SELECT id FROM images').all() as Array<{ id: number }>).map((r) => r.id);
 lib.close();

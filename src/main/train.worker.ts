@@ -21,6 +21,6 @@ const jobs: JobRunners = {
 };
 
 serveWorker({
-  train: (lib, runId, config, emit, control) => runTraining(lib, runId, config, emit, control, runLifecycle(lib)),
+  train: (lib, runId, config, emit, control) => runTraining(lib, runId, config, emit, control, runLifecycle(lib, control)),
   jobs,
 });

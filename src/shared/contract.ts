@@ -11,9 +11,12 @@ import type {
   LabelChangeResult,
   LibraryInfo,
   PredictResult,
+  RelinkResult,
   RunDetail,
   RunSummary,
   Settings,
+  SkippedFile,
+  SourceCheckResult,
   Stats,
   SuspectScan,
   Suspect,
@@ -45,6 +48,7 @@ export const imageFilterSchema = z
     confidenceMax: z.number().min(0).max(1).optional(),
     search: z.string().max(256).optional(),
     imageIds: z.array(id).max(100_000).optional(),
+    missingOnly: z.boolean().optional(),
   })
   .strict();
 
@@ -110,8 +114,10 @@ export const requests = {
   ),
 
   'library.info': req<typeof none, LibraryInfo>(none),
-  /** Open (or create) a library folder; the host switches every service to it. */
+  /** Open an existing library folder (never creates one); the host switches every service to it. */
   'library.open': req<z.ZodType<{ path: string }>, LibraryInfo>(z.object({ path }).strict()),
+  /** Create a library in a folder (or open the one already there), then switch to it like library.open. */
+  'library.create': req<z.ZodType<{ path: string }>, LibraryInfo>(z.object({ path }).strict()),
   'library.stats': req<typeof none, Stats>(none),
 
   'import.folder': req<z.ZodType<{ folder: string }>, ImportReport>(z.object({ folder: path }).strict()),
@@ -157,8 +163,15 @@ export const requests = {
 
   'export.folder': req<
     z.ZodType<{ outDir: string; csv?: string; mode?: 'copy' | 'link' }>,
-    { images: number; outDir: string; csv: string | null }
+    { images: number; outDir: string; csv: string | null; missing: SkippedFile[] }
   >(z.object({ outDir: path, csv: path.optional(), mode: z.enum(['copy', 'link']).optional() }).strict()),
+
+  /** Checks every image's source file (progress: 'sources.progress'); missing/changed ones are recorded as such. */
+  'sources.check': req<typeof none, SourceCheckResult>(none),
+  /** A moved folder: images under `from` whose file under `to` has their bytes take the new path. */
+  'sources.relink': req<z.ZodType<{ from: string; to: string }>, RelinkResult>(z.object({ from: path, to: path }).strict()),
+  /** Deletes every image whose source was found missing or changed, with its labels, split and run rows. */
+  'sources.removeMissing': req<typeof none, { removed: number }>(none),
 
   'train.start': req<z.ZodType<{ config: Partial<TrainConfig> & { model: 'cnn' | 'mobilenetv2' } }>, { runId: string }>(
     z.object({ config: z.object({ model: z.enum(['cnn', 'mobilenetv2']) }).passthrough() }).strict(),
@@ -229,7 +242,11 @@ export interface Progress {
 }
 
 export type TrainEvent =
-  | { type: 'started'; runId: string; backend: BackendName; config: TrainConfig; totalEpochs: number; batchesPerEpoch: number }
+  | {
+      type: 'started'; runId: string; backend: BackendName; config: TrainConfig; totalEpochs: number; batchesPerEpoch: number;
+      /** Labeled images left out because their source file is missing or changed. */
+      excludedMissing?: number;
+    }
   /** Once per run, before the first batch: what runs the steps (the tfjs backend alone does not say; see runs.engine). */
   | { type: 'engine'; runId: string; engine: string }
   | { type: 'phase'; runId: string; phase: string; done: number; total: number }
@@ -244,9 +261,10 @@ export interface EventMap {
   'train.event': TrainEvent;
   'suspects.progress': { phase: string } & Progress;
   'library.changed': { reason: string };
+  'sources.progress': Progress;
 }
 export type EventName = keyof EventMap;
-export const EVENT_NAMES: readonly EventName[] = ['import.progress', 'train.event', 'suspects.progress', 'library.changed'];
+export const EVENT_NAMES: readonly EventName[] = ['import.progress', 'train.event', 'suspects.progress', 'library.changed', 'sources.progress'];
 
 export type Emit = <K extends EventName>(name: K, payload: EventMap[K]) => void;
 

@@ -77,6 +77,8 @@ export interface ImageFilter {
   /** Confusion-matrix cell: true class + predicted class (with runId). */
   search?: string;
   imageIds?: number[];
+  /** Only images whose source file was found missing or changed by the last check. */
+  missingOnly?: boolean;
 }
 
 export interface ImageSummary {
@@ -89,6 +91,8 @@ export interface ImageSummary {
   conflict: boolean;
   width: number;
   height: number;
+  /** What the last check found of the source file ('ok' until a check says otherwise). */
+  sourceState?: SourceState;
   /** Present when the query names a run. */
   predictedClassId?: number | null;
   confidence?: number | null;
@@ -202,6 +206,8 @@ export interface TestMetrics {
   perClass: Record<string, PerClassMetrics>;
   /** confusion[true][predicted], in `classes` order. */
   confusion: number[][];
+  /** Evaluation on the library: test images left out because their source file is missing or changed. */
+  excludedMissing?: number;
 }
 
 export interface RunSummary {
@@ -228,6 +234,10 @@ export interface RunDetail extends RunSummary {
   test: TestMetrics | null;
   snapshotHash: string | null;
   imageCount: number;
+  /** Labeled images the run left out because their source file was missing or changed when it started. */
+  excludedMissing: number;
+  /** The ids of the run's classes, in the order of `test.classes` (names may have changed since; ids do not). */
+  classIds: number[];
 }
 
 export interface CompareResult {
@@ -283,4 +293,26 @@ export interface SystemInfo {
   availableBackends: BackendName[];
   host: 'electron' | 'web';
   platform: string;
+}
+
+// ---- source files ---------------------------------------------------------------------------------
+
+/** What Paddy last found at an image's source path: its bytes ('ok'), nothing usable ('missing'), other bytes. */
+export type SourceState = 'ok' | 'missing' | 'changed';
+
+export interface SourceCheckResult {
+  checked: number;
+  ok: number;
+  missing: number;
+  changed: number;
+  /** Files whose size or mtime differed (or were never recorded), so they were hashed. */
+  hashed: number;
+  seconds: number;
+}
+
+export interface RelinkResult {
+  /** Missing or changed images under `from` whose file under `to` has their bytes: now ok at the new path. */
+  relinked: number;
+  /** Images under `from` with no file of the same bytes under `to` (left as they were). */
+  unmatched: number;
 }

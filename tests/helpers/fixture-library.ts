@@ -30,7 +30,7 @@ const SPLIT_CYCLE: Split[] = ['train', 'train', 'train', 'train', 'val', 'test']
 export function fixtureLibrary(opts: FixtureOptions = {}): Fixture {
   const classes = opts.classes ?? ['Arborio', 'Basmati', 'Ipsala', 'Jasmine', 'Karacadag'];
   const perClass = opts.perClass ?? 4;
-  const lib = openLibrary(opts.dir ?? tempDir('paddy-fixture-'));
+  const lib = openLibrary(opts.dir ?? tempDir('paddy-fixture-'), { create: true });
   const { classIds, imageIds } = fillLibrary(lib.db, classes, perClass, opts);
   return { lib, classIds, imageIds };
 }

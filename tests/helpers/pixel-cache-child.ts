@@ -6,7 +6,7 @@ import { openLibrary } from '../../src/main/library';
 import { decodeCached } from '../../src/main/engine/data/pixel-cache';
 
 const [dir, size, batchSize, delay] = process.argv.slice(2);
-const lib = openLibrary(dir!);
+const lib = openLibrary(dir!, { create: true });
 const images = lib.db.prepare('SELECT id AS imageId, sha256, source_path AS sourcePath FROM images ORDER BY id').all() as Array<{
   imageId: number;
   sha256: string;

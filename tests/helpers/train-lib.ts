@@ -15,7 +15,7 @@ export function riceFiles(cls: string, n: number, skip = 0): string[] {
 
 /** `perClass` images of each class (first `classes` classes); every 5th is val, every 5th+1 test, rest train. */
 export function makeTrainLibrary(perClass: number, opts: { classes?: number; dir?: string; skip?: number } = {}): Library {
-  const lib = openLibrary(opts.dir ?? tempDir('paddy-train-'));
+  const lib = openLibrary(opts.dir ?? tempDir('paddy-train-'), { create: true });
   const now = new Date().toISOString();
   const classes = RICE_CLASSES.slice(0, opts.classes ?? 5);
   lib.db.transaction(() => {

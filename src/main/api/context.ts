@@ -2,7 +2,7 @@
 // handlers stay plain Node and never import Electron.
 import type { Emit, RequestInput, RequestName, RequestResult, Result } from '../../shared/contract';
 import { parseInput } from '../../shared/contract';
-import type { Library } from '../library';
+import type { Library, OpenOptions } from '../library';
 import type { WorkerHost } from '../workers/worker-host';
 
 // Defined with the workers it drives; handlers see it here as part of their context.
@@ -15,9 +15,9 @@ export interface Dialogs {
 
 export interface AppContext {
   host: 'electron' | 'web' | 'cli';
-  /** The library every request works on; `switchLibrary` replaces it (library.open). */
+  /** The library every request works on; `switchLibrary` replaces it (library.open; library.create with create). */
   library(): Library;
-  switchLibrary(dir: string): Library;
+  switchLibrary(dir: string, opts?: OpenOptions): Library;
   emit: Emit;
   workers: WorkerHost;
   dialogs: Dialogs | null;

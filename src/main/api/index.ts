@@ -12,6 +12,7 @@ import { labelsHandlers } from './labels.handlers';
 import { libraryHandlers } from './library.handlers';
 import { runsHandlers } from './runs.handlers';
 import { settingsHandlers } from './settings.handlers';
+import { sourcesHandlers } from './sources.handlers';
 import { suspectsHandlers } from './suspects.handlers';
 import { systemHandlers } from './system.handlers';
 import { trainHandlers } from './train.handlers';
@@ -30,6 +31,7 @@ export const handlers: Handlers = {
   ...jobsHandlers,
   ...suspectsHandlers,
   ...dialogHandlers,
+  ...sourcesHandlers,
 };
 
 export { dispatch } from './context';

@@ -20,9 +20,12 @@ const noWorkers = (): never => {
   throw new Error('training is not available in this command');
 };
 
-/** Runs `fn` with a CLI context on --library (or the default library) that starts no worker processes. */
-export async function withLibrary<T>(args: ParsedArgs, fn: (ctx: CliContext) => Promise<T>): Promise<T> {
-  const ctx = createCliContext(str(args, 'library'), noWorkers);
+/**
+ * Runs `fn` with a CLI context on --library (or the default library) that starts no worker processes.
+ * `create`: a command that writes (import, demo) makes the library when the folder holds none.
+ */
+export async function withLibrary<T>(args: ParsedArgs, fn: (ctx: CliContext) => Promise<T>, opts: { create?: boolean } = {}): Promise<T> {
+  const ctx = createCliContext(str(args, 'library'), noWorkers, opts);
   try {
     return await fn(ctx);
   } finally {

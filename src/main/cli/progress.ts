@@ -1,4 +1,7 @@
 // A one-line terminal progress bar (redrawn in place with \r) with rate and ETA. Silent when not a terminal.
+// Its label and details may name files or classes: they are shown through forTerminal (terminal.ts).
+import { forTerminal } from './terminal';
+
 export class ProgressBar {
   private started = Date.now();
   private lastDraw = 0;
@@ -22,8 +25,8 @@ export class ProgressBar {
     const rate = secs > 0 ? done / secs : 0;
     const eta = rate > 0 && total > done ? ` eta ${formatSeconds((total - done) / rate)}` : '';
     const cols = this.stream.columns ?? 100;
-    let line = `${this.label} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${total} ${(frac * 100).toFixed(0)}%${eta}`;
-    if (detail) line += ` ${detail}`;
+    let line = `${forTerminal(this.label)} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${total} ${(frac * 100).toFixed(0)}%${eta}`;
+    if (detail) line += ` ${forTerminal(detail)}`;
     if (line.length > cols - 1) line = line.slice(0, cols - 1);
     this.stream.write(`\r\x1b[2K${line}`);
     this.drawn = true;
@@ -32,7 +35,7 @@ export class ProgressBar {
   done(message?: string): void {
     if (!this.enabled) return;
     if (this.drawn) this.stream.write('\r\x1b[2K');
-    if (message) this.stream.write(`${message}\n`);
+    if (message) this.stream.write(`${forTerminal(message)}\n`);
     this.drawn = false;
   }
 }

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, ipcMain, protocol, session, type IpcMainInvokeEvent } from 'electron';
 import { IMAGE_SCHEME } from '../../shared/contract';
 import { handlers } from '../api/index';
-import { resolveImageFile } from '../services/image-files';
+import { serveImageFile } from '../services/image-files';
 import { createElectronContext, type ElectronContext } from './context';
 import { createImageProtocolHandler } from './image-protocol';
 import { registerIpc } from './ipc';
@@ -81,7 +81,7 @@ export function startElectronApp(paths: AppPaths = builtPaths()): void {
 
     protocol.handle(
       IMAGE_SCHEME,
-      createImageProtocolHandler((kind, id) => resolveImageFile(context.library(), kind, id)),
+      createImageProtocolHandler((kind, id) => serveImageFile(context.library(), kind, id)),
     );
     registerIpc(ipcMain, handlers, context, trusted);
 

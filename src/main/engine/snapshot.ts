@@ -1,9 +1,12 @@
-// Which images a run trains, validates and tests on: every labeled image with a split (optionally capped per
-// class, seeded), its classes in library order, and a hash that identifies exactly that set.
+// Which images a run trains, validates and tests on: every labeled image with a split whose source file is
+// still the imported bytes (optionally capped per class, seeded), its classes in library order, and a hash
+// that identifies exactly that set. Images whose source is missing or changed are left out and counted.
 import type Database from 'better-sqlite3';
 import crypto from 'node:crypto';
 import type { Split } from '../../shared/types';
+import type { Library } from '../library';
 import { allClasses, trainableImages, type RunClass, type TrainableImage } from '../repos/runs.repo';
+import { checkSources } from './data/source-check';
 import { rng, shuffled } from './random';
 
 export interface Snapshot {
@@ -13,10 +16,16 @@ export interface Snapshot {
   images: TrainableImage[];
   bySplit: Record<Split, TrainableImage[]>;
   hash: string;
+  /** Labeled images with a split left out because their source file is missing or changed. */
+  excluded: number;
 }
 
-export function takeSnapshot(db: Database.Database, opts: { maxPerClass?: number; seed: number }): Snapshot {
+/** `exclude`: image ids to leave out (sources found missing or changed), counted in `excluded`. */
+export function takeSnapshot(db: Database.Database, opts: { maxPerClass?: number; seed: number; exclude?: ReadonlySet<number> }): Snapshot {
   let images = trainableImages(db);
+  const before = images.length;
+  if (opts.exclude?.size) images = images.filter((im) => !opts.exclude!.has(im.imageId));
+  const excluded = before - images.length;
   if (opts.maxPerClass) {
     // Cap each class *within each split*, so a small experiment still has val and test images.
     const groups = new Map<string, TrainableImage[]>();
@@ -40,7 +49,14 @@ export function takeSnapshot(db: Database.Database, opts: { maxPerClass?: number
   for (const im of images) bySplit[im.split].push(im);
   const h = crypto.createHash('sha256');
   for (const im of images) h.update(`${im.imageId}:${im.sha256}:${im.classId}:${im.split}\n`);
-  return { classes, index, images, bySplit, hash: h.digest('hex') };
+  return { classes, index, images, bySplit, hash: h.digest('hex'), excluded };
+}
+
+/** takeSnapshot after checking every trainable image's source (recording what was found). */
+export async function takeCheckedSnapshot(lib: Library, opts: { maxPerClass?: number; seed: number; signal?: AbortSignal }): Promise<Snapshot> {
+  const { rows, checks } = await checkSources(lib, trainableImages(lib.db).map((im) => im.imageId), { signal: opts.signal });
+  const exclude = new Set(rows.filter((_, i) => checks[i]!.state !== 'ok').map((r) => r.id));
+  return takeSnapshot(lib.db, { ...opts, exclude });
 }
 
 /** Refuse to start a run that cannot mean anything, naming what is missing. */

@@ -46,6 +46,7 @@ function build(filter: ImageFilter, sort: SortKey, desc: boolean, forCount: bool
     needSplits = true;
   }
   if (filter.conflictsOnly) where.push(`i.conflict = 1`);
+  if (filter.missingOnly) where.push(`i.source_state <> 'ok'`);
   if (filter.search !== undefined && filter.search.trim() !== '') {
     where.push(`i.file_name LIKE @search ESCAPE '\\'`);
     params.search = `%${filter.search.trim().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
@@ -94,10 +95,11 @@ function build(filter: ImageFilter, sort: SortKey, desc: boolean, forCount: bool
 
 /** An ImageSummary as SQLite returns it: the conflict flag is still an integer. */
 export type SummaryRow = Omit<ImageSummary, 'conflict'> & { conflict: number };
-type Row = SummaryRow;
+type Row = Omit<SummaryRow, 'sourceState'> & { sourceState: ImageSummary['sourceState'] | null };
 
+// sourceState only when not ok (NULL otherwise, then left out): most tiles carry nothing extra.
 const DETAIL_COLUMNS = `i.id, i.file_name AS fileName, l.class_id AS classId, c.name AS className, l.origin,
-  s.split, i.conflict, i.width, i.height`;
+  s.split, i.conflict, i.width, i.height, NULLIF(i.source_state, 'ok') AS sourceState`;
 
 /**
  * Changes whenever the database may have: this connection's total_changes() plus data_version, which moves
@@ -150,5 +152,5 @@ export function imageSummaries(db: Database.Database, ids: readonly number[], ru
            LEFT JOIN run_predictions p ON p.run_id = ? AND p.image_id = i.id
            ORDER BY j.key`,
         ).all(json, runId);
-  return rows.map((r) => ({ ...r, conflict: r.conflict === 1 }));
+  return rows.map(({ sourceState, ...r }) => ({ ...r, conflict: r.conflict === 1, ...(sourceState ? { sourceState } : {}) }));
 }

@@ -1,5 +1,6 @@
 // The imports table (one row per run of an import, with its counts) and the files each one skipped.
 import type Database from 'better-sqlite3';
+import os from 'node:os';
 import type { ImportSummary, SkippedFile } from '../../shared/types';
 import { stmt } from './statements';
 
@@ -25,8 +26,12 @@ interface ImportRow {
   error: string | null;
 }
 
+/** A running import owned by this process (pid + host), so other processes opening the library leave it alone. */
 export function createImport(db: Database.Database, folder: string): number {
-  return Number(stmt(db, `INSERT INTO imports (folder, started_at, status) VALUES (?, ?, 'running')`).run(folder, new Date().toISOString()).lastInsertRowid);
+  return Number(
+    stmt(db, `INSERT INTO imports (folder, started_at, status, owner_pid, owner_host) VALUES (?, ?, 'running', ?, ?)`)
+      .run(folder, new Date().toISOString(), process.pid, os.hostname()).lastInsertRowid,
+  );
 }
 
 export function updateImportCounts(db: Database.Database, importId: number, c: ImportCounts): void {
@@ -43,9 +48,17 @@ export function finishImport(
   stmt(db, `UPDATE imports SET status = ?, finished_at = ?, error = ? WHERE id = ?`).run(status, new Date().toISOString(), error, importId);
 }
 
-/** Imports a killed process left running become interrupted; the batches they committed stay. */
-export function markInterruptedImports(db: Database.Database, at: string): number {
-  return stmt(db, `UPDATE imports SET status = 'interrupted', finished_at = COALESCE(finished_at, ?) WHERE status = 'running'`).run(at).changes;
+export function runningImports(db: Database.Database): { id: number; pid: number | null; host: string | null }[] {
+  return stmt<[], { id: number; pid: number | null; host: string | null }>(
+    db,
+    `SELECT id, owner_pid AS pid, owner_host AS host FROM imports WHERE status = 'running'`,
+  ).all();
+}
+
+/** An import a killed process left running becomes interrupted; the batches it committed stay. */
+export function interruptImport(db: Database.Database, importId: number, at: string): boolean {
+  return stmt(db, `UPDATE imports SET status = 'interrupted', finished_at = COALESCE(finished_at, ?) WHERE id = ? AND status = 'running'`)
+    .run(at, importId).changes > 0;
 }
 
 export function addImportSkip(db: Database.Database, importId: number, skip: SkippedFile): void {

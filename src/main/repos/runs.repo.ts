@@ -27,6 +27,8 @@ export interface RunRow {
   test_accuracy: number | null;
   macro_f1: number | null;
   error: string | null;
+  /** Labeled images left out because their source was missing or changed (migration 0007). */
+  excluded_missing: number;
 }
 
 /** A labeled image with a split: what a run may train, validate or test on. */
@@ -85,11 +87,21 @@ export function setRunEngine(db: Database.Database, id: string, engine: string):
   stmt(db, `UPDATE runs SET engine = ? WHERE id = ?`).run(engine, id);
 }
 
-export function saveSnapshot(db: Database.Database, id: string, hash: string, classes: RunClass[], images: ReadonlyArray<{ imageId: number; classId: number; split: Split }>): void {
+export function saveSnapshot(
+  db: Database.Database,
+  id: string,
+  hash: string,
+  classes: RunClass[],
+  images: ReadonlyArray<{ imageId: number; classId: number; split: Split }>,
+  excludedMissing = 0,
+): void {
   const insert = stmt(db, `INSERT INTO run_images (run_id, image_id, class_id, split) VALUES (?, ?, ?, ?)`);
   writeTx(db, () => {
+    // A snapshot taken again (images vanished mid-run) replaces the first one.
+    stmt(db, `DELETE FROM run_images WHERE run_id = ?`).run(id);
     for (const im of images) insert.run(id, im.imageId, im.classId, im.split);
-    stmt(db, `UPDATE runs SET snapshot_hash = ?, image_count = ?, classes = ? WHERE id = ?`).run(hash, images.length, JSON.stringify(classes), id);
+    stmt(db, `UPDATE runs SET snapshot_hash = ?, image_count = ?, classes = ?, excluded_missing = ? WHERE id = ?`)
+      .run(hash, images.length, JSON.stringify(classes), excludedMissing, id);
   });
 }
 
@@ -119,9 +131,14 @@ export function completeRun(db: Database.Database, id: string, r: { params: numb
   }).changes > 0;
 }
 
-export function endRun(db: Database.Database, id: string, status: 'failed' | 'cancelled', error: string | null): boolean {
-  return stmt(db, `UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE id = ? AND ${UNFINISHED}`)
-    .run(status, new Date().toISOString(), error, id).changes > 0;
+/** → failed/cancelled; `seconds` (the phases timed and the wall time) replaces what the epochs recorded. */
+export function endRun(db: Database.Database, id: string, status: 'failed' | 'cancelled', error: string | null, seconds?: Record<string, number>): boolean {
+  const at = new Date().toISOString();
+  if (seconds) {
+    return stmt(db, `UPDATE runs SET status = ?, finished_at = ?, error = ?, seconds = ? WHERE id = ? AND ${UNFINISHED}`)
+      .run(status, at, error, JSON.stringify(seconds), id).changes > 0;
+  }
+  return stmt(db, `UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE id = ? AND ${UNFINISHED}`).run(status, at, error, id).changes > 0;
 }
 
 export function getRunRow(db: Database.Database, id: string): RunRow | undefined {

@@ -9,6 +9,7 @@ import { useBackend } from '../engine/backends';
 import { scoreFiles, scoreLibraryImages } from '../engine/inference';
 import { loadRunModel } from '../engine/saved-model';
 import { argmax, testMetrics } from '../engine/metrics';
+import { checkSources } from '../engine/data/source-check';
 import { getSettings } from './settings';
 import { requireRun, runClasses } from './runs';
 
@@ -53,10 +54,16 @@ export async function evaluateRun(lib: Library, runId: string, folder?: string, 
       return testMetrics(classes, truth, probs.map((p) => argmax(p!)));
     }
     const index = new Map(runClasses(run).map((c, i) => [c.id, i]));
-    const test = runImages(lib.db, runId).filter((i) => i.split === 'test');
+    const all = runImages(lib.db, runId).filter((i) => i.split === 'test');
+    // Only test images whose source is still the bytes the run was scored on; the rest are counted, not read.
+    const { rows, checks } = await checkSources(lib, all.map((i) => i.imageId), { signal });
+    const bad = new Set(rows.filter((_, i) => checks[i]!.state !== 'ok').map((r) => r.id));
+    const test = all.filter((i) => !bad.has(i.imageId));
+    if (!test.length) throw new Error(`run ${runId}: none of its ${all.length} test images has its source file (missing or changed): paddy sources`);
     const probs = await scoreLibraryImages(lib, model, test, signal);
     const pred = test.map((_, i) => argmax(probs.subarray(i * k, (i + 1) * k)));
-    return testMetrics(classes, test.map((i) => index.get(i.classId)!), pred);
+    const metrics = testMetrics(classes, test.map((i) => index.get(i.classId)!), pred);
+    return bad.size ? { ...metrics, excludedMissing: bad.size } : metrics;
   } finally {
     model.dispose();
   }

@@ -1,10 +1,15 @@
 // Lets corrected labels leave the app: every labeled image written to <out>/<Class>/<file> (hard links when
-// possible, else copies) and optionally a CSV of path, sha256, label, split. Source files are only read.
+// possible, else copies) and optionally a CSV of path, sha256, label, split. Source files are only read, and
+// only after a check (engine/data/source-check.ts) that they are still regular files holding the imported bytes:
+// a missing or changed source is reported, never exported, and so never listed beside a sha it no longer has.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SkippedFile } from '../../shared/types';
 import type { Library } from '../library';
+import { csvRow } from './csv';
 import { labeledImagesForExport } from '../repos/images.repo';
+import { sourceRows } from '../repos/sources.repo';
+import { checkSourceFileSync, recordChecks, type SourceCheck } from '../engine/data/source-check';
 
 export interface ExportOptions {
   csv?: string;
@@ -15,14 +20,12 @@ export interface ExportResult {
   images: number;
   outDir: string;
   csv: string | null;
-  /** Images whose source file is gone or unreadable (moved since import). */
+  /** Images not exported: source file gone, unreadable, not a regular file, or changed since import. */
   missing: SkippedFile[];
 }
 
-export function csvField(v: string | number | null): string {
-  const s = v === null ? '' : String(v);
-  return /[",\r\n]/.test(s) || /^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+/** A CSV cell, quoted and formula-neutralized (csv.ts). */
+export { csvCell as csvField } from './csv';
 
 /** A folder name that is safe on every OS for a class name (which may contain anything a user typed). */
 export function safeName(name: string): string {
@@ -54,6 +57,10 @@ export function exportLibrary(lib: Library, outDir: string, opts: ExportOptions)
   if (csvPath && fs.existsSync(csvPath)) throw new Error(`CSV file ${csvPath} already exists`);
   fs.mkdirSync(out, { recursive: true });
   const rows = labeledImagesForExport(lib.db);
+  const sources = sourceRows(lib.db, rows.map((r) => r.id));
+  const sourceOf = new Map(sources.map((r) => [r.id, r]));
+  const checks: SourceCheck[] = [];
+  const folders = new Map<string, string | null>();
   const used = new Set<string>();
   const lines = ['path,sha256,label,split'];
   const missing: SkippedFile[] = [];
@@ -67,9 +74,16 @@ export function exportLibrary(lib: Library, outDir: string, opts: ExportOptions)
     }
     const rel = `${dir}/${name}`;
     const dest = path.join(out, dir, name);
+    const check = checkSourceFileSync(sourceOf.get(r.id)!, folders);
+    checks.push(check);
+    if (check.state !== 'ok' || !check.real) {
+      missing.push({ path: r.source_path, reason: check.reason });
+      continue;
+    }
     try {
       fs.mkdirSync(path.join(out, dir), { recursive: true });
-      place(r.source_path, dest, opts.mode);
+      // The checked real file: a link swapped in at the recorded path since the check is not followed.
+      place(check.real, dest, opts.mode);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       missing.push({ path: r.source_path, reason: code === 'ENOENT' ? 'source file no longer exists' : `cannot export: ${code ?? (e as Error).message}` });
@@ -77,9 +91,10 @@ export function exportLibrary(lib: Library, outDir: string, opts: ExportOptions)
     }
     // Case-insensitive file systems (macOS, Windows) would merge names differing only in case.
     used.add(rel.normalize('NFC').toLowerCase());
-    lines.push([rel, r.sha256, r.class_name, r.split].map(csvField).join(','));
+    lines.push(csvRow([rel, r.sha256, r.class_name, r.split]));
     images++;
   }
+  recordChecks(lib, rows.map((r) => sourceOf.get(r.id)!), checks);
   if (csvPath) {
     fs.mkdirSync(path.dirname(csvPath), { recursive: true });
     const tmp = `${csvPath}.tmp-${process.pid}`;

@@ -2,7 +2,8 @@
 // completed, failed / cancelled with the reason, and the end of a run whose worker died without recording one.
 // Training itself happens in a worker process (src/main/train.worker.ts) started by a WorkerHost; the worker
 // records its transitions through runLifecycle, the host through runRecords. Runs a killed process left
-// unfinished are repaired when a library opens (src/main/db/repairs.ts).
+// unfinished are repaired when a library opens (src/main/db/repairs.ts). A run holds some disk space from its
+// creation to its end (db/run-reserve.ts) so that a disk filling up meanwhile cannot leave it `running`.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { TrainEvent } from '../../shared/contract';
@@ -10,6 +11,7 @@ import type { RunDetail, RunSummary, TrainConfig, TestMetrics } from '../../shar
 import { openLibrary, type Library } from '../library';
 import { completeRun, deleteRunRow, endRun, getRunRow, insertRun, listRunRows, runEpochs, setRunRunning, setRunWorker, type RunRow } from '../repos/runs.repo';
 import { writeTx } from '../repos/statements';
+import { dropReserve, holdReserve, pendingReason, releaseReserve } from '../db/run-reserve';
 import { modelDir } from '../engine/saved-model';
 import type { RunLifecycle, RunResult } from '../engine/train/run-training';
 
@@ -24,6 +26,7 @@ export function newRunId(model: string, now = new Date()): string {
  */
 export function createRun(lib: Library, config: TrainConfig): string {
   const id = newRunId(config.model);
+  holdReserve(lib.dir, id);
   writeTx(lib.db, () => {
     insertRun(lib.db, { id, model: config.model, status: 'queued', config, seed: config.seed, createdAt: new Date().toISOString() });
     setRunWorker(lib.db, id);
@@ -39,20 +42,62 @@ export function markRunRunning(lib: Library, runId: string): void {
 
 /** → completed. Only a run still queued/running changes: false when a cancel or a kill ended it first. */
 export function markRunCompleted(lib: Library, runId: string, result: RunResult): boolean {
+  dropReserve(lib.dir, runId);
   return completeRun(lib.db, runId, result);
 }
 
-/** → failed (with the reason) or cancelled. Only a run still queued/running changes. */
-export function markRunEnded(lib: Library, runId: string, status: 'failed' | 'cancelled', error: string | null): boolean {
-  return endRun(lib.db, runId, status, error);
+/**
+ * → failed (with the reason) or cancelled. Only a run still queued/running changes. The run's reserve is freed
+ * first (a full disk is a common reason to fail); if the write fails anyway, the error thrown carries both
+ * reasons and the failure is recorded by the host or by the next open's repair (db/repairs.ts).
+ */
+export function markRunEnded(
+  lib: Library,
+  runId: string,
+  status: 'failed' | 'cancelled',
+  error: string | null,
+  seconds: Record<string, number> | undefined = undefined,
+): boolean {
+  const reason = status === 'failed' ? error ?? 'failed' : null;
+  releaseReserve(lib.dir, runId, reason);
+  let changed: boolean;
+  try {
+    changed = endRun(lib.db, runId, status, error, wallSeconds(lib, runId, seconds));
+  } catch (e) {
+    throw new Error(`${reason ?? status} (and recording that failed: ${(e as Error).message})`);
+  }
+  dropReserve(lib.dir, runId);
+  return changed;
+}
+
+/**
+ * The timings an ended run records: the phases it timed (`seconds`, or what its epochs saved when its worker
+ * died without reporting) and, as `total`, the wall time since it was created — what the user waited, worker
+ * start included — or the worker's own total if that is longer.
+ */
+function wallSeconds(lib: Library, runId: string, seconds: Record<string, number> | undefined): Record<string, number> | undefined {
+  const row = getRunRow(lib.db, runId);
+  if (!row) return seconds;
+  const timed = seconds ?? (JSON.parse(row.seconds) as Record<string, number>);
+  const since = Date.parse(row.created_at);
+  if (!Number.isFinite(since)) return seconds;
+  return { ...timed, total: Math.max(timed.total ?? 0, Math.round((Date.now() - since) / 10) / 100) };
+}
+
+/** Why a run in a worker is stopping other than by a cancel: a stop that is not the user's ends it failed. */
+export interface StopReason {
+  stopReason?(): string | null;
 }
 
 /** The transitions a training run in this process records in `lib` (engine/train/run-training.ts calls them). */
-export function runLifecycle(lib: Library): RunLifecycle {
+export function runLifecycle(lib: Library, control: StopReason = {}): RunLifecycle {
   return {
     running: (runId) => markRunRunning(lib, runId),
     completed: (runId, result) => markRunCompleted(lib, runId, result),
-    ended: (runId, status, error) => void markRunEnded(lib, runId, status, error),
+    ended: (runId, status, error, seconds) => {
+      const interrupted = status === 'cancelled' ? control.stopReason?.() ?? null : null;
+      void markRunEnded(lib, runId, interrupted ? 'failed' : status, interrupted ?? error, seconds);
+    },
   };
 }
 
@@ -62,11 +107,14 @@ export function runLifecycle(lib: Library): RunLifecycle {
  * outcome is what the event says.
  */
 export function endAbandonedRun(lib: Library, runId: string, status: 'failed' | 'cancelled', error: string | null): TrainEvent {
-  // The library the run started in may have been closed or switched since: use a fresh connection then.
-  const own = lib.db.open ? null : openLibrary(lib.dir);
+  // A reason the worker could not record (its disk was full) says more than how the worker ended.
+  if (status === 'failed') error = pendingReason(lib.dir, runId) ?? error;
+  let own: Library | null = null;
   try {
+    // The library the run started in may have been closed or switched since: use a fresh connection then.
+    own = lib.db.open ? null : openLibrary(lib.dir);
     const db = (own ?? lib).db;
-    if (endRun(db, runId, status, error)) {
+    if (markRunEnded({ ...lib, db }, runId, status, error)) {
       return status === 'failed' ? { type: 'failed', runId, error: error ?? 'failed' } : { type: 'cancelled', runId };
     }
     const row = getRunRow(db, runId);
@@ -75,6 +123,11 @@ export function endAbandonedRun(lib: Library, runId: string, status: 'failed' | 
     }
     if (row?.status === 'cancelled') return { type: 'cancelled', runId };
     return { type: 'failed', runId, error: row?.error ?? error ?? 'failed' };
+  } catch (e) {
+    // Still no room (or no library): the next open records the end (db/repairs.ts); the host reports it now.
+    const msg = (e as Error).message;
+    const why = error === null || msg.startsWith(error) ? msg : `${error} (and recording that failed: ${msg})`;
+    return status === 'failed' ? { type: 'failed', runId, error: why } : { type: 'cancelled', runId };
   } finally {
     own?.close();
   }
@@ -120,6 +173,8 @@ export function getRun(lib: Library, runId: string): RunDetail {
     test: r.test_metrics ? (JSON.parse(r.test_metrics) as TestMetrics) : null,
     snapshotHash: r.snapshot_hash,
     imageCount: r.image_count,
+    excludedMissing: r.excluded_missing ?? 0,
+    classIds: runClasses(r).map((c) => c.id),
   };
 }
 

@@ -4,7 +4,9 @@
 import fs from 'node:fs/promises';
 
 export type ImageKind = 'thumb' | 'full';
-export type ResolveImage = (kind: ImageKind, imageId: number) => string | null | Promise<string | null>;
+/** A file to read, bytes already read and verified (a source image, see services/sources.ts), a refusal, or nothing. */
+export type ResolvedImage = string | { body: Buffer } | { refused: string } | null;
+export type ResolveImage = (kind: ImageKind, imageId: number) => ResolvedImage | Promise<ResolvedImage>;
 
 export type ImageRef = { kind: ImageKind; id: number } | { status: 400 | 403 | 404; reason: string };
 
@@ -42,18 +44,22 @@ export interface ImageReply {
 export async function readImage(ref: ImageRef, resolve: ResolveImage): Promise<ImageReply> {
   const text = (status: number, body: string): ImageReply => ({ status, body, headers: { 'content-type': 'text/plain; charset=utf-8' } });
   if ('status' in ref) return text(ref.status, ref.reason);
-  let file: string | null;
+  let file: ResolvedImage;
   try {
     file = await resolve(ref.kind, ref.id);
   } catch (e) {
     return text(500, `cannot resolve image ${ref.id}: ${(e as Error).message}`);
   }
   if (!file) return text(404, `no ${ref.kind} for image ${ref.id}`);
+  if (typeof file === 'object' && 'refused' in file) return text(404, `image ${ref.id} is not served: ${file.refused}`);
   let body: Buffer;
-  try {
-    body = await fs.readFile(file);
-  } catch (e) {
-    return text(404, `image ${ref.id} is missing on disk (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+  if (typeof file === 'object') body = file.body;
+  else {
+    try {
+      body = await fs.readFile(file);
+    } catch (e) {
+      return text(404, `image ${ref.id} is missing on disk (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+    }
   }
   return {
     status: 200,

@@ -19,7 +19,7 @@ import {
 import type { WorkerHost } from '../api/context';
 import { dispatch, handlers, type AppContext } from '../api/index';
 import { defaultLibraryDir } from '../library';
-import { resolveImageFile } from '../services/image-files';
+import { serveImageFile } from '../services/image-files';
 import { isAuthorized, isLocalHost, isOwnOrigin, newToken } from './auth';
 import { createWebContext } from './context';
 import { contentSecurityPolicy } from './csp';
@@ -92,7 +92,7 @@ export async function startWebHost(opts: WebHostOptions = {}): Promise<WebHost> 
       if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, 'images are read with GET');
       const parts = p.slice(WEB_IMAGE_PREFIX.length).split('/');
       const ref = parts.length === 2 ? parseImageRef(parts[0], parts[1]) : { status: 404 as const, reason: 'no such image' };
-      const reply = await readImage(ref, (kind, id) => resolveImageFile(ctx.library(), kind, id));
+      const reply = await readImage(ref, (kind, id) => serveImageFile(ctx.library(), kind, id));
       res.writeHead(reply.status, { ...baseHeaders, ...reply.headers });
       res.end(req.method === 'HEAD' ? undefined : reply.body);
       return;

@@ -1,6 +1,7 @@
 // Training runs, one worker process each: the run is created through the runs service's records, the worker is
 // told to train it, its events are relayed, and — if it dies without reporting an end (kill -9, out of memory,
-// native crash) — the run is ended through the records with the reason.
+// native crash) — the run is ended through the records with the reason. A failure the worker reported is made
+// sure of too: a worker whose disk is full may report a failure it could not write.
 import type { Emit, TrainEvent } from '../../shared/contract';
 import type { TrainConfig } from '../../shared/types';
 import { isFromWorker } from '../../shared/worker-protocol';
@@ -16,6 +17,8 @@ interface RunProc {
   done: Promise<void>;
   /** The worker reported the run's end (its final event). */
   final: boolean;
+  /** The failure the worker reported, if that was its end. */
+  failure: string | null;
   cancelRequested: boolean;
 }
 
@@ -41,6 +44,7 @@ export function runProcesses(spawn: (runId: string) => WorkerHandle, emit: Emit,
     run.worker.onMessage((m) => {
       if (!isFromWorker(m) || m.type !== 'event') return;
       if (FINAL.has(m.event.type)) run.final = true;
+      if (m.event.type === 'failed') run.failure = m.event.error;
       emit('train.event', m.event);
     });
     run.worker.onExit((code, signal, detail) => {
@@ -48,6 +52,9 @@ export function runProcesses(spawn: (runId: string) => WorkerHandle, emit: Emit,
         const how = signal ? `signal ${signal}` : `exit code ${code}`;
         if (run.cancelRequested && !signal) abandoned(run, 'cancelled', null);
         else abandoned(run, 'failed', `training worker died (${how})${detail ? `: ${detail}` : ''}`);
+      } else if (run.failure !== null) {
+        // Already recorded (nothing changes) unless the worker could not write it; its event was reported.
+        records.endAbandoned(run.lib, run.runId, 'failed', run.failure);
       }
       runs.delete(run.runId);
       finish();
@@ -67,7 +74,7 @@ export function runProcesses(spawn: (runId: string) => WorkerHandle, emit: Emit,
       }
       let finish!: () => void;
       const done = new Promise<void>((r) => (finish = r));
-      const run: RunProc = { runId, lib, worker, done, final: false, cancelRequested: false };
+      const run: RunProc = { runId, lib, worker, done, final: false, failure: null, cancelRequested: false };
       runs.set(runId, run);
       watch(run, finish);
       worker.send({ type: 'start', runId, libraryDir: lib.dir, config });

@@ -16,8 +16,18 @@ export type TrainRun = (
   runId: string,
   config: TrainConfig,
   emit: (e: TrainEvent) => void,
-  control: { cancelled(): boolean; signal: AbortSignal },
+  control: TrainControl,
 ) => Promise<'completed' | 'failed' | 'cancelled'>;
+
+export interface TrainControl {
+  cancelled(): boolean;
+  signal: AbortSignal;
+  /** Set when the stop is not the user's cancel (the process that started the run is gone): it ends failed. */
+  stopReason(): string | null;
+}
+
+/** The reason a run ends with when the process that started it (a CLI, a host) was killed. */
+export const ORPHANED = 'interrupted: the process that started it was killed';
 
 export interface WorkerDeps {
   train: TrainRun;
@@ -27,6 +37,7 @@ export interface WorkerDeps {
 export function serveWorker(deps: WorkerDeps): void {
   const port = parentPort();
   const abort = new AbortController();
+  let stopReason: string | null = null;
   let current: string | null = null;
   let jobBusy = false;
   /** The running job's own controller: cancelling one job must leave the worker able to run the next. */
@@ -74,10 +85,11 @@ export function serveWorker(deps: WorkerDeps): void {
       const status = await deps.train(lib, m.runId, m.config, (event) => void port.send({ type: 'event', event }), {
         cancelled: () => abort.signal.aborted,
         signal: abort.signal,
+        stopReason: () => stopReason,
       });
       code = status === 'failed' ? 1 : 0;
     } catch (e) {
-      // Only reached when the library itself cannot be opened: the host records the failure.
+      // The library cannot be opened, or the run's end could not be written (a full disk): the host records it.
       await port.send({ type: 'event', event: { type: 'failed', runId: m.runId, error: (e as Error).message } });
       code = 1;
     } finally {
@@ -105,8 +117,11 @@ export function serveWorker(deps: WorkerDeps): void {
     abort.abort();
     if (!current) process.exit(0);
   });
-  // Orphaned (the CLI was killed): stop at the next batch; the run ends as cancelled.
+  // Orphaned (the CLI was killed): stop at the next batch; the run ends failed, as interrupted. The parent's
+  // end of our stdout/stderr pipes is gone too: a write there must not kill us before the end is recorded.
   port.onParentGone(() => {
+    for (const s of [process.stdout, process.stderr]) s.on('error', () => undefined);
+    stopReason = ORPHANED;
     abort.abort();
     if (!current) process.exit(0);
   });

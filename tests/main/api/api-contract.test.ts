@@ -36,7 +36,7 @@ test('jobs.cancel: only a job request name, nothing else; the handler asks the t
   assert.deepEqual(parseInput('jobs.cancel', { name: 'runs.evaluate' }), { name: 'runs.evaluate' });
 
   const asked: string[] = [];
-  const lib = openLibrary(tempDir());
+  const lib = openLibrary(tempDir(), { create: true });
   const ctx = fixtureContext(lib);
   ctx.workers.cancelJobs = (name) => (asked.push(name), 1);
   assert.deepEqual(await dispatch(handlers, ctx, 'jobs.cancel', { name: 'suspects.scan' }), { ok: true, value: { cancelled: 1 } });

@@ -23,7 +23,7 @@ function paddy(...args: string[]): Promise<{ code: number | null; out: string; e
 }
 
 test('call answers what dispatch answers: the value, or the error text thrown', async () => {
-  const lib = openLibrary(tempDir());
+  const lib = openLibrary(tempDir(), { create: true });
   await importSmallRice(lib);
   const ctx = fixtureContext(lib);
   const stats = await call(ctx, 'library.stats', {});

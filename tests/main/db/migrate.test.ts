@@ -33,7 +33,7 @@ test('a migration that fails is rolled back whole and leaves the database at the
 
 test('a library refuses a schema newer than this build', () => {
   const dir = tempDir();
-  const lib = openLibrary(dir);
+  const lib = openLibrary(dir, { create: true });
   lib.db.pragma(`user_version = ${MIGRATIONS.length + 5}`);
   lib.close();
   assert.throws(() => openLibrary(dir), /newer Paddy/);
@@ -41,10 +41,10 @@ test('a library refuses a schema newer than this build', () => {
 
 test('opening a library marks an import left running by a killed process as interrupted', () => {
   const dir = tempDir();
-  const lib = openLibrary(dir);
+  const lib = openLibrary(dir, { create: true });
   lib.db.prepare(`INSERT INTO imports (folder, started_at, status) VALUES ('/f', ?, 'running')`).run(new Date().toISOString());
   lib.close();
-  const again = openLibrary(dir);
+  const again = openLibrary(dir, { create: true });
   assert.equal((again.db.prepare('SELECT status FROM imports').get() as { status: string }).status, 'interrupted');
   assert.equal(again.db.pragma('journal_mode', { simple: true }), 'wal');
   again.close();
@@ -54,7 +54,7 @@ test('processes opening a new library at the same moment do not run a migration 
   const { spawn } = await import('node:child_process');
   const dir = tempDir();
   const script = `import { openLibrary } from ${JSON.stringify(new URL('../../../src/main/library.ts', import.meta.url).pathname)};
-    const lib = openLibrary(${JSON.stringify(dir)}); console.log(lib.db.pragma('user_version', { simple: true })); lib.close();`;
+    const lib = openLibrary(${JSON.stringify(dir)}, { create: true }); console.log(lib.db.pragma('user_version', { simple: true })); lib.close();`;
   const run = () =>
     new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
       const p = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);

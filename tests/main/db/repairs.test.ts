@@ -23,7 +23,7 @@ function addRun(lib: Library, id: string, status: string, pid: number | null, ho
 }
 
 test('opening a library marks a run left running by a dead process as failed (interrupted), not a live one', () => {
-  const lib = openLibrary(tempDir());
+  const lib = openLibrary(tempDir(), { create: true });
   addRun(lib, 'dead-run', 'running', deadPid(), os.hostname());
   addRun(lib, 'live-run', 'running', process.pid, os.hostname());
   const dir = lib.dir;
@@ -37,7 +37,7 @@ test('opening a library marks a run left running by a dead process as failed (in
 });
 
 test('one repair marks imports and runs; owners elsewhere or unknown count as gone; finished rows and reasons stay', () => {
-  const lib = openLibrary(tempDir());
+  const lib = openLibrary(tempDir(), { create: true });
   const db = lib.db;
   db.prepare(`INSERT INTO imports (folder, started_at, status) VALUES ('/a', ?, 'running')`).run(new Date().toISOString());
   db.prepare(`INSERT INTO imports (folder, started_at, finished_at, status) VALUES ('/b', ?, ?, 'completed')`).run('2024-01-01', '2024-01-02');
@@ -58,5 +58,25 @@ test('one repair marks imports and runs; owners elsewhere or unknown count as go
   assert.deepEqual([getRun(lib, 'done').status, getRun(lib, 'done').error], ['completed', null]);
 
   assert.deepEqual(repairAfterCrash(db), { imports: 0, runs: 0 }, 'a second repair finds nothing left');
+  lib.close();
+});
+
+test('a second process opening the library leaves a live importer\'s import running; a dead importer\'s becomes interrupted', async () => {
+  const { spawn } = await import('node:child_process');
+  const { createImport } = await import('../../../src/main/repos/imports.repo');
+  const lib = openLibrary(tempDir(), { create: true });
+  const live = createImport(lib.db, '/live'); // owned by this process, which is alive
+  const dead = createImport(lib.db, '/dead');
+  lib.db.prepare('UPDATE imports SET owner_pid = ? WHERE id = ?').run(deadPid(), dead);
+  const script = `import { openLibrary } from ${JSON.stringify(new URL('../../../src/main/library.ts', import.meta.url).pathname)};
+    openLibrary(${JSON.stringify(lib.dir)}).close();`;
+  const code = await new Promise<number | null>((resolve) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: 'inherit' });
+    p.on('close', resolve);
+  });
+  assert.equal(code, 0);
+  const status = (id: number) => (lib.db.prepare('SELECT status FROM imports WHERE id = ?').get(id) as { status: string }).status;
+  assert.equal(status(live), 'running', 'the live importer keeps its import');
+  assert.equal(status(dead), 'interrupted');
   lib.close();
 });

@@ -65,7 +65,7 @@ before(async () => {
   libDir = path.join(fake.userData, 'library');
 
   // A real library with real imported images where the app will look for it (userData/library).
-  const lib = openLibrary(libDir);
+  const lib = openLibrary(libDir, { create: true });
   const report = await importSmallRice(lib);
   assert.equal(report.imported, 4);
   const row = lib.db.prepare('SELECT id, sha256, source_path FROM images ORDER BY id LIMIT 1').get() as { id: number; sha256: string; source_path: string };

@@ -8,7 +8,7 @@ import { DEMO_CLASSES, generateDemo, importDemo } from '../../../src/main/servic
 import { tempDir } from '../../helpers/tmp';
 
 test('the demo sample: five classes of seeded synthetic grains on black, imported into the library', async () => {
-  const lib = openLibrary(tempDir());
+  const lib = openLibrary(tempDir(), { create: true });
   const report = await importDemo(lib, { perClass: 6 });
   assert.equal(report.imported, 30);
   assert.deepEqual(report.skipped, []);
@@ -40,7 +40,7 @@ test('the demo sample: five classes of seeded synthetic grains on black, importe
   assert.ok(basmati > karacadag * 2, `Basmati ${basmati.toFixed(2)} vs Karacadag ${karacadag.toFixed(2)}`);
 
   // Seeded: a second library gets byte-identical images; running the demo again adds nothing.
-  const other = openLibrary(tempDir());
+  const other = openLibrary(tempDir(), { create: true });
   const otherSrc = await generateDemo(other, { perClass: 6 });
   const a = fs.readFileSync(path.join(src, 'Jasmine', 'jasmine-004.jpg'));
   const b = fs.readFileSync(path.join(otherSrc, 'Jasmine', 'jasmine-004.jpg'));

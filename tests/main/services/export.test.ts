@@ -37,7 +37,7 @@ test('export writes current labels as class folders (copies or hard links) and a
   // A class with a comma and quotes, to exercise CSV quoting.
   fs.mkdirSync(path.join(src, 'Odd, "quoted"'));
   fs.writeFileSync(path.join(src, 'Odd, "quoted"', 'x.jpg'), riceBytes('Ipsala', 0));
-  const lib = openLibrary(tempDir());
+  const lib = openLibrary(tempDir(), { create: true });
   await importFolder(lib, src);
   // A manual relabel must be what the export writes.
   const moved = lib.db.prepare(`SELECT i.id, i.file_name FROM images i JOIN labels l ON l.image_id = i.id JOIN classes c ON c.id = l.class_id WHERE c.name = 'Arborio' ORDER BY i.id LIMIT 1`).get() as { id: number; file_name: string };

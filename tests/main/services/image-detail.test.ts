@@ -19,7 +19,7 @@ test('on a library imported from real rice JPEGs: detail facts, sources of a con
   // the same bytes under a second class folder: one image, two sources, a conflict
   const dupName = riceFiles('Arborio')[0]!;
   fs.copyFileSync(path.join(src, 'Arborio', dupName), path.join(src, 'Basmati', `copy of ${dupName}`));
-  const lib = openLibrary(tempDir());
+  const lib = openLibrary(tempDir(), { create: true });
   const report = await importFolder(lib, src, { concurrency: 2 });
   assert.equal(report.imported, 15);
   const db = lib.db;

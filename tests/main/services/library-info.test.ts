@@ -10,13 +10,14 @@ import { riceSubset } from '../../helpers/rice-subset';
 import { tempDir } from '../../helpers/tmp';
 
 function context(dir: string, events: string[]): AppContext & { close(): void } {
-  let lib: Library = openLibrary(dir);
+  let lib: Library = openLibrary(dir, { create: true });
   return {
     host: 'cli',
     library: () => lib,
-    switchLibrary(next) {
+    switchLibrary(next, opts) {
+      const opened = openLibrary(next, opts);
       lib.close();
-      lib = openLibrary(next);
+      lib = opened;
       return lib;
     },
     emit: <K extends EventName>(name: K, _payload: EventMap[K]) => void events.push(name),
@@ -67,13 +68,20 @@ test('library.info / stats / open, import.folder / list / report, settings throu
   assert.equal(set.backend, 'cpu');
   assert.equal((await dispatch(handlers, ctx, 'settings.set', { backend: 'gpu' })).ok, false);
 
-  // library.open switches every later request to the other library (created when missing).
+  // library.open never creates: a folder without a library is refused, and nothing is made there.
   const other = path.join(tempDir(), 'second library');
-  const opened = await ok(dispatch(handlers, ctx, 'library.open', { path: other }));
+  const refused = await dispatch(handlers, ctx, 'library.open', { path: other });
+  assert.equal(refused.ok, false);
+  assert.match((refused as { error: string }).error, /not a Paddy library.*create/);
+  assert.equal(fs.existsSync(other), false);
+  assert.equal((await ok(dispatch(handlers, ctx, 'library.info', {}))).imageCount, 10, 'the current library stays open');
+  // library.create makes it, and switches every later request to it; library.open then opens it.
+  const opened = await ok(dispatch(handlers, ctx, 'library.create', { path: other }));
   assert.equal(opened.path, other);
   assert.equal(opened.imageCount, 0);
   assert.ok(fs.existsSync(path.join(other, 'paddy.db')));
   assert.equal((await ok(dispatch(handlers, ctx, 'library.info', {}))).imageCount, 0);
   assert.equal((await ok(dispatch(handlers, ctx, 'settings.get', {}))).backend, 'auto');
+  assert.equal((await ok(dispatch(handlers, ctx, 'library.open', { path: other }))).path, other);
   ctx.close();
 });

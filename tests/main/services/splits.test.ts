@@ -54,7 +54,7 @@ test('pickSplit fills the split furthest below its 70/15/15 share', () => {
 });
 
 test('splits are stratified 70/15/15 per class, seeded, and never move when images are added', () => {
-  const lib = openLibrary(tempDir());
+  const lib = openLibrary(tempDir(), { create: true });
   addImages(lib, 'A', 'first', 100);
   addImages(lib, 'B', 'first', 40);
   const before = allSplits(lib);
@@ -74,9 +74,9 @@ test('splits are stratified 70/15/15 per class, seeded, and never move when imag
 });
 
 test('the same images and seed give the same splits in any library; another seed gives others', () => {
-  const one = openLibrary(tempDir());
-  const two = openLibrary(tempDir());
-  const three = openLibrary(tempDir());
+  const one = openLibrary(tempDir(), { create: true });
+  const two = openLibrary(tempDir(), { create: true });
+  const three = openLibrary(tempDir(), { create: true });
   const s1 = addImages(one, 'A', 'x', 60);
   const s2 = addImages(two, 'A', 'x', 60);
   const s3 = addImages(three, 'A', 'x', 60, 7);
@@ -87,7 +87,7 @@ test('the same images and seed give the same splits in any library; another seed
 });
 
 test('labeled images without a split (labeled after their import) get one; the seed is a setting', () => {
-  const lib = openLibrary(tempDir());
+  const lib = openLibrary(tempDir(), { create: true });
   assert.deepEqual(getSettings(lib.db), { backend: 'auto', weightsDir: null, splitSeed: 42 });
   assert.deepEqual(updateSettings(lib.db, { splitSeed: 9, backend: 'wasm', weightsDir: '/w' }), { backend: 'wasm', weightsDir: '/w', splitSeed: 9 });
   assert.deepEqual(updateSettings(lib.db, { weightsDir: null }), { backend: 'wasm', weightsDir: null, splitSeed: 9 });

@@ -51,7 +51,7 @@ function openSocket(query: string): Promise<{ ws: WebSocket; status: number }> {
 
 before(async () => {
   libDir = path.join(tempDir('paddy-web-'), 'lib');
-  const lib = openLibrary(libDir);
+  const lib = openLibrary(libDir, { create: true });
   await importSmallRice(lib);
   imageId = (lib.db.prepare('SELECT id FROM images ORDER BY id LIMIT 1').get() as { id: number }).id;
   lib.close();

@@ -13,3 +13,5 @@ import './compare';
 import './predict';
 import './suspects';
 import './weights';
+import './doctor';
+import './sources';

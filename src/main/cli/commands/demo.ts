@@ -14,7 +14,7 @@ export const demoCommand: Command = {
       const report = await withProgress(ctx, io, 'Importing sample', () => call(ctx, 'import.demo', {}));
       printImportReport(report, io, Boolean(args.values.json));
       return 0;
-    });
+    }, { create: true });
   },
 };
 

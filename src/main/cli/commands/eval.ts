@@ -17,10 +17,11 @@ export const evalCommand: Command = {
       const folder = str(args, 'images');
       const m = await cancellableJob(ctx, io, 'runs.evaluate', () => call(ctx, 'runs.evaluate', folder ? { runId, folder } : { runId }));
       if (args.values.json) {
-        io.out(JSON.stringify({ accuracy: m.accuracy, n: m.n, macroF1: m.macroF1, perClass: m.perClass, confusion: m.confusion, classes: m.classes }));
+        io.out(JSON.stringify({ accuracy: m.accuracy, n: m.n, macroF1: m.macroF1, perClass: m.perClass, confusion: m.confusion, classes: m.classes, ...(m.excludedMissing ? { excludedMissing: m.excludedMissing } : {}) }));
         return 0;
       }
       io.out(`accuracy ${(m.accuracy * 100).toFixed(2)}% on ${m.n} images (macro-F1 ${m.macroF1.toFixed(4)})`);
+      if (m.excludedMissing) io.out(`${m.excludedMissing} test image(s) left out: source file missing or changed (paddy sources)`);
       for (const c of m.classes) {
         const p = m.perClass[c]!;
         io.out(`  ${c.padEnd(16)} precision ${p.precision.toFixed(3)} recall ${p.recall.toFixed(3)} f1 ${p.f1.toFixed(3)} (n=${p.support})`);

@@ -61,7 +61,7 @@ export const importCommand: Command = {
       const report = await withProgress(ctx, io, 'Importing', () => call(ctx, 'import.folder', { folder }));
       printImportReport(report, io, json);
       return 0;
-    });
+    }, { create: true });
   },
 };
 

@@ -50,6 +50,7 @@ function trainSummary(run: RunDetail) {
     status: run.status,
     backend: run.backend,
     engine: run.engine,
+    excludedMissing: run.excludedMissing,
     test: run.test ? { accuracy: run.test.accuracy, macroF1: run.test.macroF1, n: run.test.n, classes: run.test.classes, perClass: run.test.perClass, confusion: run.test.confusion } : null,
     seconds: run.seconds,
     error: run.error,
@@ -73,8 +74,11 @@ export const trainCommand: Command = {
     return withWorkers(args, async (ctx) => {
       const bar = new ProgressBar('train', io.interactive);
       let runId: string | null = null;
+      /** The failure the worker reported: what to say when the library could not record it (a full disk). */
+      let failure: string | null = null;
       const early: TrainEvent[] = [];
       const onEvent = (e: TrainEvent): void => {
+        if (e.type === 'failed') failure = e.error;
         if (e.type === 'phase' && e.phase !== 'train') bar.update(e.done, e.total, e.phase);
         else if (e.type === 'started') {
           bar.done();
@@ -113,10 +117,16 @@ export const trainCommand: Command = {
         process.off('SIGINT', onSigint);
         bar.done();
       }
-      const run = await call(ctx, 'runs.get', { runId: runId! });
+      let run = await call(ctx, 'runs.get', { runId: runId! });
+      // The worker has ended, so the run has too, even when its end could not be written: the next open of the
+      // library records it (db/repairs.ts). Say what the worker said.
+      if (run.status === 'queued' || run.status === 'running') run = { ...run, status: 'failed', error: failure ?? 'the training worker ended without recording the run\'s end' };
       if (json) io.out(JSON.stringify(trainSummary(run)));
       else if (run.status === 'completed') {
         io.out(`run ${run.id} completed on ${run.backend}${run.engine ? ` · ${run.engine}` : ''}: test accuracy ${(run.test!.accuracy * 100).toFixed(2)}% (n=${run.test!.n}, macro-F1 ${run.test!.macroF1.toFixed(4)}) in ${formatSeconds(run.seconds.total ?? 0)}`);
+      }
+      if (!json && run.excludedMissing) {
+        io.out(`${run.excludedMissing} labeled image${run.excludedMissing === 1 ? ' was' : 's were'} left out: source file missing or changed (paddy sources)`);
       }
       if (run.status === 'completed') return 0;
       io.err(`paddy train: run ${run.id} ${run.status}${run.error ? `: ${run.error}` : ''}`);

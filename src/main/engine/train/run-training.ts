@@ -18,7 +18,7 @@ import { loadBase, weightsHash } from '../weights/find';
 import { fineTune, predictFiles } from './mobilenet-trainer';
 import { decodeCached } from '../data/pixel-cache';
 import { modelDir, saveRunModel } from '../saved-model';
-import { checkSnapshot, takeSnapshot, type Snapshot } from '../snapshot';
+import { checkSnapshot, takeCheckedSnapshot, type Snapshot } from '../snapshot';
 
 export class Cancelled extends Error {
   constructor() {
@@ -48,8 +48,8 @@ export interface RunLifecycle {
   running(runId: string): void;
   /** → completed. False when the run was already ended elsewhere (a cancel or a kill won). */
   completed(runId: string, result: RunResult): boolean;
-  /** → failed with the reason, or cancelled. */
-  ended(runId: string, status: 'failed' | 'cancelled', error: string | null): void;
+  /** → failed with the reason, or cancelled; `seconds` holds the phases timed so far and the run's wall time (total). */
+  ended(runId: string, status: 'failed' | 'cancelled', error: string | null, seconds?: Record<string, number>): void;
 }
 
 interface Ctx {
@@ -247,11 +247,27 @@ export async function runTraining(
     const purpose = config.model === 'cnn' ? 'train-conv' : config.fineTuneBlocks > 0 ? 'train-conv' : 'train-dense';
     const backend = await useBackend(config.backend, purpose);
     setRunBackend(lib.db, runId, backend);
-    const snap = takeSnapshot(lib.db, { maxPerClass: config.maxPerClass, seed: config.seed });
+    const snapOpts = { maxPerClass: config.maxPerClass, seed: config.seed, signal: control.signal };
+    let snap = await takeCheckedSnapshot(lib, snapOpts);
     checkSnapshot(snap);
-    saveSnapshot(lib.db, runId, snap.hash, snap.classes, snap.images);
-    emit({ type: 'started', runId, backend, config, totalEpochs: config.epochs, batchesPerEpoch: Math.ceil(snap.bySplit.train.length / config.batchSize) });
-    const out = config.model === 'cnn' ? await runCnn(ctx, snap, config) : await runMobileNet(ctx, snap, config);
+    saveSnapshot(lib.db, runId, snap.hash, snap.classes, snap.images, snap.excluded);
+    emit({ type: 'started', runId, backend, config, totalEpochs: config.epochs, batchesPerEpoch: Math.ceil(snap.bySplit.train.length / config.batchSize), excludedMissing: snap.excluded });
+    let out;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        out = config.model === 'cnn' ? await runCnn(ctx, snap, config) : await runMobileNet(ctx, snap, config);
+        break;
+      } catch (e) {
+        // Source files that vanished or changed while the run read them: check again, leave them out, start over
+        // (decoded pixels and features of the rest are cached, so a retry redoes little). Any other error stands.
+        if (e instanceof Cancelled || control.cancelled() || attempt >= 3) throw e;
+        const again = await takeCheckedSnapshot(lib, snapOpts);
+        if (again.excluded <= snap.excluded) throw e;
+        snap = again;
+        checkSnapshot(snap);
+        saveSnapshot(lib.db, runId, snap.hash, snap.classes, snap.images, snap.excluded);
+      }
+    }
     const { rows, truth, pred } = predictionRows(snap, snap.bySplit.test, out.probs);
     savePredictions(lib.db, runId, rows);
     const test = testMetrics(snap.classes.map((c) => c.name), truth, pred);
@@ -263,13 +279,15 @@ export async function runTraining(
     return 'completed';
   } catch (e) {
     fs.rmSync(modelDir(lib, runId), { recursive: true, force: true });
+    // A run that stops early still took this long: the Runs table shows it, not just the phases timed so far.
+    ctx.seconds.total = Math.round((performance.now() - t0) / 10) / 100;
     if (e instanceof Cancelled || control.cancelled()) {
-      lifecycle.ended(runId, 'cancelled', null);
+      lifecycle.ended(runId, 'cancelled', null, ctx.seconds);
       emit({ type: 'cancelled', runId });
       return 'cancelled';
     }
     const msg = e instanceof Error ? e.message : String(e);
-    lifecycle.ended(runId, 'failed', msg);
+    lifecycle.ended(runId, 'failed', msg, ctx.seconds);
     emit({ type: 'failed', runId, error: msg });
     return 'failed';
   }

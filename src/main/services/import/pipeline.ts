@@ -19,7 +19,8 @@ import {
   insertImage,
   markConflict,
 } from '../../repos/images.repo';
-import { nextJournalBatch } from '../../repos/labels.repo';
+import { currentLabels, insertJournalRow, nextJournalBatch, writeLabel } from '../../repos/labels.repo';
+import { imageAtPath, markChanged, markSourceSeen, replaceImageBytes } from '../../repos/sources.repo';
 import { writeTx } from '../../repos/statements';
 import { addImportSkip, updateImportCounts, type ImportCounts } from '../../repos/imports.repo';
 import { assignSplits, type SplitCandidate } from '../splits';
@@ -75,7 +76,13 @@ function applyOutcome(db: Db, tally: Tally, batch: BatchContext, file: Candidate
   const { counts } = tally;
   if (o.kind === 'skip') return recordSkip(db, tally, { path: file.path, reason: o.reason });
   const existing = findImageBySha(db, o.sha);
+  // The image recorded at this path, if any: a path is one image, whatever its bytes became since.
+  const atPath = imageAtPath(db, file.path);
   if (existing) {
+    if (atPath?.id === existing.id) markSourceSeen(db, existing.id, o.mtimeMs ?? null, batch.at);
+    // The file now holds another image's bytes: the image recorded here lost its source (kept, marked changed,
+    // so its label and runs stay until relinked or removed).
+    else if (atPath) markChanged(db, atPath.id, batch.at);
     if (hasImageSource(db, existing.id, file.path)) {
       counts.alreadyPresent++;
       return;
@@ -97,6 +104,7 @@ function applyOutcome(db: Db, tally: Tally, batch: BatchContext, file: Candidate
     classId = ensureClass(db, file.className);
     tally.classIds.set(file.className, classId);
   }
+  if (atPath) return replaceAtPath(db, tally, batch, file, o, atPath.id, classId);
   const imageId = insertImage(
     db,
     {
@@ -112,9 +120,27 @@ function applyOutcome(db: Db, tally: Tally, batch: BatchContext, file: Candidate
     batch.at,
   );
   addImageSource(db, imageId, file.path, file.className, tally.importId);
+  markSourceSeen(db, imageId, o.mtimeMs, batch.at);
   insertFolderLabel(db, imageId, classId, batch.journalBatch, batch.at);
   batch.fresh.push({ imageId, sha256: o.sha, classId });
   counts.imported++;
+}
+
+/**
+ * A path already in the library whose file now holds new bytes: the same image row takes them (new sha, size,
+ * mtime, dimensions; the new thumbnail was written by the processor), keeping its split and history; its label
+ * becomes the folder's class (journaled as a 'folder' change). Cached features and pixels are keyed by sha, so
+ * the old bytes' rows simply stop being used. Counted as imported.
+ */
+function replaceAtPath(db: Db, tally: Tally, batch: BatchContext, file: Candidate, o: Extract<Outcome, { kind: 'new' }>, imageId: number, classId: number): void {
+  replaceImageBytes(db, imageId, { sha256: o.sha, bytes: o.bytes, width: o.width, height: o.height, format: o.format, mtimeMs: o.mtimeMs }, batch.at);
+  addImageSource(db, imageId, file.path, file.className, tally.importId);
+  const old = currentLabels(db, [imageId])[0]?.classId ?? null;
+  if (old !== classId) {
+    writeLabel(db, imageId, classId, 'folder', batch.at);
+    insertJournalRow(db, batch.journalBatch, imageId, old, classId, 'folder', batch.at);
+  }
+  tally.counts.imported++;
 }
 
 /** One batch: the skips found since the last one, then each file's outcome in input order, then splits and counts. */

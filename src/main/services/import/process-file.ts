@@ -12,8 +12,8 @@ import { thumbPath, writeThumb } from './thumbnails';
 export class LibraryWriteError extends Error {}
 
 export type Outcome =
-  | { kind: 'new'; sha: string; bytes: number; width: number; height: number; format: string }
-  | { kind: 'known'; sha: string }
+  | { kind: 'new'; sha: string; bytes: number; mtimeMs: number; width: number; height: number; format: string }
+  | { kind: 'known'; sha: string; mtimeMs?: number }
   | { kind: 'skip'; reason: string; sha?: string };
 
 async function fileExists(p: string): Promise<boolean> {
@@ -52,7 +52,7 @@ export class FileProcessor {
       if (r.kind === 'skip') return r;
       const same = this.bySha.get(r.sha);
       if (same) return same;
-      const decoded = this.decodeNew(r.source, r.head, r.sha, r.bytes);
+      const decoded = this.decodeNew(r.source, r.head, r.sha, r.bytes, r.mtimeMs);
       this.bySha.set(r.sha, decoded);
       return decoded;
     })();
@@ -60,18 +60,18 @@ export class FileProcessor {
     return outcome;
   }
 
-  private async decodeNew(source: Buffer | string, head: Buffer, sha: string, bytes: number): Promise<Outcome> {
+  private async decodeNew(source: Buffer | string, head: Buffer, sha: string, bytes: number, mtimeMs: number): Promise<Outcome> {
     if (findImageBySha(this.lib.db, sha)) {
       // Already in the library: only a missing thumbnail (thumbs/ deleted or damaged) needs work.
-      if (await fileExists(thumbPath(this.lib, sha))) return { kind: 'known', sha };
+      if (await fileExists(thumbPath(this.lib, sha))) return { kind: 'known', sha, mtimeMs };
       const again = await decodeImage(source, this.maxPixels, head);
       if (again.ok) await this.writeThumbOrFail(sha, again.thumb);
-      return { kind: 'known', sha };
+      return { kind: 'known', sha, mtimeMs };
     }
     const d = await decodeImage(source, this.maxPixels, head);
     if (!d.ok) return { kind: 'skip', reason: d.reason, sha };
     await this.writeThumbOrFail(sha, d.thumb);
-    return { kind: 'new', sha, bytes, width: d.width, height: d.height, format: d.format };
+    return { kind: 'new', sha, bytes, mtimeMs, width: d.width, height: d.height, format: d.format };
   }
 
   private async writeThumbOrFail(sha: string, thumb: Buffer): Promise<void> {

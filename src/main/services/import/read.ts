@@ -24,12 +24,14 @@ export interface OpenedFile {
   /** "dev:ino": the same for every path (hard link, symlink) that leads to this file; null when the file
    *  system reports no inode numbers (then nothing is deduplicated by identity). */
   identity: string | null;
+  /** Modification time as opened (stored with the image, so a later check of an unchanged file needs no hash). */
+  mtimeMs: number;
 }
 
 export type ReadResult =
   | { kind: 'skip'; reason: string }
   /** `source` is the whole file for small images, else its path (decoded from disk by sharp). */
-  | { kind: 'image'; sha: string; bytes: number; source: Buffer | string; head: Buffer };
+  | { kind: 'image'; sha: string; bytes: number; mtimeMs: number; source: Buffer | string; head: Buffer };
 
 export async function openCandidate(p: string): Promise<OpenedFile | { reason: string }> {
   let handle: fsp.FileHandle;
@@ -45,12 +47,15 @@ export async function openCandidate(p: string): Promise<OpenedFile | { reason: s
       await handle.close();
       return { reason: st.isDirectory() ? 'is a folder, not a file' : `not an image: ${kindOf(st)}` };
     }
-    return { handle, size: Number(st.size), identity: st.ino ? `${st.dev}:${st.ino}` : null };
+    return { handle, size: Number(st.size), identity: st.ino ? `${st.dev}:${st.ino}` : null, mtimeMs: msOf(st.mtimeNs) };
   } catch (e) {
     await handle.close();
     return { reason: fsReason(e) };
   }
 }
+
+/** A bigint stat's time as the number fs.stat gives (seconds x 1e3 + nanoseconds / 1e6), so the two compare equal. */
+const msOf = (ns: bigint): number => Number(ns / 1_000_000_000n) * 1e3 + Number(ns % 1_000_000_000n) / 1e6;
 
 /** Reads up to `length` bytes at `position` into a new buffer (shorter if the file ends first). */
 async function readAt(handle: fsp.FileHandle, position: number, length: number): Promise<Buffer> {
@@ -82,7 +87,7 @@ export async function readCandidate(p: string, file: OpenedFile): Promise<ReadRe
     }
     if (file.size <= SMALL_FILE) {
       const whole = head.length < file.size ? Buffer.concat([head, await readAt(handle, head.length, file.size - head.length)]) : head;
-      return { kind: 'image', sha: sha256(whole), bytes: whole.length, source: whole, head };
+      return { kind: 'image', sha: sha256(whole), bytes: whole.length, mtimeMs: file.mtimeMs, source: whole, head };
     }
     const hash = crypto.createHash('sha256').update(head);
     let bytes = head.length;
@@ -93,7 +98,7 @@ export async function readCandidate(p: string, file: OpenedFile): Promise<ReadRe
       hash.update(chunk.subarray(0, bytesRead));
       bytes += bytesRead;
     }
-    return { kind: 'image', sha: hash.digest('hex'), bytes, source: p, head };
+    return { kind: 'image', sha: hash.digest('hex'), bytes, mtimeMs: file.mtimeMs, source: p, head };
   } catch (e) {
     return { kind: 'skip', reason: fsReason(e) };
   } finally {

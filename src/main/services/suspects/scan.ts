@@ -6,6 +6,7 @@ import type { Suspect, SuspectScan } from '../../../shared/types';
 import type { Library } from '../../library';
 import { saveScan, scanClasses, scanImages, settledImageIds, type SuspectRow } from '../../repos/suspects.repo';
 import { useBackend } from '../../engine/backends';
+import { checkSources } from '../../engine/data/source-check';
 import { ensureFeatures } from '../../engine/features/feature-cache';
 import type { Alpha } from '../../engine/weights/find';
 import { getSettings } from '../settings';
@@ -55,7 +56,11 @@ export async function scanSuspects(lib: Library, emit: Emit, opts: ScanOptions =
   const folds = opts.folds ?? 5;
   const seed = opts.seed ?? 1;
 
-  const images = scanImages(lib.db);
+  // Images whose source is missing or changed are not judged: their bytes (and cached features) are not theirs.
+  const listed = scanImages(lib.db);
+  const sources = await checkSources(lib, listed.map((r) => r.imageId), { signal: opts.signal });
+  const bad = new Set(sources.rows.filter((_, i) => sources.checks[i]!.state !== 'ok').map((r) => r.id));
+  const images = bad.size ? listed.filter((r) => !bad.has(r.imageId)) : listed;
   const liveClasses = scanClasses(lib.db);
   // Columns: the classes that have labeled images, in the library's class order.
   const used = new Set(images.map((r) => r.classId));

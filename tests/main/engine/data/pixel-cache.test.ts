@@ -27,7 +27,7 @@ import { tempDir } from '../../../helpers/tmp';
 /** A real import of `perClass` rice JPEGs per class, copied to a temp folder the test may delete. */
 async function library(perClass = 4): Promise<{ lib: Library; src: string; images: PixelSource[] }> {
   const src = riceSubset(perClass);
-  const lib = openLibrary(tempDir('paddy-pixels-'));
+  const lib = openLibrary(tempDir('paddy-pixels-'), { create: true });
   await importFolder(lib, src);
   const images = lib.db.prepare('SELECT id AS imageId, sha256, source_path AS sourcePath FROM images ORDER BY id').all() as PixelSource[];
   return { lib, src, images };

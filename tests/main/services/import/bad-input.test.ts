@@ -87,7 +87,7 @@ test('bad-input corpus: every bad file reported with a reason, every good one im
   // Unreadable files are covered by the next test (root reads anything, so it runs as another user there).
 
   const before = fs.readdirSync(A).sort();
-  const lib = openLibrary(tempDir());
+  const lib = openLibrary(tempDir(), { create: true });
   const report = await importFolder(lib, src, { concurrency: 3 });
 
   const reasons = new Map(report.skipped.map((s) => [s.path, s.reason]));
@@ -153,7 +153,7 @@ test('an unreadable file and an unlistable folder are reported as permission den
       assert.equal(r.status, 0, r.stderr);
       report = JSON.parse(r.stdout);
     } else {
-      const lib = openLibrary(libDir);
+      const lib = openLibrary(libDir, { create: true });
       report = await importFolder(lib, src);
       lib.close();
     }
@@ -174,7 +174,7 @@ test('a lower pixel limit refuses a real image before decoding it', async () => 
   fs.mkdirSync(path.join(src, 'Big'));
   fs.writeFileSync(path.join(src, 'Big', 'big.jpg'), riceBytes('Ipsala', 0)); // 250×250 = 62,500 px
   fs.writeFileSync(path.join(src, 'Big', 'small.jpg'), await sharp(riceBytes('Ipsala', 1)).resize(100).jpeg().toBuffer());
-  const lib = openLibrary(tempDir());
+  const lib = openLibrary(tempDir(), { create: true });
   const r = await importFolder(lib, src, { maxPixels: 50_000 });
   assert.equal(r.imported, 1);
   assert.deepEqual(r.skipped, [{ path: path.join(src, 'Big', 'big.jpg'), reason: 'image too large: 250×250 px is over the 0.1 Mpx limit' }]);
@@ -193,7 +193,7 @@ test('a library that cannot take thumbnails fails the import with one clear erro
   const src = tempDir();
   fs.mkdirSync(path.join(src, 'Arborio'));
   for (let i = 0; i < 3; i++) fs.writeFileSync(path.join(src, 'Arborio', `${i}.jpg`), riceBytes('Arborio', i));
-  const lib = openLibrary(tempDir());
+  const lib = openLibrary(tempDir(), { create: true });
   // A file where the thumbnails folder should be: every thumbnail write fails, as on a full or read-only disk.
   fs.rmSync(lib.paths.thumbs, { recursive: true });
   fs.writeFileSync(lib.paths.thumbs, 'in the way');

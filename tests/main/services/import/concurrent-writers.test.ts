@@ -31,7 +31,7 @@ function run(args: string[], opts: { stdin?: boolean } = {}): { done: Promise<Ex
 const importCli = (folder: string, lib: string) => run([BIN, 'import', folder, '--library', lib, '--json']);
 
 function imageCount(dir: string): number {
-  const lib = openLibrary(dir);
+  const lib = openLibrary(dir, { create: true });
   try {
     return (lib.db.prepare(`SELECT COUNT(*) AS n FROM images`).get() as { n: number }).n;
   } finally {
@@ -65,7 +65,7 @@ test('two paddy imports into one library at the same moment both finish, and the
 const RELABELER = `
   import { openLibrary } from ${JSON.stringify(path.join(ROOT, 'src/main/library.ts'))};
   import { setLabels, undo } from ${JSON.stringify(path.join(ROOT, 'src/main/services/labels.ts'))};
-  const lib = openLibrary(process.argv[1]);
+  const lib = openLibrary(process.argv[1], { create: true });
   const ids = lib.db.prepare('SELECT id FROM images ORDER BY id LIMIT 20').pluck().all();
   const classes = lib.db.prepare('SELECT id FROM classes ORDER BY id').pluck().all();
   let stop = false;
@@ -85,7 +85,7 @@ const RELABELER = `
 
 test('an import finishes while another process relabels nonstop, and neither loses a write', { timeout: 180_000 }, async () => {
   const dir = tempDir('paddy-cw-');
-  const seed = openLibrary(dir);
+  const seed = openLibrary(dir, { create: true });
   await importFolder(seed, riceSubset(10, { classes: CLASSES }));
   seed.close();
   const src = riceSubset(PER_CLASS, { classes: CLASSES, from: 10 });
@@ -105,7 +105,7 @@ test('an import finishes while another process relabels nonstop, and neither los
   assert.equal(relabels.code, 0, relabels.err);
   const batches = Number(relabels.out.trim().split('\n').at(-1));
   assert.ok(batches > 10, `the relabeler kept writing during the import (${batches} batches)`);
-  const lib = openLibrary(dir);
+  const lib = openLibrary(dir, { create: true });
   try {
     assert.equal((lib.db.prepare(`SELECT COUNT(*) AS n FROM images`).get() as { n: number }).n, 20 + PER_CLASS * CLASSES.length);
     // Every image has exactly its label, and the journal's batches are whole: no batch id was handed out twice.

@@ -83,7 +83,7 @@ test('non-images are named by their content, whatever their extension', async ()
     'g.jpg': [Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), Buffer.alloc(84)]), 'an SQLite database'],
   };
   for (const [name, [bytes]] of Object.entries(files)) fs.writeFileSync(path.join(A, name), bytes);
-  const lib = openLibrary(tempDir());
+  const lib = openLibrary(tempDir(), { create: true });
   const report = await importFolder(lib, src);
   assert.equal(report.imported, 1);
   assert.deepEqual(
@@ -101,7 +101,7 @@ test('one file reached by many paths (hard links, file symlinks) is read once an
   fs.writeFileSync(original, riceBytes('Arborio', 3));
   fs.linkSync(original, path.join(A, 'b-hardlink.jpg'));
   fs.symlinkSync('a.jpg', path.join(A, 'c-symlink.jpg'));
-  const lib = openLibrary(tempDir());
+  const lib = openLibrary(tempDir(), { create: true });
   const report = await importFolder(lib, src);
   assert.equal(report.imported, 1);
   assert.equal(report.alreadyPresent, 2);

@@ -21,7 +21,7 @@ const recorder = (): { events: Ev[]; times: number[]; emit: <K extends EventName
 test('imports real rice JPEGs: rows, folder labels, journal, splits, thumbnails, progress, and a no-op re-import', async () => {
   const src = riceSubset(8);
   const before = snapshot(src);
-  const lib = openLibrary(tempDir());
+  const lib = openLibrary(tempDir(), { create: true });
   const rec = recorder();
   const report = await importFolder(lib, src, { emit: rec.emit, concurrency: 3 });
   assert.equal(report.imported, 40);
@@ -87,7 +87,7 @@ test('the same bytes under two class folders: imported once, marked as a conflic
     fs.mkdirSync(path.join(src, cls), { recursive: true });
     fs.writeFileSync(path.join(src, cls, name), cls === 'Jasmine' && name === 'c.jpg' ? riceBytes('Jasmine', 0) : bytes);
   }
-  const lib = openLibrary(tempDir());
+  const lib = openLibrary(tempDir(), { create: true });
   const r = await importFolder(lib, src);
   assert.deepEqual([r.imported, r.conflicts, r.alreadyPresent], [2, 1, 0]);
   const conflicted = lib.db.prepare('SELECT id FROM images WHERE conflict = 1').all() as Array<{ id: number }>;
@@ -111,7 +111,7 @@ test('duplicates finishing out of order: the first copy in folder order is alway
     fs.writeFileSync(path.join(src, cls, name), riceBytes('Ipsala', 1));
   }
   for (let round = 0; round < 40; round++) {
-    const lib = openLibrary(tempDir());
+    const lib = openLibrary(tempDir(), { create: true });
     const r = await importFolder(lib, src, { concurrency: 2 });
     assert.deepEqual([r.imported, r.conflicts, r.alreadyPresent, r.skipped.length], [1, 1, 0, 0], `round ${round}`);
     const label = lib.db.prepare('SELECT c.name, i.file_name FROM labels l JOIN classes c ON c.id = l.class_id JOIN images i ON i.id = l.image_id').all();
@@ -122,7 +122,7 @@ test('duplicates finishing out of order: the first copy in folder order is alway
 
 test('a cancelled import keeps its committed batches, is marked interrupted, and a re-run finishes it', async () => {
   const src = riceSubset(6);
-  const lib = openLibrary(tempDir());
+  const lib = openLibrary(tempDir(), { create: true });
   const ac = new AbortController();
   let seen = 0;
   const emit = <K extends EventName>(name: K, payload: EventMap[K]): void => {
@@ -141,7 +141,7 @@ test('a cancelled import keeps its committed batches, is marked interrupted, and
 });
 
 test('a folder that does not exist, a file, or a folder without class sub-folders is refused with a clear error', async () => {
-  const lib = openLibrary(tempDir());
+  const lib = openLibrary(tempDir(), { create: true });
   await assert.rejects(importFolder(lib, '/no/such/folder'), /folder not found: \/no\/such\/folder/);
   const d = tempDir();
   fs.writeFileSync(path.join(d, 'x.jpg'), riceBytes('Ipsala'));
@@ -169,7 +169,7 @@ function snapshot(dir: string): string[] {
 test('after a class merge, new images of the merged-away folder go to the class it was merged into', async () => {
   const { mergeClasses } = await import('../../../../src/main/services/classes');
   const src = riceSubset(2, { classes: ['Arborio', 'Basmati'] });
-  const lib = openLibrary(tempDir());
+  const lib = openLibrary(tempDir(), { create: true });
   await importFolder(lib, src);
   const id = (name: string): number => (lib.db.prepare('SELECT id FROM classes WHERE name = ?').get(name) as { id: number }).id;
   mergeClasses(lib, id('Arborio'), id('Basmati'));
@@ -183,7 +183,7 @@ test('after a class merge, new images of the merged-away folder go to the class 
 test('after a class rename, new images of its folder join the renamed class instead of recreating the old name', async () => {
   const { renameClass } = await import('../../../../src/main/services/classes');
   const src = riceSubset(2, { classes: ['Ipsala', 'Jasmine'] });
-  const lib = openLibrary(tempDir());
+  const lib = openLibrary(tempDir(), { create: true });
   await importFolder(lib, src);
   const ipsala = (lib.db.prepare(`SELECT id FROM classes WHERE name = 'Ipsala'`).get() as { id: number }).id;
   renameClass(lib, ipsala, 'Ipsala (Turkey)');

@@ -59,7 +59,7 @@ async function importAndKill(src: string, lib: string, ready: () => boolean): Pr
 }
 
 function checkConsistent(libDir: string): { images: number; status: string[] } {
-  const lib = openLibrary(libDir);
+  const lib = openLibrary(libDir, { create: true });
   try {
     const rows = lib.db.prepare('SELECT sha256 FROM images').all() as Array<{ sha256: string }>;
     for (const r of rows) assert.ok(fs.statSync(thumbPath(lib, r.sha256)).size > 0, `image ${r.sha256} has no thumbnail`);

@@ -37,7 +37,7 @@ test('a 15-level symlink diamond is walked in well under a second and its one im
     reason: `same folder as ${path.join(src, 'Jasmine', ...Array(LEVELS).fill('a'))} (reached again through a symlink); its files are imported once`,
   });
 
-  const lib = openLibrary(tempDir());
+  const lib = openLibrary(tempDir(), { create: true });
   const report = await importFolder(lib, src);
   assert.equal(report.imported, 1);
   assert.equal(report.alreadyPresent, 0);
@@ -51,7 +51,7 @@ test('a folder linked from two classes still makes a conflict (revisits are only
   fs.mkdirSync(path.join(src, 'Basmati'));
   fs.writeFileSync(path.join(src, 'Arborio', 'shared', 'x.jpg'), riceBytes('Arborio', 4));
   fs.symlinkSync(path.join(src, 'Arborio', 'shared'), path.join(src, 'Basmati', 'shared'));
-  const lib = openLibrary(tempDir());
+  const lib = openLibrary(tempDir(), { create: true });
   const report = await importFolder(lib, src);
   assert.equal(report.imported, 1);
   assert.equal(report.conflicts, 1);
@@ -73,7 +73,7 @@ test('a file or folder whose name is not valid UTF-8 is skipped with that reason
   // A real U+FFFD in a name is valid UTF-8 and imports.
   fs.writeFileSync(path.join(A, 'odd \uFFFD name.jpg'), riceBytes('Arborio', 9));
 
-  const lib = openLibrary(tempDir());
+  const lib = openLibrary(tempDir(), { create: true });
   const report = await importFolder(lib, src);
   assert.equal(report.imported, 2, JSON.stringify(report.skipped));
   assert.deepEqual(

@@ -16,7 +16,7 @@ test('half the rice set with 5% of files in wrong folders: ≥ 90% of them rank 
   const copy = noisyRiceCopy(RICE_DIR, tempDir('paddy-noisy-half-'), { perClass: 1200, noise: 0.05, seed: 13 });
   const N = copy.flipped.size;
   assert.ok(N > 250 && N < 350, `about 5% of 6,000 files moved (${N})`);
-  const lib = openLibrary(tempDir('paddy-noisy-half-lib-'));
+  const lib = openLibrary(tempDir('paddy-noisy-half-lib-'), { create: true });
   try {
     await importFolder(lib, copy.dir, {});
     const scan = await scanSuspects(lib, () => undefined, { alpha: 1, weightsDir: MOBILENET_DIR, folds: 5 });

@@ -29,7 +29,7 @@ test('a scan ranks the files moved into wrong folders first; decisions are journ
   const N = copy.flipped.size;
   assert.ok(N >= 10 && N <= 30, `a handful of flipped files (${N})`);
   const libDir = tempDir('paddy-suspects-lib-');
-  const lib = openLibrary(libDir);
+  const lib = openLibrary(libDir, { create: true });
   await importFolder(lib, copy.dir, {});
   const classId = new Map(
     (lib.db.prepare('SELECT id, name FROM classes').all() as Array<{ id: number; name: string }>).map((c) => [c.name, c.id]),

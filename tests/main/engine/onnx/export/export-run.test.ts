@@ -56,7 +56,7 @@ function assertClose(a: Float32Array, b: Float32Array, tol: number): void {
 
 before(async () => {
   await useBackend('wasm', 'infer').catch(() => tf.setBackend('cpu'));
-  lib = openLibrary(tempDir());
+  lib = openLibrary(tempDir(), { create: true });
 });
 
 test('a CNN run exports to an .onnx that takes raw RGB and matches the tfjs model', async () => {
