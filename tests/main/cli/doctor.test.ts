@@ -33,7 +33,7 @@ function imageCount(dir: string): number {
   }
 }
 
-test('doctor reports a damaged paddy.db; --recover swaps in what survived and keeps the damaged file', { timeout: 120_000 }, async () => {
+test('doctor reports a damaged paddy.db; --recover swaps in what survived and keeps the damaged file', { timeout: 300_000 }, async () => {
   const d = await damagedLibrary();
   const damagedSha = sha256File(d.db);
   const check = await paddy('doctor', '--library', d.dir, '--json');
