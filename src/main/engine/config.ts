@@ -1,4 +1,6 @@
 // Default training configurations and how a partial request becomes a complete, validated one.
+import fs from 'node:fs';
+import path from 'node:path';
 import { trainConfigSchema } from '../../shared/contract';
 import type { BackendChoice, ModelKind, TrainConfig } from '../../shared/types';
 
@@ -20,10 +22,21 @@ export function resolveConfig(partial: Partial<TrainConfig> & { model: ModelKind
   if (partial.model === 'mobilenetv2' && settings?.weightsDir) base.weightsDir = settings.weightsDir;
   const merged: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(partial)) if (v !== undefined) merged[k] = v;
+  if (typeof merged.weightsDir === 'string') merged.weightsDir = absoluteDir(merged.weightsDir);
   const parsed = trainConfigSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(`train config: ${issue?.path.join('.') || 'config'}: ${issue?.message ?? 'invalid'}`);
   }
   return parsed.data as TrainConfig;
+}
+
+/**
+ * A run stores its weights folder absolute, so later commands from other folders find it: a relative path means
+ * the current folder's (the CLI caller's). One that is not there is kept as given; the lookup (weights/find.ts)
+ * then also tries it under the library folder, where an old relative setting may have pointed.
+ */
+function absoluteDir(dir: string): string {
+  const abs = path.resolve(dir);
+  return path.isAbsolute(dir) || fs.existsSync(abs) ? abs : dir;
 }

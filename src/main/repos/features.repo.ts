@@ -39,3 +39,22 @@ export function storeFeatures(db: Database.Database, extractor: string, rows: Re
     for (const r of rows) insert.run(extractor, r.sha256, r.vec.length, Buffer.from(r.vec.buffer, r.vec.byteOffset, r.vec.byteLength));
   });
 }
+
+/** The extractor keys with cached rows that start with `prefix` (one per weights/alpha/preprocessing). */
+export function featureExtractors(db: Database.Database, prefix: string): string[] {
+  // A range on the primary key's first column instead of LIKE, so the index bounds the walk.
+  const rows = stmt<[string, string], { extractor: string }>(
+    db,
+    `SELECT DISTINCT extractor FROM feature_cache WHERE extractor >= ? AND extractor < ?`,
+  ).all(prefix, `${prefix}\uffff`);
+  return rows.map((r) => r.extractor);
+}
+
+/** How many of `shas` have a cached row for `extractor`. */
+export function countCachedFeatures(db: Database.Database, extractor: string, shas: readonly string[]): number {
+  const row = stmt<[string, string], { n: number }>(
+    db,
+    `SELECT COUNT(*) AS n FROM json_each(?) j CROSS JOIN feature_cache f ON f.extractor = ? AND f.sha256 = j.value`,
+  ).get(JSON.stringify(shas), extractor);
+  return row?.n ?? 0;
+}

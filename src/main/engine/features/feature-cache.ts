@@ -3,7 +3,7 @@
 // later run (and label review) reuses them. Only missing rows are computed, each batch committed on its own.
 import crypto from 'node:crypto';
 import type { Library } from '../../library';
-import { cachedFeatures, imageFiles, storeFeatures } from '../../repos/features.repo';
+import { cachedFeatures, countCachedFeatures, featureExtractors, imageFiles, storeFeatures } from '../../repos/features.repo';
 import { decodeMany, toBatch } from '../data/images';
 import { yieldToEventLoop } from '../random';
 import type { FeatureExtractor } from './extractor';
@@ -31,14 +31,34 @@ export interface Features {
   matrix: Float32Array;
 }
 
+const keyPrefix = (alpha: Alpha) => `mnv2-${alpha === 1 ? '100' : '035'}-`;
+
 export function extractorKey(modelDir: string, alpha: Alpha): string {
   const h = crypto.createHash('sha256').update(`${weightsHash(modelDir)}|${alpha}|${PREPROCESSING}`).digest('hex');
-  return `mnv2-${alpha === 1 ? '100' : '035'}-${h.slice(0, 24)}`;
+  return `${keyPrefix(alpha)}${h.slice(0, 24)}`;
 }
 
 /** The weights folder for an alpha: library models/ first, then weightsDir, then $PADDY_MOBILENET_DIR. */
 export function weightsFor(lib: Library, alpha: Alpha, weightsDir?: string | null): string {
-  return findWeights(alpha, { libraryModelsDir: lib.paths.models, weightsDir: weightsDir ?? null });
+  return findWeights(alpha, { libraryModelsDir: lib.paths.models, libraryDir: lib.paths.root, weightsDir: weightsDir ?? null });
+}
+
+/**
+ * Without the weights, the cache key cannot be computed, but a key whose rows cover every image needs no
+ * weights: nothing is left to extract. Only an unambiguous one is used (one set of weights for this alpha and
+ * preprocessing); otherwise `missing` is rethrown with what kept the cache from standing in.
+ */
+function keyCoveringAll(lib: Library, alpha: Alpha, shas: readonly string[], missing: Error): string {
+  if (!shas.length) throw missing;
+  // Keys of other weights (or of an older PREPROCESSING) share the prefix: coverage decides, ties are refused.
+  const covered = featureExtractors(lib.db, keyPrefix(alpha)).map((k) => ({ key: k, n: countCachedFeatures(lib.db, k, shas) }));
+  const full = covered.filter((c) => c.n === shas.length);
+  if (full.length === 1) return full[0]!.key;
+  const best = Math.max(0, ...covered.map((c) => c.n));
+  const why = full.length > 1
+    ? `Features of all ${shas.length} images are cached for ${full.length} different MobileNetV2 weights, so the weights must say which.`
+    : `${shas.length - best} of ${shas.length} images have no cached features, so the weights are needed to compute them.`;
+  throw new Error(`${missing.message}\n${why}`);
 }
 
 /** The ONNX extractor (native, multithreaded) when onnxruntime-node loads, else null (then tfjs runs the base). */
@@ -90,12 +110,20 @@ export async function extractFiles(
 }
 
 export async function ensureFeatures(lib: Library, imageIds: number[], opts: FeatureOptions): Promise<Features> {
-  const modelDir = weightsFor(lib, opts.alpha, opts.weightsDir);
-  const key = extractorKey(modelDir, opts.alpha);
   const files = imageFiles(lib.db, imageIds);
   const missingIds = imageIds.filter((id) => !files.has(id));
   if (missingIds.length) throw new Error(`ensureFeatures: unknown image id(s) ${missingIds.slice(0, 5).join(', ')}`);
   const shas = [...new Set(imageIds.map((id) => files.get(id)!.sha256))];
+  // The weights are only needed for rows not cached yet: a scan over cached features runs without them.
+  let modelDir: string | null = null;
+  let key: string;
+  try {
+    modelDir = weightsFor(lib, opts.alpha, opts.weightsDir);
+    key = extractorKey(modelDir, opts.alpha);
+  } catch (e) {
+    if (!(e instanceof Error) || !/weights not found/.test(e.message)) throw e;
+    key = keyCoveringAll(lib, opts.alpha, shas, e);
+  }
   const have = new Map<string, Float32Array>();
   for (let i = 0; i < shas.length; i += 5000) {
     for (const [k, v] of cachedFeatures(lib.db, key, shas.slice(i, i + 5000))) have.set(k, v);
@@ -105,7 +133,8 @@ export async function ensureFeatures(lib: Library, imageIds: number[], opts: Fea
   opts.onProgress?.(total - todo.length, total);
   if (todo.length) {
     const pathOf = new Map(imageIds.map((id) => [files.get(id)!.sha256, files.get(id)!.sourcePath]));
-    const extractor = opts.extractor ?? (await createExtractor(modelDir, opts.alpha));
+    // modelDir is set here: without weights only a key covering every image is used, leaving nothing to do.
+    const extractor = opts.extractor ?? (await createExtractor(modelDir!, opts.alpha));
     opts.onExtractor?.(extractor.name);
     try {
       const paths = todo.map((sha) => pathOf.get(sha)!);

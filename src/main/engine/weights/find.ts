@@ -1,6 +1,7 @@
 // Finding and loading the pretrained MobileNetV2 base (a tfjs layers model: model.json + shards) with no
 // network: a Node IOHandler reads the files. Lookup order: <library>/models/mobilenet_v2, then the settings'
-// weightsDir / --weights DIR, then $PADDY_MOBILENET_DIR.
+// weightsDir / --weights DIR, then $PADDY_MOBILENET_DIR. Paths are stored absolute; an old relative one is tried
+// from the current folder, then from the library folder.
 import * as tf from '@tensorflow/tfjs';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -33,17 +34,36 @@ function resolveIn(dir: string, alpha: Alpha): string | null {
   return null;
 }
 
-export function findWeights(alpha: Alpha, opts: { libraryModelsDir?: string; weightsDir?: string | null }): string {
-  const dirs = [
-    opts.libraryModelsDir ? path.join(opts.libraryModelsDir, 'mobilenet_v2') : null,
-    opts.weightsDir ?? null,
-    process.env.PADDY_MOBILENET_DIR ?? null,
-  ].filter((d): d is string => Boolean(d));
-  for (const d of dirs) {
-    const found = resolveIn(path.resolve(d), alpha);
-    if (found) return found;
+/**
+ * The folders a weights setting stands for. Absolute: itself. Relative (a run or setting stored before paths were
+ * made absolute): the current folder first, then the library folder.
+ */
+export function weightsCandidates(dir: string, libraryDir?: string): string[] {
+  if (path.isAbsolute(dir)) return [path.normalize(dir)];
+  const out = [path.resolve(dir)];
+  if (libraryDir && !out.includes(path.resolve(libraryDir, dir))) out.push(path.resolve(libraryDir, dir));
+  return out;
+}
+
+export function findWeights(alpha: Alpha, opts: { libraryModelsDir?: string; libraryDir?: string; weightsDir?: string | null }): string {
+  // The library folder is the parent of its models/ folder (library.ts); relative settings are tried against it.
+  const libraryDir = opts.libraryDir ?? (opts.libraryModelsDir ? path.dirname(opts.libraryModelsDir) : undefined);
+  const sources: Array<{ label: string; dirs: string[] }> = [];
+  if (opts.libraryModelsDir) sources.push({ label: 'library', dirs: [path.join(opts.libraryModelsDir, 'mobilenet_v2')] });
+  if (opts.weightsDir) sources.push({ label: 'weightsDir', dirs: weightsCandidates(opts.weightsDir, libraryDir) });
+  if (process.env.PADDY_MOBILENET_DIR) sources.push({ label: '$PADDY_MOBILENET_DIR', dirs: weightsCandidates(process.env.PADDY_MOBILENET_DIR) });
+  for (const s of sources) {
+    for (const d of s.dirs) {
+      const found = resolveIn(d, alpha);
+      if (found) return found;
+    }
   }
-  throw new Error(`${weightsHelp(alpha)}\nLooked in: ${dirs.join(', ') || '(no folder configured)'}`);
+  const looked = sources.map((s) => {
+    const where = s.dirs.map((d) => `${d}${fs.existsSync(d) ? '' : ' (missing)'}`).join(' or ');
+    return s.label === 'weightsDir' && opts.weightsDir && !path.isAbsolute(opts.weightsDir)
+      ? `"${opts.weightsDir}" (relative: ${where})` : where;
+  });
+  throw new Error(`${weightsHelp(alpha)}\nLooked in: ${looked.join(', ') || '(no folder configured)'}`);
 }
 
 interface ModelJson {

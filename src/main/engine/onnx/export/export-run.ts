@@ -2,12 +2,15 @@
 // CNN runs export the whole network; MobileNetV2 runs export base → global average pool → head as one graph.
 // The graph takes raw RGB (float32 0–255, NHWC, the run's image size) and returns class probabilities; the
 // normalisation the run trained with is inside the graph, and the class names are in the model's metadata.
+// The file is written at opset 10 (PORTABLE_OPSET) so that OpenCV's DNN module (4.6) loads it as well as ONNX
+// Runtime: its importer parses Clip (ReLU6) only with attribute bounds and Gemm only with transB = 1.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Library } from '../../../library';
 import type { ModelMeta } from '../../saved-model';
 import { loadOrt } from '../runtime/extractor';
 import { kerasToOnnx, type ExportOptions } from './keras-to-onnx';
+import { PORTABLE_OPSET } from './onnx-graph';
 import { readLayersModel } from './layers-model';
 
 export interface RunOnnxExport {
@@ -49,7 +52,14 @@ async function baseDirFor(lib: Library, runId: string, dir: string, meta: ModelM
   // Loaded on demand: the weights lookup lives with the tfjs training code, which CNN exports do not need.
   const { weightsFor } = await import('../../features/feature-cache');
   const { weightsHash } = await import('../../weights/find');
-  const found = weightsFor(lib, meta.alpha ?? 1, weightsDir);
+  let found: string;
+  try {
+    found = weightsFor(lib, meta.alpha ?? 1, weightsDir);
+  } catch (e) {
+    // The folder the run was trained with (recorded absolute) still counts, as when the run is loaded.
+    if (!meta.baseDir || !fs.existsSync(path.join(meta.baseDir, 'model.json'))) throw e;
+    found = meta.baseDir;
+  }
   if (meta.baseWeightsHash && weightsHash(found) !== meta.baseWeightsHash) {
     throw new Error(`run ${runId} was trained on different MobileNetV2 weights than those in ${found}`);
   }
@@ -60,6 +70,7 @@ export async function exportRunOnnx(lib: Library, runId: string, outFile: string
   const { dir, meta } = readRunMeta(lib, runId);
   const common: ExportOptions = {
     inputLayout: 'nhwc',
+    opset: PORTABLE_OPSET,
     preprocess: PREPROCESS[meta.normalisation],
     name: `paddy-${meta.model}-${runId}`,
     metadata: {

@@ -23,8 +23,10 @@ const IDENTITY_LAYERS = new Set(['Dropout', 'SpatialDropout2D', 'GaussianNoise',
 export function materializePad(g: GraphBuilder, x: Value): Value {
   if (!x.pad || x.shape.rank !== 4) return x;
   const [t, l, b, r] = x.pad;
-  const pads = g.int64Tensor('pads', [0, 0, t, l, 0, 0, b, r]);
-  const [y] = g.node('Pad', [x.tensor, pads], `${x.tensor}_pad`, { mode: 'constant' });
+  const pads = [0, 0, t, l, 0, 0, b, r];
+  const [y] = g.opset >= 11
+    ? g.node('Pad', [x.tensor, g.int64Tensor('pads', pads)], `${x.tensor}_pad`, { mode: 'constant' })
+    : g.node('Pad', [x.tensor], `${x.tensor}_pad`, { mode: 'constant', pads });
   return { tensor: y, shape: { rank: 4, c: x.shape.c, h: x.shape.h + t + b, w: x.shape.w + l + r } };
 }
 
@@ -287,7 +289,12 @@ export class Converter {
     return this.clip(x, 0, Number(max), layer.name);
   }
 
+  /** Clip: bounds as inputs from opset 11; as attributes before, the form OpenCV's DNN importer (4.6) parses. */
   private clip(x: Value, lo: number, hi: number, name: string): Value {
+    if (this.g.opset < 11) {
+      const [y] = this.g.node('Clip', [x.tensor], name, { min: { float: lo }, max: { float: hi } });
+      return { tensor: y, shape: x.shape };
+    }
     const min = this.g.floatTensor(`${name}/min`, [], new Float32Array([lo]));
     const max = this.g.floatTensor(`${name}/max`, [], new Float32Array([hi]));
     const [y] = this.g.node('Clip', [x.tensor, min, max], name);
@@ -303,8 +310,10 @@ export class Converter {
       return { tensor: y, shape: x.shape };
     }
     if (fn === 'softmax') {
-      // Keras' softmax runs over the last (channel) axis, which is axis 1 in NCHW.
-      const [y] = this.g.node('Softmax', [x.tensor], `${name}_softmax`, { axis: x.shape.rank === 4 ? 1 : -1 });
+      // Keras' softmax runs over the last (channel) axis, which is axis 1 in NCHW. Before opset 13 Softmax
+      // flattens everything from `axis` on, which is that axis only for a 2-D input.
+      if (x.shape.rank === 4 && this.g.opset < 13) throw new ExportError(`layer ${name}: softmax over a 4-D tensor needs opset 13`);
+      const [y] = this.g.node('Softmax', [x.tensor], `${name}_softmax`, { axis: x.shape.rank === 4 ? 1 : this.g.opset < 13 ? 1 : -1 });
       return { tensor: y, shape: x.shape };
     }
     if (fn === 'swish' || fn === 'silu') {
@@ -372,11 +381,15 @@ export class Converter {
     if (x.shape.rank !== 2) throw new ExportError(`layer ${layer.name}: Dense on a 4-D tensor is not supported (add Flatten or pooling)`);
     const k = this.weight(layer, 'kernel');
     if (k.shape.length !== 2 || k.shape[0] !== x.shape.f) throw new ExportError(`layer ${layer.name}: kernel [${k.shape.join(',')}] does not take ${x.shape.f} inputs`);
-    const units = k.shape[1];
+    const [inputs, units] = k.shape as [number, number];
     const bias = layer.config.use_bias === false ? new Float32Array(units) : this.weight(layer, 'bias').data;
-    const wName = this.g.floatTensor(`${layer.name}/kernel`, k.shape, k.data);
+    // Stored [out, in] with transB = 1, as PyTorch and tf2onnx write a dense layer: OpenCV's importer (4.6)
+    // takes only that form as a fully connected layer.
+    const wt = new Float32Array(k.data.length);
+    for (let i = 0; i < inputs; i++) for (let o = 0; o < units; o++) wt[o * inputs + i] = k.data[i * units + o]!;
+    const wName = this.g.floatTensor(`${layer.name}/kernel`, [units, inputs], wt);
     const bName = this.g.floatTensor(`${layer.name}/bias`, [units], bias);
-    const [y] = this.g.node('Gemm', [x.tensor, wName, bName], layer.name);
+    const [y] = this.g.node('Gemm', [x.tensor, wName, bName], layer.name, { transB: 1 });
     return this.activation({ tensor: y, shape: { rank: 2, f: units } }, String(layer.config.activation ?? 'linear'), layer.name);
   }
 }

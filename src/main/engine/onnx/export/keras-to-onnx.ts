@@ -6,9 +6,11 @@
 //   cannot absorb it gets an explicit Pad node.
 // - 'same' padding is computed like TensorFlow: total = max((ceil(in/s)-1)*s + k_eff - in, 0), with the odd pixel on
 //   the bottom/right.
-// - ReLU(max_value 6) becomes Clip(0, 6); DepthwiseConv2D becomes a grouped Conv (group = input channels).
+// - ReLU(max_value 6) becomes Clip(0, 6) (bounds as attributes at opset 10); DepthwiseConv2D becomes a grouped
+//   Conv (group = input channels).
+// - Dense becomes Gemm with the kernel stored [out, in] and transB = 1, the layout PyTorch and tf2onnx write.
 // - Flatten of a 4-D tensor first transposes back to NHWC so that a following Dense sees Keras' element order.
-import { GraphBuilder } from './onnx-graph';
+import { GraphBuilder, type Opset } from './onnx-graph';
 import { ExportError, samePads } from './layer-math';
 import { Converter, materializePad, type KerasModel, type Value } from './keras-converter';
 
@@ -25,6 +27,8 @@ export interface ExportOptions {
   preprocess?: { scale: number; offset: number };
   name?: string;
   metadata?: Record<string, string>;
+  /** 13 by default (the graphs Paddy runs itself); PORTABLE_OPSET for files other consumers load. */
+  opset?: Opset;
 }
 
 export interface ExportResult {
@@ -39,7 +43,7 @@ export interface ExportResult {
 
 
 export function kerasToOnnx(model: KerasModel, opts: ExportOptions): ExportResult {
-  const g = new GraphBuilder(['output']);
+  const g = new GraphBuilder(['output'], opts.opset);
   const base = new Converter(g, model, opts.inputLayout, undefined, opts.preprocess);
   let out = base.run();
   if (opts.pool === 'avg') {

@@ -6,10 +6,16 @@ import type { onnx as OnnxNs } from 'onnx-proto';
 
 const { onnx } = onnxProto;
 
-/** Opset 13: Clip takes min/max as inputs, Pad takes pads as an input, Softmax works on one axis. */
+/** Opset 13 (the default): Clip takes min/max as inputs, Pad takes pads as an input, Softmax works on one axis. */
 export const OPSET = 13;
-/** IR version 7 goes with opset 13 (ONNX versioning table). */
-const IR_VERSION = 7;
+/**
+ * Opset 10, for files other ONNX consumers load: Clip and Pad take attributes, which OpenCV's DNN importer
+ * (4.6) requires, and Softmax coerces its input to 2-D at `axis`.
+ */
+export const PORTABLE_OPSET = 10;
+export type Opset = typeof OPSET | typeof PORTABLE_OPSET;
+/** The IR version that goes with each opset (ONNX versioning table). */
+const IR_VERSION: Record<Opset, number> = { 10: 5, 13: 7 };
 
 export type AttrValue = number | number[] | string | { float: number } | { floats: number[] };
 
@@ -26,7 +32,7 @@ export class GraphBuilder {
   private counter = 0;
 
   /** `reserved`: names kept for identityAs (e.g. the graph output), never handed out by fresh(). */
-  constructor(reserved: string[] = []) {
+  constructor(reserved: string[] = [], readonly opset: Opset = OPSET) {
     for (const n of reserved) this.names.add(n);
   }
 
@@ -87,11 +93,11 @@ export class GraphBuilder {
   build(opts: { name: string; inputs: ValueSpec[]; outputs: ValueSpec[]; docString?: string; metadata?: Record<string, string> }): Uint8Array {
     for (const v of opts.inputs) this.names.add(v.name);
     const model = onnx.ModelProto.create({
-      irVersion: IR_VERSION,
+      irVersion: IR_VERSION[this.opset],
       producerName: 'paddy',
       producerVersion: '1',
       docString: opts.docString ?? '',
-      opsetImport: [{ domain: '', version: OPSET }],
+      opsetImport: [{ domain: '', version: this.opset }],
       metadataProps: Object.entries(opts.metadata ?? {}).map(([key, value]) => ({ key, value })),
       graph: {
         name: opts.name,

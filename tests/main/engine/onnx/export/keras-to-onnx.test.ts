@@ -10,6 +10,7 @@ import { before, test } from 'node:test';
 import ort from 'onnxruntime-node';
 import { buildCnn } from '../../../../../src/main/engine/models/cnn';
 import { ExportError, kerasToOnnx, samePads } from '../../../../../src/main/engine/onnx/export/keras-to-onnx';
+import { OPSET, PORTABLE_OPSET } from '../../../../../src/main/engine/onnx/export/onnx-graph';
 import { readLayersModel } from '../../../../../src/main/engine/onnx/export/layers-model';
 import { MOBILENET_DIR, tempDir } from '../../../../helpers/tmp';
 
@@ -58,8 +59,9 @@ async function compare(model: tf.LayersModel, hwc: [number, number, number], n: 
   const numTensors = tf.memory().numTensors;
   const ref = tf.tidy(() => (model.predict(tf.tensor4d(x, [n, ...hwc])) as tf.Tensor).dataSync() as Float32Array);
   assert.equal(tf.memory().numTensors, numTensors, 'reference leaked tensors');
-  for (const layout of ['nhwc', 'nchw'] as const) {
-    const out = kerasToOnnx(saved, { inputLayout: layout });
+  // Both opsets: Paddy's own graphs (13) and the portable one exports are written at (10: attribute Clip and Pad).
+  for (const [layout, opset] of [['nhwc', OPSET], ['nchw', OPSET], ['nhwc', PORTABLE_OPSET], ['nchw', PORTABLE_OPSET]] as const) {
+    const out = kerasToOnnx(saved, { inputLayout: layout, opset });
     const session = await ort.InferenceSession.create(out.bytes);
     const [h, w, c] = hwc;
     let input = x;
@@ -73,7 +75,7 @@ async function compare(model: tf.LayersModel, hwc: [number, number, number], n: 
     assert.equal(got.length, ref.length);
     let maxDiff = 0;
     for (let i = 0; i < got.length; i++) maxDiff = Math.max(maxDiff, Math.abs(got[i] - ref[i]));
-    assert.ok(maxDiff < tol, `${layout}: max |onnx − tfjs| = ${maxDiff}`);
+    assert.ok(maxDiff < tol, `${layout}, opset ${opset}: max |onnx − tfjs| = ${maxDiff}`);
   }
   return ref.length;
 }
