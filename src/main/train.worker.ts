@@ -5,6 +5,7 @@
 import { runTraining } from './engine/train/run-training';
 import { evaluateRun } from './services/evaluation';
 import { predict } from './services/predict';
+import { predictWholeLibrary } from './services/library-predictions';
 import { runLifecycle } from './services/runs';
 import { scanSuspects } from './services/suspects/index';
 import type { JobRunners } from './workers/jobs';
@@ -18,6 +19,7 @@ const jobs: JobRunners = {
   },
   'runs.evaluate': (lib, _emit, input, signal) => evaluateRun(lib, input.runId, input.folder, signal),
   'runs.predict': (lib, _emit, input, signal) => predict(lib, input.runId, input.paths, signal),
+  'runs.predictAll': (lib, emit, input, signal) => predictWholeLibrary(lib, input.runId, emit, signal),
 };
 
 serveWorker({

@@ -3,6 +3,7 @@
 // Channel names are derived here and nowhere else: IPC uses `channelOf(name)`, the web host `apiPath(name)`.
 import { z } from 'zod';
 import type {
+  LibraryPredictionResult,
   CompareResult,
   ImageDetail,
   ImagePage,
@@ -10,16 +11,20 @@ import type {
   ImportSummary,
   LabelChangeResult,
   LibraryInfo,
+  OnnxExportResult,
   PredictResult,
   RelinkResult,
   RunDetail,
   RunSummary,
+  SavedSettings,
   Settings,
   SkippedFile,
   SourceCheckResult,
   Stats,
   SuspectScan,
   Suspect,
+  SuspectsStatus,
+  SuspectUndoResult,
   SystemInfo,
   TestMetrics,
   UndoResult,
@@ -93,7 +98,7 @@ export const trainConfigSchema = z.discriminatedUnion('model', [
  * `jobs.cancel`. A cancelled request rejects with `cancelledMessage(name)` in every host, so the renderer and
  * the CLI can tell a cancellation from a failure by its message (errors cross IPC and HTTP as strings).
  */
-export const JOB_REQUESTS = ['suspects.scan', 'runs.evaluate', 'runs.predict'] as const;
+export const JOB_REQUESTS = ['suspects.scan', 'runs.evaluate', 'runs.predict', 'runs.predictAll'] as const;
 export type JobRequestName = (typeof JOB_REQUESTS)[number];
 export const cancelledMessage = (name: JobRequestName): string => `${name} was cancelled`;
 export function isCancelledError(name: JobRequestName, e: unknown): boolean {
@@ -109,7 +114,7 @@ const none = z.object({}).strict();
 export const requests = {
   'system.info': req<typeof none, SystemInfo>(none),
   'settings.get': req<typeof none, Settings>(none),
-  'settings.set': req<z.ZodType<Partial<Settings>>, Settings>(
+  'settings.set': req<z.ZodType<Partial<Settings>>, SavedSettings>(
     z.object({ backend: backendChoice.optional(), weightsDir: path.nullable().optional() }).strict(),
   ),
 
@@ -165,6 +170,8 @@ export const requests = {
     z.ZodType<{ outDir: string; csv?: string; mode?: 'copy' | 'link' }>,
     { images: number; outDir: string; csv: string | null; missing: SkippedFile[] }
   >(z.object({ outDir: path, csv: path.optional(), mode: z.enum(['copy', 'link']).optional() }).strict()),
+  /** A completed run's model as one .onnx file (a folder gets paddy-<run>.onnx); an existing file is refused. */
+  'export.onnx': req<z.ZodType<{ runId: string; outFile: string }>, OnnxExportResult>(z.object({ runId, outFile: path }).strict()),
 
   /** Checks every image's source file (progress: 'sources.progress'); missing/changed ones are recorded as such. */
   'sources.check': req<typeof none, SourceCheckResult>(none),
@@ -184,10 +191,18 @@ export const requests = {
   'runs.list': req<typeof none, RunSummary[]>(none),
   'runs.get': req<z.ZodType<{ runId: string }>, RunDetail>(z.object({ runId }).strict()),
   'runs.delete': req<z.ZodType<{ runId: string }>, { deleted: boolean }>(z.object({ runId }).strict()),
+  /** A run's name and note (trimmed; empty clears it; a field left out stays). */
+  'runs.update': req<z.ZodType<{ runId: string; name?: string; note?: string }>, RunSummary>(
+    z.object({ runId, name: z.string().max(200).optional(), note: z.string().max(4000).optional() }).strict(),
+  ),
+  /** Marks the default model Predict and Browse start from (null: unmark); answers the run now used by default. */
+  'runs.setDefault': req<z.ZodType<{ runId: string | null }>, RunSummary | null>(z.object({ runId: runId.nullable() }).strict()),
   'runs.compare': req<z.ZodType<{ a: string; b: string }>, CompareResult>(z.object({ a: runId, b: runId }).strict()),
   'runs.evaluate': req<z.ZodType<{ runId: string; folder?: string }>, TestMetrics>(
     z.object({ runId, folder: path.optional() }).strict(),
   ),
+  /** Every readable image of the library gets the run's prediction, stored with its split (progress: runs.predictProgress). */
+  'runs.predictAll': req<z.ZodType<{ runId: string }>, LibraryPredictionResult>(z.object({ runId }).strict()),
   'runs.predict': req<z.ZodType<{ runId: string; paths: string[] }>, PredictResult[]>(
     z.object({ runId, paths: z.array(path).min(1).max(1000) }).strict(),
   ),
@@ -220,6 +235,15 @@ export const requests = {
     z.ZodType<{ imageId: number; decision: 'accept' | 'keep' | 'relabel'; classId?: number }>,
     LabelChangeResult
   >(z.object({ imageId: id, decision: z.enum(['accept', 'keep', 'relabel']), classId: id.optional() }).strict()),
+
+  /** Whether a scan exists yet ("not scanned yet" differs from "nothing left to review"), open and decided counts. */
+  'suspects.status': req<typeof none, SuspectsStatus>(none),
+  /** Takes back the latest review decision (a batch accept as a whole): its images return to the queue. */
+  'suspects.undo': req<typeof none, SuspectUndoResult>(none),
+  /** Accepts the suggestion of several suspects that share one suggested class, as one undoable label change. */
+  'suspects.acceptBatch': req<z.ZodType<{ imageIds: number[] }>, LabelChangeResult>(
+    z.object({ imageIds: z.array(id).min(1).max(100_000) }).strict(),
+  ),
 
   /** Cancels the running jobs of one kind (the UI's Cancel buttons, the CLI's Ctrl-C); `cancelled`: how many. */
   'jobs.cancel': req<z.ZodType<{ name: JobRequestName }>, { cancelled: number }>(z.object({ name: z.enum(JOB_REQUESTS) }).strict()),
@@ -262,9 +286,12 @@ export interface EventMap {
   'suspects.progress': { phase: string } & Progress;
   'library.changed': { reason: string };
   'sources.progress': Progress;
+  'runs.predictProgress': { runId: string } & Progress;
+  /** The dataset export (export.folder): images handled so far. */
+  'export.progress': Progress;
 }
 export type EventName = keyof EventMap;
-export const EVENT_NAMES: readonly EventName[] = ['import.progress', 'train.event', 'suspects.progress', 'library.changed', 'sources.progress'];
+export const EVENT_NAMES: readonly EventName[] = ['import.progress', 'train.event', 'suspects.progress', 'library.changed', 'sources.progress', 'export.progress', 'runs.predictProgress'];
 
 export type Emit = <K extends EventName>(name: K, payload: EventMap[K]) => void;
 

@@ -68,7 +68,7 @@ export interface ImageFilter {
   splits?: Split[];
   origins?: LabelOrigin[];
   conflictsOnly?: boolean;
-  /** Filters that need a run: its test predictions. */
+  /** Filters that need a run: its predictions (with `splits`, the split each image had in the run's snapshot). */
   runId?: string;
   predictedClassIds?: number[];
   correctness?: 'correct' | 'wrong';
@@ -96,7 +96,10 @@ export interface ImageSummary {
   /** Present when the query names a run. */
   predictedClassId?: number | null;
   confidence?: number | null;
+  /** Null for an image with no label (no true class to score against). */
   loss?: number | null;
+  /** The image's split in the run's snapshot: 'train' means in-sample (the model learned it); null: outside it. */
+  predictionSplit?: Split | null;
 }
 
 export interface ImagePage {
@@ -227,6 +230,15 @@ export interface RunSummary {
   macroF1: number | null;
   seconds: Record<string, number>;
   error: string | null;
+  /** The user's name for the run and a free note (null when none was given). */
+  name?: string | null;
+  note?: string | null;
+  /** The user marked this run as the default model. */
+  marked?: boolean;
+  /** The run Predict and Browse start from: the marked run, else the completed run with the best val accuracy. */
+  isDefault?: boolean;
+  /** The best validation accuracy over its epochs (null without validation). */
+  bestValAccuracy?: number | null;
 }
 
 export interface RunDetail extends RunSummary {
@@ -260,6 +272,26 @@ export interface PredictResult {
   predicted: string | null;
   probabilities: Record<string, number>;
   error?: string;
+  /** The library image with the same bytes (sha256) and its current label; null when the file is new. */
+  match?: PredictMatch | null;
+}
+
+export interface PredictMatch {
+  imageId: number;
+  /** The image's current class (null when it is unlabeled). */
+  label: string | null;
+}
+
+/** A run's model written as a standalone .onnx (export.onnx). */
+export interface OnnxExportResult {
+  file: string;
+  bytes: number;
+  model: ModelKind;
+  classes: string[];
+  input: { name: string; shape: [string, number, number, number]; format: string };
+  output: { name: string; shape: [string, number] };
+  /** onnxruntime-node loaded the written file and ran it. */
+  verified: boolean;
 }
 
 // ---- label review ---------------------------------------------------------------------------------
@@ -274,6 +306,21 @@ export interface Suspect {
   kind: 'label' | 'near-duplicate';
 }
 
+/** The review queue's state: whether a scan exists yet, and how many suspects are open and decided. */
+export interface SuspectsStatus {
+  scan: { finishedAt: string; scanned: number; seconds: number } | null;
+  open: number;
+  decided: number;
+}
+
+/** A review decision taken back: its images are in the queue again, labels as before the decision. */
+export interface SuspectUndoResult {
+  imageIds: number[];
+  decision: 'keep' | 'accept' | 'relabel' | null;
+  /** Labels put back (0 for a keep). */
+  changed: number;
+}
+
 export interface SuspectScan {
   scanned: number;
   suspects: Suspect[];
@@ -285,6 +332,17 @@ export interface Settings {
   weightsDir: string | null;
   /** Seed of the stratified train/val/test assignment (default 42); changing it affects only new images. */
   splitSeed?: number;
+}
+
+/** What a saved weights folder holds: the MobileNetV2 widths (alphas) whose model.json and shards are all there. */
+export interface WeightsCheck {
+  dir: string;
+  alphas: Array<1 | 0.35>;
+}
+
+/** `settings.set`'s reply: the settings, and the check of a weights folder when one was given. */
+export interface SavedSettings extends Settings {
+  weights?: WeightsCheck;
 }
 
 export interface SystemInfo {
@@ -315,4 +373,13 @@ export interface RelinkResult {
   relinked: number;
   /** Images under `from` with no file of the same bytes under `to` (left as they were). */
   unmatched: number;
+}
+
+/** A run's predictions for the whole library (runs.predictAll). */
+export interface LibraryPredictionResult {
+  runId: string;
+  /** Images predicted by this call. */
+  predicted: number;
+  /** What the run has stored now, per split of its snapshot ('none': an image outside it). */
+  bySplit: Record<Split | 'none', number>;
 }

@@ -42,6 +42,8 @@ const api = async <T>(name: string, input: unknown): Promise<T> => {
 /** Fills the CNN form with a tiny configuration and starts it from the Train view; returns the run id. */
 async function startRun(p: { epochs: number; seed: number; batchSize?: number }): Promise<string> {
   await page.click(testId('nav-train'));
+  // The settings beyond epochs, batch size and learning rate are collapsed under "Advanced settings".
+  await (await page.waitForSelector(testId('train-advanced'), { state: 'attached' })).evaluate((d: any) => (d.open = true));
   await page.waitForSelector(testId('param-imageSize'));
   const values = { imageSize: '32', filters: '4, 8', dense: '16', epochs: String(p.epochs), batchSize: String(p.batchSize ?? 16), maxPerClass: '14', seed: String(p.seed) };
   for (const [k, v] of Object.entries(values)) await page.fill(testId(`param-${k}`), v);

@@ -137,6 +137,8 @@ describe('the studio in Chromium', { concurrency: false }, () => {
   const needRuns = () => assert.ok(runs.length > 0, 'no run to work with: the training test before this one failed');
   const startRun = async (epochs: number, seed: number) => {
     await page.click(testId('nav-train'));
+    // The settings beyond epochs, batch size and learning rate are collapsed under "Advanced settings".
+    await (await page.waitForSelector(testId('train-advanced'), { state: 'attached' })).evaluate((d: any) => (d.open = true));
     await page.waitForSelector(testId('param-imageSize'));
     for (const [k, v] of Object.entries({ imageSize: '32', filters: '4, 8', dense: '16', epochs: String(epochs), batchSize: '16', maxPerClass: '12', seed: String(seed) })) {
       await page.fill(testId(`param-${k}`), v);
@@ -190,6 +192,8 @@ describe('the studio in Chromium', { concurrency: false }, () => {
       assert.fail(`compare failed: ${await text(testId('error-state'))}`);
     }
     await page.waitForSelector(`${testId('cm-a')} [data-testid^="cm-cell-"]`);
+    // The matrices open as shares of each true class; the cell to click is found by its count.
+    await page.click(`${testId('cm-mode')} button:has-text("counts")`);
     await shot(page, '09-runs-compare');
     await page.evaluate(() => document.querySelector('[data-testid="compare"]')?.scrollIntoView());
     await shot(page, '09b-runs-compare-matrices');
@@ -228,9 +232,11 @@ describe('the studio in Chromium', { concurrency: false }, () => {
     const bad = path.join(dir, 'notes.jpg');
     fs.writeFileSync(bad, 'this is not a picture');
     const good = ['Arborio', 'Jasmine'].map((c) => path.join(RICE_DIR, c, riceFiles(c)[501]!));
+    // Results stay for the session, newest first: these three join the earlier ones at the top.
+    const before = (await page.$$(testId('predict-result'))).length;
     await page.setInputFiles(testId('predict-upload'), [...good, bad]);
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="predict-result"]').length === 3, null, { timeout: 60_000 });
-    const cards = await page.$$eval('[data-testid="predict-result"]', (els) => els.map((e) => e.textContent ?? ''));
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="predict-result"]').length === n, before + 3, { timeout: 60_000 });
+    const cards = (await page.$$eval('[data-testid="predict-result"]', (els) => els.map((e) => e.textContent ?? ''))).slice(0, 3);
     for (const f of good) assert.ok(cards.some((c) => c.includes(path.basename(f)) && /Arborio|Basmati|Ipsala|Jasmine|Karacadag/.test(c)));
     const badCard = cards.find((c) => c.includes('notes.jpg'));
     assert.ok(badCard && !badCard.includes('paddy-predict-'), `the bad file is reported under its own name: ${badCard}`);
@@ -245,6 +251,8 @@ describe('the studio in Chromium', { concurrency: false }, () => {
     needRuns();
     await page.click(testId('nav-train'));
     await page.click(testId('model-mobilenetv2'));
+    // The settings beyond epochs, batch size and learning rate are collapsed under "Advanced settings".
+    await (await page.waitForSelector(testId('train-advanced'), { state: 'attached' })).evaluate((d: any) => (d.open = true));
     await page.waitForSelector(testId('param-fineTuneBlocks'));
     await page.fill(testId('param-epochs'), '1');
     await page.fill(testId('param-maxPerClass'), '4');

@@ -110,9 +110,11 @@ export function insertRun(
       `INSERT INTO runs (id, model, status, config, seed, created_at, finished_at, classes) VALUES (?, ?, 'completed', '{}', 1, ?, ?, ?)`,
     ).run(runId, opts.model ?? 'cnn', opts.createdAt ?? new Date().toISOString(), opts.createdAt ?? new Date().toISOString(), JSON.stringify(classNames));
     const ins = db.prepare(
-      `INSERT INTO run_predictions (run_id, image_id, true_class_id, predicted_class_id, confidence, loss, probs) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      // Each prediction keeps the split the image has now, as a run's snapshot would record it.
+      `INSERT INTO run_predictions (run_id, image_id, true_class_id, predicted_class_id, confidence, loss, probs, split)
+       VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT split FROM splits WHERE image_id = ?))`,
     );
-    for (const p of predictions) ins.run(runId, p.imageId, p.trueClassId, p.predictedClassId, p.confidence, p.loss, JSON.stringify(p.probs));
+    for (const p of predictions) ins.run(runId, p.imageId, p.trueClassId, p.predictedClassId, p.confidence, p.loss, JSON.stringify(p.probs), p.imageId);
   })();
 }
 

@@ -1,8 +1,8 @@
 import type { RequestName } from '../../shared/contract';
 import type { HandlerGroup } from './context';
-import { getSettings, updateSettings } from '../services/settings';
+import { getSettings, saveSettings } from '../services/settings';
 
 export const settingsHandlers: HandlerGroup<Extract<RequestName, `settings.${string}`>> = {
   'settings.get': (_input, ctx) => getSettings(ctx.library().db),
-  'settings.set': (input, ctx) => updateSettings(ctx.library().db, input),
+  'settings.set': (input, ctx) => saveSettings(ctx.library().db, input),
 };

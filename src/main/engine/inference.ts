@@ -1,8 +1,12 @@
 // Class probabilities from a saved run model, for library images (using the feature cache when the base is
-// frozen) or for arbitrary files (a file that cannot be decoded gets its own error, never a crash). A signal
+// frozen) or for arbitrary files (a file that cannot be decoded gets its own error, never a crash), and a run's
+// predictions for the whole library, stored. A signal
 // (jobs.cancel) is checked before every batch, so a cancelled evaluation stops within one batch.
 import * as tf from '@tensorflow/tfjs';
 import type { Library } from '../library';
+import { getRunRow, predictableImages, saveLibraryPredictions, type LibraryPrediction, type RunClass } from '../repos/runs.repo';
+import type { Split } from '../../shared/types';
+import { decodeCached } from './data/pixel-cache';
 import { predictImages } from './train/cnn-trainer';
 import { decodeImage, toBatch } from './data/images';
 import { createExtractor, ensureFeatures, FEATURE_SIZE } from './features/feature-cache';
@@ -78,4 +82,67 @@ export async function scoreLibraryImages(
   const out = new Float32Array(images.length * k);
   probs.forEach((p, i) => out.set(p!, i * k));
   return out;
+}
+
+/** Images predicted and stored per chunk: progress moves, and a cancel loses at most one chunk. */
+const LIBRARY_CHUNK = 256;
+
+/**
+ * Predicts every readable image of the library with the run's model and stores each prediction with the split
+ * the image had in the run's snapshot (train = in-sample). `exceptSplit`: a split already predicted (training
+ * scores its test images itself). An image that cannot be read now is skipped, not fatal. Returns how many it stored.
+ */
+export async function predictLibrary(
+  lib: Library,
+  runId: string,
+  model: LoadedModel,
+  opts: { exceptSplit?: Split; signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+): Promise<number> {
+  const run = getRunRow(lib.db, runId);
+  if (!run) throw new Error(`no run ${runId}`);
+  const classes = JSON.parse(run.classes) as RunClass[];
+  const index = new Map(classes.map((c, i) => [c.id, i]));
+  const images = predictableImages(lib.db, runId, opts.exceptSplit ?? null);
+  let stored = 0;
+  opts.onProgress?.(0, images.length);
+  for (let s = 0; s < images.length; s += LIBRARY_CHUNK) {
+    if (opts.signal?.aborted) throw new Error('cancelled');
+    const chunk = images.slice(s, s + LIBRARY_CHUNK);
+    const probs = await scoreChunk(lib, model, chunk, opts.signal);
+    const k = classes.length;
+    const rows: LibraryPrediction[] = [];
+    chunk.forEach((im, i) => {
+      const row = probs[i];
+      if (!row) return;
+      const p = Array.from(row.subarray(0, k));
+      let best = 0;
+      p.forEach((v, j) => v > p[best]! && (best = j));
+      const t = im.classId === null ? undefined : index.get(im.classId);
+      rows.push({
+        imageId: im.imageId, trueClassId: t === undefined ? null : im.classId, predictedClassId: classes[best]!.id, confidence: p[best]!,
+        loss: t === undefined ? null : -Math.log(Math.max(p[t]!, 1e-7)), probs: p, split: im.split,
+      });
+    });
+    saveLibraryPredictions(lib.db, runId, rows);
+    stored += rows.length;
+    opts.onProgress?.(s + chunk.length, images.length);
+  }
+  return stored;
+}
+
+/** One chunk's probabilities, per image (null: unreadable). The fast path reads caches; a bad file falls back to per-file. */
+async function scoreChunk(lib: Library, model: LoadedModel, chunk: ReadonlyArray<{ imageId: number; sha256: string; sourcePath: string }>, signal?: AbortSignal): Promise<Array<Float32Array | null>> {
+  const k = model.meta.classes.length;
+  const split = (m: Float32Array) => chunk.map((_, i) => m.subarray(i * k, (i + 1) * k));
+  try {
+    if (model.meta.model === 'cnn') {
+      // Train, val and test pixels are in the pixel cache from training at this size.
+      const pixels = await decodeCached(lib, chunk, model.meta.imageSize, { signal });
+      return split(predictImages(model.main, pixels, model.meta.imageSize));
+    }
+    return split(await scoreLibraryImages(lib, model, chunk, signal));
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    return (await scoreFiles(model, chunk.map((c) => c.sourcePath), signal)).probs;
+  }
 }

@@ -41,9 +41,11 @@ function build(filter: ImageFilter, sort: SortKey, desc: boolean, forCount: bool
     needLabels = true;
   }
   if (filter.splits) {
-    where.push(`s.split IN (SELECT value FROM json_each(@splits))`);
+    // With a run, the split is the one the image had in the run's snapshot (train = in-sample), which is what
+    // its prediction's numbers mean; without one, the image's split now.
+    where.push(`${run ? 'p.split' : 's.split'} IN (SELECT value FROM json_each(@splits))`);
     params.splits = JSON.stringify(filter.splits);
-    needSplits = true;
+    if (!run) needSplits = true;
   }
   if (filter.conflictsOnly) where.push(`i.conflict = 1`);
   if (filter.missingOnly) where.push(`i.source_state <> 'ok'`);
@@ -80,7 +82,7 @@ function build(filter: ImageFilter, sort: SortKey, desc: boolean, forCount: bool
         : `ORDER BY p.${key} ${dir}, i.id ${dir}`;
 
   const joins = [
-    // A run restricts the grid to the images it predicted (its test set).
+    // A run restricts the grid to the images it predicted (the whole library once it has predicted it all).
     run ? `JOIN run_predictions p ON p.run_id = @runId AND p.image_id = i.id` : '',
     needLabels ? `JOIN labels l ON l.image_id = i.id` : '',
     needSplits ? `JOIN splits s ON s.image_id = i.id` : '',
@@ -145,7 +147,7 @@ export function imageSummaries(db: Database.Database, ids: readonly number[], ru
         ).all(json)
       : stmt<[string, string], Row>(
           db,
-          `SELECT ${DETAIL_COLUMNS}, p.predicted_class_id AS predictedClassId, p.confidence, p.loss
+          `SELECT ${DETAIL_COLUMNS}, p.predicted_class_id AS predictedClassId, p.confidence, p.loss, p.split AS predictionSplit
            FROM json_each(?) j JOIN images i ON i.id = j.value
            LEFT JOIN labels l ON l.image_id = i.id LEFT JOIN classes c ON c.id = l.class_id
            LEFT JOIN splits s ON s.image_id = i.id

@@ -1,5 +1,5 @@
-// SQL for training runs: the run row, its library snapshot (run_images), per-epoch metrics and per-image test
-// predictions. The status columns are written only on the runs service's behalf (services/runs.ts) and by the
+// SQL for training runs: the run row, its library snapshot (run_images), per-epoch metrics and per-image
+// predictions (every image of the library, each with the split it had in the run's snapshot). The status columns are written only on the runs service's behalf (services/runs.ts) and by the
 // open-time repair (db/repairs.ts). Batch writes are transactions.
 import type Database from 'better-sqlite3';
 import os from 'node:os';
@@ -29,6 +29,10 @@ export interface RunRow {
   error: string | null;
   /** Labeled images left out because their source was missing or changed (migration 0007). */
   excluded_missing: number;
+  /** The user's name and note for the run, and the default-model mark (migration 0010). */
+  name: string | null;
+  note: string | null;
+  is_default: number;
 }
 
 /** A labeled image with a split: what a run may train, validate or test on. */
@@ -52,6 +56,30 @@ export interface PredictionRow {
   confidence: number;
   loss: number;
   probs: number[];
+}
+
+/**
+ * A prediction for any image of the library. `split` is the image's split in the run's snapshot (train rows are
+ * in-sample: the model learned from them), null for an image outside it; an unlabeled image has no true class, so
+ * no loss either.
+ */
+export interface LibraryPrediction {
+  imageId: number;
+  trueClassId: number | null;
+  predictedClassId: number;
+  confidence: number;
+  loss: number | null;
+  probs: number[];
+  split: Split | null;
+}
+
+/** An image a run may predict: readable now, with its split and class in the run's snapshot (or its label now). */
+export interface PredictableImage {
+  imageId: number;
+  sha256: string;
+  sourcePath: string;
+  split: Split | null;
+  classId: number | null;
 }
 
 /** A run not yet in a final state, with the process last responsible for it. */
@@ -113,12 +141,43 @@ export function saveEpoch(db: Database.Database, id: string, m: EpochMetrics, se
   });
 }
 
+/** The run's test predictions. */
 export function savePredictions(db: Database.Database, id: string, rows: readonly PredictionRow[]): void {
+  saveLibraryPredictions(db, id, rows.map((r) => ({ ...r, split: 'test' as const })));
+}
+
+export function saveLibraryPredictions(db: Database.Database, id: string, rows: readonly LibraryPrediction[]): void {
   const insert = stmt(db, `INSERT OR REPLACE INTO run_predictions
-    (run_id, image_id, true_class_id, predicted_class_id, confidence, loss, probs) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    (run_id, image_id, true_class_id, predicted_class_id, confidence, loss, probs, split) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
   writeTx(db, () => {
-    for (const r of rows) insert.run(id, r.imageId, r.trueClassId, r.predictedClassId, r.confidence, r.loss, JSON.stringify(r.probs.map((p) => Math.round(p * 1e6) / 1e6)));
+    for (const r of rows) {
+      insert.run(id, r.imageId, r.trueClassId, r.predictedClassId, r.confidence, r.loss, JSON.stringify(r.probs.map((p) => Math.round(p * 1e6) / 1e6)), r.split);
+    }
   });
+}
+
+/**
+ * Every image whose source was readable at the last check, with its split and class in the run's snapshot;
+ * outside the snapshot, its label now (when the run knows that class) and no split. `exceptSplit` leaves out
+ * the snapshot's images of that split (a run already predicted its test images).
+ */
+export function predictableImages(db: Database.Database, id: string, exceptSplit: Split | null = null): PredictableImage[] {
+  return stmt<[{ id: string; except: Split | null }], PredictableImage>(db, `SELECT i.id AS imageId, i.sha256, i.source_path AS sourcePath, r.split,
+      CASE WHEN r.image_id IS NOT NULL THEN r.class_id
+           WHEN l.class_id IN (SELECT value ->> '$.id' FROM runs, json_each(runs.classes) WHERE runs.id = @id) THEN l.class_id END AS classId
+    FROM images i
+    LEFT JOIN run_images r ON r.run_id = @id AND r.image_id = i.id
+    LEFT JOIN labels l ON l.image_id = i.id
+    WHERE i.source_state = 'ok' AND (@except IS NULL OR r.split IS NULL OR r.split <> @except)
+    ORDER BY i.id`).all({ id, except: exceptSplit });
+}
+
+/** How many images the run predicted, per split of its snapshot ('none': outside it). */
+export function predictionCounts(db: Database.Database, id: string): Record<Split | 'none', number> {
+  const out: Record<Split | 'none', number> = { train: 0, val: 0, test: 0, none: 0 };
+  for (const r of stmt<[string], { split: Split | null; n: number }>(db,
+    `SELECT split, COUNT(*) AS n FROM run_predictions WHERE run_id = ? GROUP BY split`).all(id)) out[r.split ?? 'none'] = r.n;
+  return out;
 }
 
 /** Final state of a successful run. Only a run still queued/running changes (a cancel or kill may have won). */
@@ -160,10 +219,11 @@ export function runImages(db: Database.Database, id: string) {
      FROM run_images r JOIN images i ON i.id = r.image_id WHERE r.run_id = ? ORDER BY r.image_id`).all(id);
 }
 
+/** The run's test predictions (its out-of-sample score; see predictionCounts for the rest). */
 export function runPredictions(db: Database.Database, id: string): PredictionRow[] {
   return stmt<[string], Omit<PredictionRow, 'probs'> & { probs: string }>(db,
     `SELECT image_id AS imageId, true_class_id AS trueClassId, predicted_class_id AS predictedClassId, confidence, loss, probs
-     FROM run_predictions WHERE run_id = ? ORDER BY image_id`).all(id).map((r) => ({ ...r, probs: JSON.parse(r.probs) as number[] }));
+     FROM run_predictions WHERE run_id = ? AND split = 'test' ORDER BY image_id`).all(id).map((r) => ({ ...r, probs: JSON.parse(r.probs) as number[] }));
 }
 
 export function deleteRunRow(db: Database.Database, id: string): boolean {
@@ -189,4 +249,27 @@ export function trainableImages(db: Database.Database): TrainableImage[] {
 
 export function allClasses(db: Database.Database): RunClass[] {
   return stmt<[], RunClass>(db, `SELECT id, name FROM classes ORDER BY position, id`).all();
+}
+
+/** Sets the run's name and/or note (a field left undefined stays; null clears it). */
+export function setRunText(db: Database.Database, id: string, text: { name?: string | null; note?: string | null }): boolean {
+  return stmt(db, `UPDATE runs SET name = CASE WHEN @setName THEN @name ELSE name END,
+      note = CASE WHEN @setNote THEN @note ELSE note END WHERE id = @id`).run({
+    id, setName: text.name !== undefined ? 1 : 0, name: text.name ?? null, setNote: text.note !== undefined ? 1 : 0, note: text.note ?? null,
+  }).changes > 0;
+}
+
+/** Moves the default-model mark to run `id` (null: no run carries it). One transaction: never two marks. */
+export function setDefaultRunRow(db: Database.Database, id: string | null): void {
+  writeTx(db, () => {
+    stmt(db, `UPDATE runs SET is_default = 0 WHERE is_default = 1`).run();
+    if (id !== null) stmt(db, `UPDATE runs SET is_default = 1 WHERE id = ?`).run(id);
+  });
+}
+
+/** Each run's best validation accuracy over its epochs (runs without validation are absent). */
+export function bestValAccuracies(db: Database.Database): Map<string, number> {
+  const rows = stmt<[], { runId: string; best: number }>(db,
+    `SELECT run_id AS runId, MAX(val_accuracy) AS best FROM run_epochs WHERE val_accuracy IS NOT NULL GROUP BY run_id`).all();
+  return new Map(rows.map((r) => [r.runId, r.best]));
 }

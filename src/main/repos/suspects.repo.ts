@@ -123,11 +123,51 @@ export function labelClassOf(db: Database.Database, imageId: number): number | n
   return stmt<[number], { classId: number }>(db, `SELECT class_id AS classId FROM labels WHERE image_id = ?`).get(imageId)?.classId ?? null;
 }
 
-export function recordReview(db: Database.Database, imageId: number, decision: Decision, before: number | null, after: number | null, batchId: number | null): void {
-  stmt<[number, Decision, number | null, number | null, number | null, string]>(
+/** Records a decision; decisions taken together (a batch accept) share one `seq`, the order undo walks back. */
+export function recordReview(db: Database.Database, imageId: number, decision: Decision, before: number | null, after: number | null, batchId: number | null, seq: number): void {
+  stmt<[number, Decision, number | null, number | null, number | null, string, number]>(
     db,
-    `INSERT INTO suspect_reviews (image_id, decision, label_before, label_after, batch_id, decided_at) VALUES (?, ?, ?, ?, ?, ?)
+    `INSERT INTO suspect_reviews (image_id, decision, label_before, label_after, batch_id, decided_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT(image_id) DO UPDATE SET decision = excluded.decision, label_before = excluded.label_before,
-       label_after = excluded.label_after, batch_id = excluded.batch_id, decided_at = excluded.decided_at`,
-  ).run(imageId, decision, before, after, batchId, new Date().toISOString());
+       label_after = excluded.label_after, batch_id = excluded.batch_id, decided_at = excluded.decided_at, seq = excluded.seq`,
+  ).run(imageId, decision, before, after, batchId, new Date().toISOString(), seq);
+}
+
+/** The number the next decision gets. */
+export function nextReviewSeq(db: Database.Database): number {
+  return stmt<[], { n: number }>(db, `SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM suspect_reviews`).get()!.n;
+}
+
+export interface ReviewRow {
+  imageId: number;
+  decision: Decision;
+  batchId: number | null;
+}
+
+/** The latest decision's rows (several for a batch accept), or none. */
+export function latestReviews(db: Database.Database): ReviewRow[] {
+  return stmt<[], ReviewRow>(
+    db,
+    `SELECT image_id AS imageId, decision, batch_id AS batchId FROM suspect_reviews
+      WHERE seq = (SELECT MAX(seq) FROM suspect_reviews) ORDER BY image_id`,
+  ).all();
+}
+
+export function deleteReviews(db: Database.Database, imageIds: readonly number[]): void {
+  stmt<[string]>(db, `DELETE FROM suspect_reviews WHERE image_id IN (SELECT value FROM json_each(?))`).run(JSON.stringify(imageIds));
+}
+
+/** The latest scan, when it finished, and how many of its suspects a review has settled (label still as left). */
+export function scanState(db: Database.Database): { scan: { finishedAt: string; scanned: number; seconds: number } | null; decided: number } {
+  const scan = stmt<[], { id: number; finishedAt: string; scanned: number; seconds: number }>(
+    db,
+    `SELECT id, finished_at AS finishedAt, scanned, seconds FROM suspect_scans ORDER BY id DESC LIMIT 1`,
+  ).get();
+  if (!scan) return { scan: null, decided: 0 };
+  const decided = stmt<[number], { n: number }>(
+    db,
+    `SELECT COUNT(*) AS n FROM suspects s JOIN labels l ON l.image_id = s.image_id
+       JOIN suspect_reviews r ON r.image_id = s.image_id AND r.label_after IS l.class_id WHERE s.scan_id = ?`,
+  ).get(scan.id)!.n;
+  return { scan: { finishedAt: scan.finishedAt, scanned: scan.scanned, seconds: scan.seconds }, decided };
 }

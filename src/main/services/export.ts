@@ -2,6 +2,9 @@
 // possible, else copies) and optionally a CSV of path, sha256, label, split. Source files are only read, and
 // only after a check (engine/data/source-check.ts) that they are still regular files holding the imported bytes:
 // a missing or changed source is reported, never exported, and so never listed beside a sha it no longer has.
+// The work is one generator that yields after each image: `exportLibrary` runs it straight through (CLI,
+// tests), `exportLibraryWithProgress` reports every N images and lets the host's event loop run in between,
+// so a studio's progress bar (events over IPC or a WebSocket) moves while the files are written.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SkippedFile } from '../../shared/types';
@@ -14,6 +17,15 @@ import { checkSourceFileSync, recordChecks, type SourceCheck } from '../engine/d
 export interface ExportOptions {
   csv?: string;
   mode: 'copy' | 'link';
+}
+
+/** How many images between two progress reports of a studio export. */
+export const EXPORT_PROGRESS_EVERY = 25;
+
+export interface ExportProgress {
+  done: number;
+  total: number;
+  current?: string;
 }
 
 export interface ExportResult {
@@ -47,7 +59,8 @@ function place(src: string, dest: string, mode: 'copy' | 'link'): void {
   fs.copyFileSync(src, dest, fs.constants.COPYFILE_EXCL);
 }
 
-export function exportLibrary(lib: Library, outDir: string, opts: ExportOptions): ExportResult {
+/** Writes the export, yielding `{done, total}` after each image (done: images handled, exported or not). */
+function* exportSteps(lib: Library, outDir: string, opts: ExportOptions): Generator<ExportProgress, ExportResult> {
   const out = path.resolve(outDir);
   if (fs.existsSync(out)) {
     if (!fs.statSync(out).isDirectory()) throw new Error(`export folder ${out} exists and is not a folder`);
@@ -65,7 +78,9 @@ export function exportLibrary(lib: Library, outDir: string, opts: ExportOptions)
   const lines = ['path,sha256,label,split'];
   const missing: SkippedFile[] = [];
   let images = 0;
-  for (const r of rows) {
+  yield { done: 0, total: rows.length };
+  // One image: placed under its class folder and listed in the CSV, or reported as missing.
+  const exportOne = (r: (typeof rows)[number]): void => {
     const dir = safeName(r.class_name);
     let name = r.file_name;
     if (used.has(`${dir}/${name}`.normalize('NFC').toLowerCase())) {
@@ -78,7 +93,7 @@ export function exportLibrary(lib: Library, outDir: string, opts: ExportOptions)
     checks.push(check);
     if (check.state !== 'ok' || !check.real) {
       missing.push({ path: r.source_path, reason: check.reason });
-      continue;
+      return;
     }
     try {
       fs.mkdirSync(path.join(out, dir), { recursive: true });
@@ -87,12 +102,16 @@ export function exportLibrary(lib: Library, outDir: string, opts: ExportOptions)
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       missing.push({ path: r.source_path, reason: code === 'ENOENT' ? 'source file no longer exists' : `cannot export: ${code ?? (e as Error).message}` });
-      continue;
+      return;
     }
     // Case-insensitive file systems (macOS, Windows) would merge names differing only in case.
     used.add(rel.normalize('NFC').toLowerCase());
     lines.push(csvRow([rel, r.sha256, r.class_name, r.split]));
     images++;
+  };
+  for (const [i, r] of rows.entries()) {
+    exportOne(r);
+    yield { done: i + 1, total: rows.length, current: r.file_name };
   }
   recordChecks(lib, rows.map((r) => sourceOf.get(r.id)!), checks);
   if (csvPath) {
@@ -102,4 +121,35 @@ export function exportLibrary(lib: Library, outDir: string, opts: ExportOptions)
     fs.renameSync(tmp, csvPath);
   }
   return { images, outDir: out, csv: csvPath, missing };
+}
+
+export function exportLibrary(lib: Library, outDir: string, opts: ExportOptions): ExportResult {
+  const steps = exportSteps(lib, outDir, opts);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The same export, reporting progress at the start, every `every` images and at the end, and giving the event
+ * loop a turn at each report (so the events leave the host while the copy goes on).
+ */
+export async function exportLibraryWithProgress(
+  lib: Library,
+  outDir: string,
+  opts: ExportOptions,
+  progress: { every?: number; onProgress: (p: ExportProgress) => void },
+): Promise<ExportResult> {
+  const every = Math.max(1, progress.every ?? EXPORT_PROGRESS_EVERY);
+  const steps = exportSteps(lib, outDir, opts);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    const p = step.value;
+    if (p.done === 0 || p.done === p.total || p.done % every === 0) {
+      progress.onProgress(p);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
 }

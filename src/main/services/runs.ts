@@ -9,7 +9,10 @@ import fs from 'node:fs';
 import type { TrainEvent } from '../../shared/contract';
 import type { RunDetail, RunSummary, TrainConfig, TestMetrics } from '../../shared/types';
 import { openLibrary, type Library } from '../library';
-import { completeRun, deleteRunRow, endRun, getRunRow, insertRun, listRunRows, runEpochs, setRunRunning, setRunWorker, type RunRow } from '../repos/runs.repo';
+import {
+  bestValAccuracies, completeRun, deleteRunRow, endRun, getRunRow, insertRun, listRunRows, runEpochs, setDefaultRunRow, setRunRunning, setRunText,
+  setRunWorker, type RunRow,
+} from '../repos/runs.repo';
 import { writeTx } from '../repos/statements';
 import { dropReserve, holdReserve, pendingReason, releaseReserve } from '../db/run-reserve';
 import { modelDir } from '../engine/saved-model';
@@ -136,7 +139,7 @@ export function endAbandonedRun(lib: Library, runId: string, status: 'failed' | 
 /** What a WorkerHost records through (its RunRecords): the runs it starts and the ends its workers did not report. */
 export const runRecords = { create: createRun, endAbandoned: endAbandonedRun };
 
-function summary(r: RunRow): RunSummary {
+function summary(r: RunRow, extra: { bestValAccuracy: number | null; isDefault: boolean } = { bestValAccuracy: null, isDefault: false }): RunSummary {
   return {
     id: r.id,
     model: r.model,
@@ -152,11 +155,63 @@ function summary(r: RunRow): RunSummary {
     macroF1: r.macro_f1,
     seconds: JSON.parse(r.seconds) as Record<string, number>,
     error: r.error,
+    name: r.name ?? null,
+    note: r.note ?? null,
+    marked: r.is_default === 1,
+    ...extra,
   };
 }
 
 export function listRuns(lib: Library): RunSummary[] {
-  return listRunRows(lib.db).map(summary);
+  const rows = listRunRows(lib.db);
+  const best = bestValAccuracies(lib.db);
+  const chosen = pickDefault(rows, best)?.id ?? null;
+  return rows.map((r) => summary(r, { bestValAccuracy: best.get(r.id) ?? null, isDefault: r.id === chosen }));
+}
+
+/**
+ * The run Predict and Browse start from: the one the user marked, else the completed run with the best
+ * validation accuracy (ties: the better test accuracy, then the newer), else none. Not simply the newest:
+ * a quick experiment trained last should not replace a better model.
+ */
+export function defaultRun(lib: Library): RunSummary | null {
+  return listRuns(lib).find((r) => r.isDefault) ?? null;
+}
+
+function pickDefault(rows: readonly RunRow[], best: ReadonlyMap<string, number>): RunRow | null {
+  const completed = rows.filter((r) => r.status === 'completed');
+  const marked = completed.find((r) => r.is_default === 1);
+  if (marked) return marked;
+  let pick: RunRow | null = null;
+  const key = (r: RunRow) => [best.get(r.id) ?? -1, r.test_accuracy ?? -1];
+  for (const r of completed) {
+    // Rows come newest first, so only a strictly better run replaces the pick.
+    if (!pick) pick = r;
+    else {
+      const [va, ta] = key(r);
+      const [vb, tb] = key(pick);
+      if (va > vb || (va === vb && ta > tb)) pick = r;
+    }
+  }
+  return pick;
+}
+
+/** Names or annotates a run: text is trimmed, empty text clears the field, a field left out stays. */
+export function updateRun(lib: Library, runId: string, text: { name?: string; note?: string }): RunSummary {
+  requireRun(lib, runId);
+  const clean = (v: string | undefined) => (v === undefined ? undefined : v.trim() || null);
+  setRunText(lib.db, runId, { name: clean(text.name), note: clean(text.note) });
+  return listRuns(lib).find((r) => r.id === runId)!;
+}
+
+/** Marks the default model (null: unmark, so the best val accuracy decides). Only a completed run can be it. */
+export function setDefaultRun(lib: Library, runId: string | null): RunSummary | null {
+  if (runId !== null) {
+    const r = requireRun(lib, runId);
+    if (r.status !== 'completed') throw new Error(`run ${runId} is ${r.status}: only a completed run can be the default model`);
+  }
+  setDefaultRunRow(lib.db, runId);
+  return defaultRun(lib);
 }
 
 export function requireRun(lib: Library, runId: string): RunRow {
@@ -168,7 +223,7 @@ export function requireRun(lib: Library, runId: string): RunRow {
 export function getRun(lib: Library, runId: string): RunDetail {
   const r = requireRun(lib, runId);
   return {
-    ...summary(r),
+    ...(listRuns(lib).find((x) => x.id === runId) ?? summary(r)),
     epochs: runEpochs(lib.db, runId),
     test: r.test_metrics ? (JSON.parse(r.test_metrics) as TestMetrics) : null,
     snapshotHash: r.snapshot_hash,

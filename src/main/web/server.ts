@@ -1,7 +1,7 @@
 // `paddy serve`: the studio in a browser. Serves the built renderer and the same API as the desktop app —
 // `POST /api/<request>` → dispatch, events on the socket at WS_PATH, images under /api/img/ — bound to 127.0.0.1
-// only, and every /api/ request or socket must carry the token printed with the URL and come from no other
-// site (Host and Origin checked).
+// only, and every /api/ request or socket must carry the token printed with the URL (or the session cookie that
+// opening that URL sets) and come from no other site (Host and Origin checked).
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -20,7 +20,7 @@ import type { WorkerHost } from '../api/context';
 import { dispatch, handlers, type AppContext } from '../api/index';
 import { defaultLibraryDir } from '../library';
 import { serveImageFile } from '../services/image-files';
-import { isAuthorized, isLocalHost, isOwnOrigin, newToken } from './auth';
+import { isAuthorized, isLocalHost, isOwnOrigin, newToken, sessionCookie } from './auth';
 import { createWebContext } from './context';
 import { contentSecurityPolicy } from './csp';
 import { parseImageRef, readImage } from './images';
@@ -86,7 +86,7 @@ export async function startWebHost(opts: WebHostOptions = {}): Promise<WebHost> 
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (!isOwnOrigin(req.headers.origin, port)) return fail(res, 403, `requests from origin ${req.headers.origin} are refused`);
-    if (!isAuthorized(req, url, token)) return fail(res, 401, 'unauthorized: missing or wrong token');
+    if (!isAuthorized(req, url, token, port)) return fail(res, 401, 'unauthorized: missing or wrong token');
     const p = url.pathname;
     if (p.startsWith(WEB_IMAGE_PREFIX)) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, 'images are read with GET');
@@ -130,6 +130,16 @@ export async function startWebHost(opts: WebHostOptions = {}): Promise<WebHost> 
       res.writeHead(405, baseHeaders).end();
       return;
     }
+    // The printed URL carries the token once: trade it for the session cookie and take it out of the address bar
+    // (history, bookmarks, screenshots). A wrong token is not traded: the page then says it needs its token.
+    // Only the app's own routes (paths without an extension) do this; files are served as they are.
+    if (!path.extname(url.pathname) && url.searchParams.has('token') && isAuthorized(req, url, token)) {
+      url.searchParams.delete('token');
+      res
+        .writeHead(303, { ...baseHeaders, 'set-cookie': sessionCookie(port, token), location: url.pathname + url.search, 'cache-control': 'no-store' })
+        .end();
+      return;
+    }
     serveStatic(staticDir, url.pathname, res, baseHeaders);
   });
 
@@ -144,7 +154,7 @@ export async function startWebHost(opts: WebHostOptions = {}): Promise<WebHost> 
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
-    if (!isAuthorized(req, url, token)) {
+    if (!isAuthorized(req, url, token, port)) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
       return;
     }

@@ -1,26 +1,16 @@
 // The CLI reaches the app's code through `call`, i.e. through `dispatch` like every other host: the same value
 // for a good request, and for a refused input or a failing handler the very text the app would show.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { dispatch, handlers } from '../../../src/main/api/index';
 import { call } from '../../../src/main/cli/call';
 import { openLibrary } from '../../../src/main/library';
 import { fixtureContext } from '../../helpers/fixture-library';
-import { BIN } from '../../helpers/root';
 import { importSmallRice } from '../../helpers/small-import';
 import { tempDir } from '../../helpers/tmp';
+import { paddy as runPaddy } from '../../helpers/cli';
 
-function paddy(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
+const paddy = (...args: string[]) => runPaddy(args);
 
 test('call answers what dispatch answers: the value, or the error text thrown', async () => {
   const lib = openLibrary(tempDir(), { create: true });

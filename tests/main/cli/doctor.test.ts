@@ -2,27 +2,17 @@
 // that is swapped in (the damaged one kept, byte for byte), and the library then opens with the images that
 // survived; a vanished paddy.db comes back from the newest backup.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { recoverLibrary } from '../../../src/main/db/recover';
 import { openLibrary } from '../../../src/main/library';
 import { damagedLibrary, sha256File } from '../../helpers/damaged-library';
-import { BIN } from '../../helpers/root';
 import { importSmallRice } from '../../helpers/small-import';
 import { tempDir } from '../../helpers/tmp';
+import { paddy as runPaddy } from '../../helpers/cli';
 
-function paddy(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
+const paddy = (...args: string[]) => runPaddy(args);
 
 function imageCount(dir: string): number {
   const lib = openLibrary(dir);

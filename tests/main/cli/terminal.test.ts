@@ -2,30 +2,18 @@
 // reach the terminal only as visible escapes, in every line `paddy` prints for people; --json keeps the names
 // exactly (JSON.stringify escapes C0, forJson the rest) without a raw control byte either.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { openLibrary } from '../../../src/main/library';
 import { endRun, insertRun } from '../../../src/main/repos/runs.repo';
 import { forJson, forTerminal } from '../../../src/main/cli/terminal';
-import { BIN } from '../../helpers/root';
 import { riceFiles } from '../../helpers/train-lib';
 import { MOBILENET_DIR, tempDir } from '../../helpers/tmp';
+import { paddy } from '../../helpers/cli';
 
 /** Any byte a terminal acts on: C0 but TAB/LF, DEL, C1 (as UTF-8), the bidi controls. */
 const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
-
-function paddy(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
 
 function assertClean(what: string, r: { out: string; err: string }): void {
   assert.doesNotMatch(r.out, RAW, `${what}: stdout ${JSON.stringify(r.out)}`);

@@ -35,7 +35,7 @@ test('a confusion-matrix cell becomes the Browse filter of its images', () => {
     { id: 7, name: 'Arborio', count: 1, perSplit: { train: 1, val: 0, test: 0 } },
     { id: 9, name: 'Basmati', count: 1, perSplit: { train: 1, val: 0, test: 0 } },
   ];
-  assert.deepEqual(confusionCellFilter('run-1', ['Arborio', 'Basmati'], 0, 1, lib), { runId: 'run-1', classIds: [7], predictedClassIds: [9] });
+  assert.deepEqual(confusionCellFilter('run-1', ['Arborio', 'Basmati'], 0, 1, lib), { runId: 'run-1', classIds: [7], predictedClassIds: [9], splits: ['test'] });
   assert.throws(() => confusionCellFilter('run-1', ['Arborio', 'Gone'], 0, 1, lib), /Gone/);
   assert.deepEqual(togglePick(['a'], 'b'), ['a', 'b']);
   assert.deepEqual(togglePick(['a', 'b'], 'c'), ['b', 'c']);

@@ -1,5 +1,6 @@
 // `paddy train`: trains a model in a worker process, with a progress bar (batches, epoch metrics, ETA) on a
 // terminal or one JSON object with --json. Ctrl-C cancels the run cleanly; a failed run exits non-zero.
+import path from 'node:path';
 import type { TrainEvent } from '../../../shared/contract';
 import type { RunDetail, TrainConfig } from '../../../shared/types';
 import { call, withWorkers } from '../call';
@@ -14,6 +15,12 @@ function list(args: ParsedArgs, key: string): number[] | undefined {
   const nums = parts.map(Number);
   if (!nums.every((n) => Number.isInteger(n) && n > 0)) throw new UsageError(`--${key} must be comma-separated positive integers, e.g. 16,32,64 (got "${v}")`);
   return nums;
+}
+
+/** --weights relative to the caller's folder, made absolute: the run stores it and later commands run elsewhere. */
+function weightsArg(args: ParsedArgs): string | undefined {
+  const dir = str(args, 'weights');
+  return dir === undefined ? undefined : path.resolve(dir);
 }
 
 function configFromArgs(args: ParsedArgs): Partial<TrainConfig> & { model: 'cnn' | 'mobilenetv2' } {
@@ -39,7 +46,7 @@ function configFromArgs(args: ParsedArgs): Partial<TrainConfig> & { model: 'cnn'
     earlyStopping: args.values['early-stopping'] ? true : undefined,
   };
   if (model === 'cnn') Object.assign(c, { imageSize: num(args, 'image-size'), filters: list(args, 'filters') });
-  else Object.assign(c, { alpha: alphaRaw === undefined ? undefined : Number(alphaRaw), weightsDir: str(args, 'weights'), fineTuneBlocks: num(args, 'fine-tune-blocks') });
+  else Object.assign(c, { alpha: alphaRaw === undefined ? undefined : Number(alphaRaw), weightsDir: weightsArg(args), fineTuneBlocks: num(args, 'fine-tune-blocks') });
   for (const k of Object.keys(c)) if (c[k] === undefined) delete c[k];
   return c as Partial<TrainConfig> & { model: 'cnn' | 'mobilenetv2' };
 }

@@ -7,6 +7,8 @@ import { m0005 } from './0005-run-workers';
 import { m0006 } from './0006-run-engine';
 import { m0007 } from './0007-source-state';
 import { m0008 } from './0008-import-owner';
+import { m0009 } from './0009-library-predictions';
+import { m0010 } from './0010-run-names-review-order';
 
 /** Append-only list: add `NNNN-name.ts` and its test, then list it here. */
-export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008];
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010];

@@ -17,7 +17,8 @@ import { buildCnn } from '../models/cnn';
 import { loadBase, weightsHash } from '../weights/find';
 import { fineTune, predictFiles } from './mobilenet-trainer';
 import { decodeCached } from '../data/pixel-cache';
-import { modelDir, saveRunModel } from '../saved-model';
+import { loadRunModel, modelDir, saveRunModel } from '../saved-model';
+import { predictLibrary } from '../inference';
 import { checkSnapshot, takeCheckedSnapshot, type Snapshot } from '../snapshot';
 
 export class Cancelled extends Error {
@@ -231,6 +232,26 @@ async function runMobileNet(ctx: Ctx, snap: Snapshot, cfg: MobileNetConfig & Tra
   }
 }
 
+/**
+ * Predicts the rest of the library (train: in-sample, val, and images outside the snapshot) with the saved model,
+ * so Browse can show the run's prediction on every image. Its own phase in the run's seconds, so the training
+ * time stays what it was. A cancel here cancels the run, like any other phase.
+ */
+async function predictRest(ctx: Ctx, config: TrainConfig): Promise<void> {
+  await timed(ctx, 'predict', async () => {
+    const model = await loadRunModel(ctx.lib, ctx.runId, config.model === 'mobilenetv2' ? config.weightsDir : undefined);
+    try {
+      await predictLibrary(ctx.lib, ctx.runId, model, {
+        exceptSplit: 'test', signal: ctx.control.signal,
+        onProgress: (done, total) => ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'predict', done, total }),
+      });
+    } finally {
+      model.dispose();
+    }
+  });
+  if (ctx.control.cancelled()) throw new Cancelled();
+}
+
 /** Runs `runId` (a row already inserted as 'queued') to its end. Never throws: the outcome is in the db and events. */
 export async function runTraining(
   lib: Library,
@@ -271,6 +292,7 @@ export async function runTraining(
     const { rows, truth, pred } = predictionRows(snap, snap.bySplit.test, out.probs);
     savePredictions(lib.db, runId, rows);
     const test = testMetrics(snap.classes.map((c) => c.name), truth, pred);
+    await predictRest(ctx, config);
     ctx.seconds.total = Math.round((performance.now() - t0) / 10) / 100;
     if (!lifecycle.completed(runId, { params: out.params, modelBytes: out.bytes, seconds: ctx.seconds, test })) {
       throw new Error(`run ${runId} was ended elsewhere while it trained`);

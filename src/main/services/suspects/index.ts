@@ -1,3 +1,3 @@
-// Label review (finding mislabeled images): scan, list, decide.
+// Label review (finding mislabeled images): scan, list, decide, undo.
 export { scanSuspects, type ScanOptions, type ScanResult } from './scan';
-export { listSuspects, decideSuspect, ReviewError, type DecideInput } from './review';
+export { listSuspects, decideSuspect, acceptSuspects, undoDecision, suspectsStatus, ReviewError, type DecideInput } from './review';

@@ -19,14 +19,15 @@ const NO_ACCESS =
   'This page has no valid access token. Open Paddy with the address that “paddy serve” printed (it ends in ?token=…); a token from an earlier “paddy serve” no longer works.';
 
 /**
- * The PaddyApi of this page's host. On the web host the token is checked once before the studio starts, so a
+ * The PaddyApi of this page's host. On the web host access is checked once before the studio starts, so a
  * wrong token gets the same NoAccessError as a missing one (not a studio whose every request and event socket
- * fail); any other failure is left to the views, which show it where it happens.
+ * fail); any other failure is left to the views, which show it where it happens. Usually the page holds no
+ * token at all: the host traded the printed URL's token for an HttpOnly session cookie, which the browser sends
+ * with every request, socket and image of this tab, a reload or another tab.
  */
 export async function connectApi(): Promise<PaddyApi> {
   if (typeof window !== 'undefined' && window.paddy) return createIpcApi(window.paddy);
   const token = takeToken();
-  if (!token) throw new NoAccessError(NO_ACCESS);
   const api = createWebApi(window.location.origin, token);
   try {
     await api['system.info']({});

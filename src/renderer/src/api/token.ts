@@ -1,5 +1,6 @@
-// The web host's token arrives once in the address bar (?token=…). Keep it for this tab in sessionStorage and
-// take it out of the visible URL so it does not end up in screenshots, history or bookmarks.
+// A token still in the address bar (?token=…) is one the host did not trade for its session cookie — normally a
+// wrong one, which the page must present to be told so. Keep it for this tab in sessionStorage and take it out
+// of the visible URL so it does not end up in screenshots, history or bookmarks.
 const KEY = 'paddy.token';
 
 export function takeToken(loc: Location = window.location, storage: Storage = window.sessionStorage): string | null {

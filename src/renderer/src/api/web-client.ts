@@ -1,5 +1,6 @@
-// PaddyApi over the web host: each request is `POST apiPath(name)` with a bearer token; events arrive on one
-// WebSocket at WS_PATH that reconnects by itself (with back-off) while anyone listens.
+// PaddyApi over the web host: each request is `POST apiPath(name)`, authorized by the host's session cookie (the
+// browser sends it by itself) or, when one is given, a bearer token; events arrive on one WebSocket at WS_PATH
+// that reconnects by itself (with back-off) while anyone listens.
 import {
   EVENT_NAMES,
   REQUEST_NAMES,
@@ -44,7 +45,8 @@ export type WebApi = PaddyApi & {
   connected(): boolean;
 };
 
-export function createWebApi(baseUrl: string, token: string, options: WebApiOptions = {}): WebApi {
+/** `token` null: rely on the session cookie (a page opened through the printed URL, reloaded, or a second tab). */
+export function createWebApi(baseUrl: string, token: string | null, options: WebApiOptions = {}): WebApi {
   const base = baseUrl.replace(/\/+$/, '');
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   // Through globalThis so this file also type-checks (and runs in tests) outside the DOM.
@@ -58,7 +60,7 @@ export function createWebApi(baseUrl: string, token: string, options: WebApiOpti
       try {
         res = await doFetch(base + apiPath(name), {
           method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
           body: JSON.stringify(input ?? {}),
         });
       } catch (e) {
@@ -82,7 +84,8 @@ export function createWebApi(baseUrl: string, token: string, options: WebApiOpti
   let closed = false;
   let delay = options.reconnectMinMs ?? 250;
   let timer: ReturnType<typeof setTimeout> | null = null;
-  const wsUrl = `${base.replace(/^http/, 'ws')}${WS_PATH}?token=${encodeURIComponent(token)}`;
+  const tokenQuery = token ? `?token=${encodeURIComponent(token)}` : '';
+  const wsUrl = `${base.replace(/^http/, 'ws')}${WS_PATH}${tokenQuery}`;
 
   const connect = (): void => {
     if (closed || socket) return;
@@ -123,7 +126,7 @@ export function createWebApi(baseUrl: string, token: string, options: WebApiOpti
     };
   };
   api.imageUrl = (kind: 'thumb' | 'full', imageId: number): string =>
-    `${base}${WEB_IMAGE_PREFIX}${imageUrlPath(kind, imageId)}?token=${encodeURIComponent(token)}`;
+    `${base}${WEB_IMAGE_PREFIX}${imageUrlPath(kind, imageId)}${tokenQuery}`;
   api.close = () => {
     closed = true;
     if (timer) clearTimeout(timer);

@@ -14,6 +14,7 @@ import { subscribeEvents } from './events';
 import { isTypingTarget, resolveKey, type ViewId } from './keymap';
 import { ShortcutsDialog, Toasts } from './Overlays';
 import { StatusBar } from './StatusBar';
+import { syncUrl } from './url-state';
 
 const VIEWS: Array<{ id: ViewId; label: string; icon: string }> = [
   { id: 'library', label: 'Library', icon: '▤' },
@@ -34,6 +35,9 @@ export function App() {
     void loadSystem();
     return off;
   }, []);
+
+  // The page and its filters survive a reload through the address (url-state.ts).
+  useEffect(() => syncUrl(window.location, (hash) => window.history.replaceState(window.history.state, '', hash)), []);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

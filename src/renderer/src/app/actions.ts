@@ -1,7 +1,7 @@
 // Performs a resolved shortcut by calling the same action functions the buttons and menus call.
 import { toggleDetail } from '../features/browse/browse.store';
 import { assignClassAt, clearSelection, moveCursor, redo, selectAllInFilter, undo } from '../features/labels/labels.actions';
-import { acceptSuggestion, keepLabel, moveSuspect, relabelSuspectAt } from '../features/suspects/suspects.store';
+import { acceptSuggestion, keepLabel, moveSuspect, relabelSuspectAt, undoDecision } from '../features/suspects/suspects.actions';
 import { toggleHelp } from './app.store';
 import type { Resolved } from './keymap';
 
@@ -31,5 +31,7 @@ export function perform(r: Resolved): void {
       return void relabelSuspectAt(r.position);
     case 'suspects.move':
       return moveSuspect(r.delta);
+    case 'suspects.undo':
+      return void undoDecision();
   }
 }

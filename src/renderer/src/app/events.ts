@@ -3,6 +3,7 @@ import { getApi } from './api';
 import { invalidate } from '../features/browse/browse.store';
 import { onImportProgress } from '../features/library/library.store';
 import { onSuspectsProgress } from '../features/suspects/suspects.store';
+import { onExportProgress } from '../features/export/export.actions';
 import { onTrainEvent } from '../features/train/train.store';
 import { refreshLibrarySoon } from './app.store';
 
@@ -12,6 +13,7 @@ export function subscribeEvents(): () => void {
     api.on('import.progress', onImportProgress),
     api.on('train.event', onTrainEvent),
     api.on('suspects.progress', onSuspectsProgress),
+    api.on('export.progress', onExportProgress),
     api.on('library.changed', ({ reason }) => {
       refreshLibrarySoon();
       // Label changes keep the grid in place (a relabeled image does not vanish from a class filter while the

@@ -15,7 +15,8 @@ export type Resolved =
   | { action: 'suspects.accept' }
   | { action: 'suspects.keep' }
   | { action: 'suspects.relabel'; position: number }
-  | { action: 'suspects.move'; delta: 1 | -1 };
+  | { action: 'suspects.move'; delta: 1 | -1 }
+  | { action: 'suspects.undo' };
 
 export interface KeyLike {
   key: string;
@@ -31,6 +32,9 @@ export function resolveKey(e: KeyLike, view: ViewId): Resolved | null {
   const mod = e.ctrlKey || e.metaKey;
   const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
   if (mod && !e.altKey) {
+    // In Suspects, Ctrl+Z takes back the last review decision (a keep changes no label, so the label journal
+    // alone would undo some older change instead) and puts its image back in the queue.
+    if (key === 'z' && view === 'suspects' && !e.shiftKey) return { action: 'suspects.undo' };
     if (key === 'z') return { action: e.shiftKey ? 'labels.redo' : 'labels.undo' };
     if (key === 'y') return { action: 'labels.redo' };
     if (key === 'a' && view === 'browse') return { action: 'select.all' };
@@ -67,6 +71,7 @@ export const SHORTCUTS: Array<{ scope: string; keys: string[]; what: string }> =
   { scope: 'Everywhere', keys: ['Ctrl', 'Shift', 'Z'], what: 'Redo' },
   { scope: 'Suspects', keys: ['A'], what: 'Accept the suggested label' },
   { scope: 'Suspects', keys: ['K'], what: 'Keep the current label' },
+  { scope: 'Suspects', keys: ['Ctrl', 'Z'], what: 'Undo the last decision (its image comes back)' },
   { scope: 'Suspects', keys: ['1', '…', '9'], what: 'Give the class at that position' },
   { scope: 'Everywhere', keys: ['?'], what: 'Show this sheet' },
 ];

@@ -1,5 +1,7 @@
-// Grouped horizontal bars: per class, one bar per series (precision / recall / F1 of runs A and B).
-import { linear } from './scale';
+// Grouped horizontal bars: per class, one bar per series (precision / recall / F1 of runs A and B). The value
+// axis starts just below the smallest score (scoreDomain), not at 0, so differences of a few points show; the
+// chart says where it starts.
+import { linear, scoreDomain, ticks } from './scale';
 
 export interface BarGroup {
   label: string;
@@ -15,7 +17,9 @@ export function BarChart(props: { groups: BarGroup[]; title: string; testId?: st
   const perGroup = Math.max(1, props.groups[0]?.values.length ?? 1);
   const groupH = perGroup * (bar + gap) - gap;
   const H = m.t + props.groups.length * (groupH + groupGap) + 14;
-  const sx = linear([0, 1], [m.l, W - m.r]);
+  const [d0, d1] = scoreDomain(props.groups.flatMap((g) => g.values.map((v) => v.value)));
+  const sx = linear([d0, d1], [m.l, W - m.r]);
+  const axisTicks = ticks(d0, d1, 4);
   const legend = props.groups[0]?.values ?? [];
   return (
     <figure style={{ margin: 0 }} data-testid={props.testId}>
@@ -31,11 +35,11 @@ export function BarChart(props: { groups: BarGroup[]; title: string; testId?: st
         </div>
       </div>
       <svg className="chart" viewBox={`0 0 ${W} ${H}`} width="100%" style={{ maxWidth: W * 1.25, display: 'block' }} role="img" aria-label={props.title}>
-        {[0, 0.25, 0.5, 0.75, 1].map((t) => (
+        {axisTicks.map((t) => (
           <g key={t}>
             <line className="gridline" x1={sx(t)} x2={sx(t)} y1={m.t} y2={H - 14} />
             <text x={sx(t)} y={H - 2} textAnchor="middle">
-              {Math.round(t * 100)}%
+              {Number((t * 100).toFixed(1))}%
             </text>
           </g>
         ))}
@@ -48,7 +52,7 @@ export function BarChart(props: { groups: BarGroup[]; title: string; testId?: st
               </text>
               {g.values.map((v, vi) => {
                 const y = y0 + vi * (bar + gap);
-                const w = Math.max(0, sx(Math.max(0, Math.min(1, v.value))) - m.l);
+                const w = Math.max(0, sx(Math.max(d0, Math.min(d1, v.value))) - m.l);
                 return (
                   <g key={v.name}>
                     <rect x={m.l} y={y} width={w} height={bar} rx={2} fill={v.color}>
@@ -66,6 +70,9 @@ export function BarChart(props: { groups: BarGroup[]; title: string; testId?: st
           );
         })}
       </svg>
+      <figcaption className="xs faint" data-testid={props.testId ? `${props.testId}-axis` : undefined}>
+        {d0 > 0 ? `Axis from ${Math.round(d0 * 100)}% to ${Math.round(d1 * 100)}% (not from 0), so small differences show.` : 'Axis from 0 to 100%.'}
+      </figcaption>
     </figure>
   );
 }

@@ -1,5 +1,7 @@
-// Confusion-matrix heatmap: rows are true classes, columns predicted; each cell is clickable.
-import { heatColor } from './scale';
+// Confusion-matrix heatmap: rows are true classes, columns predicted; each cell is clickable. Cells show the
+// share of their true class (rows sum to 100%) or the count; margins grow with the longest class name, so
+// rotated headers are never clipped.
+import { cellText, heatColor, textWidth } from './scale';
 
 export function ConfusionMatrix(props: {
   classes: string[];
@@ -7,20 +9,25 @@ export function ConfusionMatrix(props: {
   title: string;
   onCell?: (trueIndex: number, predIndex: number) => void;
   testId?: string;
+  mode?: 'normalised' | 'absolute';
 }) {
+  const mode = props.mode ?? 'absolute';
   const n = props.classes.length;
   const cell = Math.max(30, Math.min(56, Math.floor(300 / Math.max(1, n))));
-  const left = 84;
-  const top = 70;
-  const W = left + n * cell + 8;
+  const longest = Math.max(0, ...props.classes.map((c) => textWidth(c)));
+  // Column headers are turned 40°: they rise by sin 40° of their length and lean right by cos 40° of it.
+  const left = Math.max(56, longest + 14);
+  const top = Math.max(40, Math.ceil(longest * 0.65) + 30);
+  const right = Math.max(8, Math.ceil(longest * 0.77) - cell / 2 + 4);
+  const W = left + n * cell + right;
   const H = top + n * cell + 8;
   const rowSums = props.matrix.map((r) => r.reduce((a, b) => a + b, 0));
   return (
-    <figure style={{ margin: 0 }} data-testid={props.testId}>
+    <figure style={{ margin: 0 }} data-testid={props.testId} data-mode={mode}>
       <h4 style={{ marginBottom: 6 }}>{props.title}</h4>
       <svg className="chart" viewBox={`0 0 ${W} ${H}`} width="100%" style={{ maxWidth: W * 1.2 }} role="img" aria-label={props.title}>
-        <text x={left + (n * cell) / 2} y={12} textAnchor="middle" style={{ fill: 'var(--fg-2)' }}>
-          predicted →
+        <text x={4} y={12} style={{ fill: 'var(--fg-1)' }} data-testid="cm-legend">
+          true ↓ / predicted →{mode === 'normalised' ? ' · % of each true class' : ' · image counts'}
         </text>
         {props.classes.map((c, j) => (
           <text key={c} x={left + j * cell + cell / 2} y={top - 8} textAnchor="start" transform={`rotate(-40 ${left + j * cell + cell / 2} ${top - 8})`}>
@@ -50,9 +57,9 @@ export function ConfusionMatrix(props: {
                   textAnchor="middle"
                   style={{ fill: share > 0.45 ? '#111' : 'var(--fg-1)', fontSize: 11, fontWeight: i === j ? 600 : 400 }}
                 >
-                  {v}
+                  {cellText(v, rowSums[i] ?? 0, mode)}
                 </text>
-                <title>{`true ${props.classes[i]}, predicted ${props.classes[j]}: ${v}${props.onCell && v > 0 ? ' — click to see them' : ''}`}</title>
+                <title>{`true ${props.classes[i]}, predicted ${props.classes[j]}: ${v} of ${rowSums[i]} (${cellText(v, rowSums[i] ?? 0, 'normalised')})${props.onCell && v > 0 ? ' — click to see them' : ''}`}</title>
               </g>
             );
           }),

@@ -1,5 +1,5 @@
 // Line chart for training curves: several series over epochs, a dashed style for validation.
-import { extent, linePath, linear, ticks } from './scale';
+import { axisRangeText, extent, linePath, linear, ticks } from './scale';
 
 export interface Series {
   name: string;
@@ -64,6 +64,11 @@ export function LineChart(props: { x: number[]; series: Series[]; height?: numbe
           </g>
         ))}
       </svg>
+      {xs.length > 0 && (
+        <figcaption className="xs faint" data-testid={props.testId ? `${props.testId}-range` : undefined}>
+          {axisRangeText(y0, y1, props.percent ?? false, decimals)} · epochs {xMin}–{xMax}
+        </figcaption>
+      )}
     </figure>
   );
 }
@@ -71,3 +76,4 @@ export function LineChart(props: { x: number[]; series: Series[]; height?: numbe
 function clampUnit([a, b]: [number, number]): [number, number] {
   return [Math.max(0, a), Math.min(1, b)];
 }
+

@@ -65,3 +65,34 @@ export function heatColor(share: number, diagonal: boolean): string {
   const alpha = (0.12 + 0.88 * Math.sqrt(a)).toFixed(3);
   return diagonal ? `rgba(224,168,74,${alpha})` : `rgba(226,109,109,${alpha})`;
 }
+
+/** Roughly how wide a label is drawn at `fontSize` px (chart text is 10 px): enough to leave it room, unclipped. */
+export function textWidth(text: string, fontSize = 10): number {
+  return Math.ceil(text.length * fontSize * 0.6);
+}
+
+/** A confusion cell's text: its share of the true class's row ("87%") or its count. */
+export function cellText(count: number, rowSum: number, mode: 'normalised' | 'absolute'): string {
+  if (mode === 'absolute') return String(count);
+  if (!rowSum) return '—';
+  const p = (count / rowSum) * 100;
+  return `${p > 0 && p < 1 ? '<1' : Math.round(p)}%`;
+}
+
+/**
+ * A value axis for scores in [0, 1] that shows their differences: it starts at the tenth below the smallest
+ * value (never below 0) instead of at 0, so 96% and 98% are not two equal full-length bars.
+ */
+export function scoreDomain(values: readonly number[]): [number, number] {
+  const finite = values.filter((v) => Number.isFinite(v));
+  if (!finite.length) return [0, 1];
+  // A little room below the smallest value, so its bar is never a sliver.
+  const start = Math.floor((Math.min(...finite) - 0.02) * 10 + 1e-9) / 10;
+  return [Math.max(0, Math.min(0.9, start)), 1];
+}
+
+/** The y axis's range in words: a curve's shape means little without knowing whether the axis starts at 0. */
+export function axisRangeText(y0: number, y1: number, percent: boolean, decimals: number): string {
+  const f = (v: number) => (percent ? `${(v * 100).toFixed(Math.max(0, decimals - 2))}%` : v.toFixed(decimals));
+  return `y axis ${f(y0)} to ${f(y1)}${y0 > 0 ? ' (not from 0)' : ''}`;
+}

@@ -35,14 +35,14 @@ test('a confusion cell by class id: a renamed class still opens, and its chip us
   ] as unknown as Parameters<typeof confusionCellFilter>[4];
   assert.throws(() => confusionCellFilter('run-1', ['Arborio', 'Jasmine'], 1, 0, library), /"Jasmine" is no longer in the library/);
   const filter = confusionCellFilter('run-1', ['Arborio', 'Jasmine'], 1, 0, library, [7, 9]);
-  assert.deepEqual(filter, { runId: 'run-1', classIds: [9], predictedClassIds: [7] });
+  assert.deepEqual(filter, { runId: 'run-1', classIds: [9], predictedClassIds: [7], splits: ['test'] });
   assert.throws(() => confusionCellFilter('run-1', ['Arborio', 'Gone'], 1, 0, library, [7, 12]), /"Gone" is no longer/);
   const label = confusionCellLabel(filter, library);
   assert.equal(label, 'Jasmine rice predicted as Arborio · run-1');
-  replaceFilter(filter, { label, keys: ['classIds', 'predictedClassIds', 'runId'] });
+  replaceFilter(filter, { label, keys: ['classIds', 'predictedClassIds', 'runId', 'splits'] });
   setFilter({ classIds: [7] });
   assert.equal(state().imageSet, null, 'another class: no longer that cell');
-  replaceFilter(filter, { label, keys: ['classIds', 'predictedClassIds', 'runId'] });
+  replaceFilter(filter, { label, keys: ['classIds', 'predictedClassIds', 'runId', 'splits'] });
   clearImageSet();
   assert.deepEqual(state().filter, {});
 });

@@ -8,7 +8,8 @@ import type { Suspect } from '../../../../src/shared/types';
 import { getApi, provideApi } from '../../../../src/renderer/src/app/api';
 import { useApp } from '../../../../src/renderer/src/app/app.store';
 import { ApiError } from '../../../../src/renderer/src/api/unwrap';
-import { cancelScan, scanSuspects, useSuspects } from '../../../../src/renderer/src/features/suspects/suspects.store';
+import { useSuspects } from '../../../../src/renderer/src/features/suspects/suspects.store';
+import { cancelScan, scanSuspects } from '../../../../src/renderer/src/features/suspects/suspects.actions';
 
 function scriptedApi() {
   const calls: Array<[string, unknown]> = [];

@@ -1,4 +1,5 @@
 // Browse: filters, the selection bar with "Label as", the virtualized grid and the detail panel.
+import { splitNote } from './tile-text';
 import { useEffect, useRef, useState } from 'react';
 import { classSlot, navigate, useApp } from '../../app/app.store';
 import { EmptyState, ErrorState } from '../../ui/states';
@@ -70,10 +71,12 @@ function SelectionBar() {
   const total = useBrowse((s) => s.total);
   const count = useBrowse((s) => s.selection.ids.size);
   const detailOpen = useBrowse((s) => s.detailOpen);
+  const note = useBrowse((s) => splitNote(s.filter));
   return (
     <div className="selbar" data-testid="selection-bar">
       <span data-testid="match-count">
         <b>{total === null ? '…' : total.toLocaleString('en-US')}</b> images
+        {note && <span className="faint" data-testid="match-split"> · {note}</span>}
       </span>
       <ImageSetChip />
       <span data-testid="selected-count">{count > 0 ? <><b>{count.toLocaleString('en-US')}</b> selected</> : 'none selected'}</span>

@@ -4,7 +4,7 @@ import type { LabelOrigin, SortKey, Split } from '../../../../shared/types';
 import { classSlot, useApp } from '../../app/app.store';
 import { loadRuns, useRuns } from '../runs/runs.store';
 import { modelLabel } from '../runs/compare';
-import { setFilter, setSort, useBrowse } from './browse.store';
+import { chooseSort, setFilter, setSort, useBrowse } from './browse.store';
 
 const SPLIT_OPTIONS: Array<Split | 'all'> = ['all', 'train', 'val', 'test'];
 
@@ -17,7 +17,8 @@ export function FilterBar() {
   useEffect(() => {
     if (!runs) void loadRuns();
   }, [runs]);
-  const completed = (runs ?? []).filter((r) => r.status === 'completed');
+  // The default model (marked, else best val accuracy) first, so it is the first run offered.
+  const completed = (runs ?? []).filter((r) => r.status === 'completed').sort((a, b) => Number(!!b.isDefault) - Number(!!a.isDefault));
   const classIds = filter.classIds ?? [];
   const split = filter.splits?.length === 1 ? filter.splits[0] : 'all';
 
@@ -88,7 +89,7 @@ export function FilterBar() {
         <option value="">{completed.length ? 'no run' : 'no runs yet'}</option>
         {completed.map((r) => (
           <option key={r.id} value={r.id}>
-            {modelLabel(r.model)} · {r.id}
+            {r.name ?? `${modelLabel(r.model)} · ${r.id}`}{r.isDefault ? ' · default' : ''}
           </option>
         ))}
       </select>
@@ -120,7 +121,7 @@ export function FilterBar() {
       <div className="spacer" />
       <div className="group">
         <span className="group-label">sort</span>
-        <select className="select sm" aria-label="Sort by" value={sort} onChange={(e) => setSort(e.target.value as SortKey, desc)}>
+        <select className="select sm" aria-label="Sort by" data-testid="sort-by" value={sort} onChange={(e) => chooseSort(e.target.value as SortKey)}>
           <option value="name">name</option>
           <option value="date">date</option>
           <option value="confidence" disabled={!filter.runId}>

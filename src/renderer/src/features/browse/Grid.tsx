@@ -4,9 +4,9 @@ import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'rea
 import type { ImageSummary } from '../../../../shared/types';
 import { imageUrl } from '../../app/api';
 import { classSlot, useApp } from '../../app/app.store';
-import { pct } from '../../app/format';
 import { clickImage } from '../labels/labels.actions';
 import { PAGE_SIZE, cache, ensurePages, reportLayout, useBrowse } from './browse.store';
+import { predictionFlag } from './tile-text';
 import { cellPosition, gridGeometry, pagesFor, scrollToReveal, totalHeight, visibleRange } from './grid-math';
 
 const CELL = 148;
@@ -82,6 +82,8 @@ export function Grid() {
     return m;
   }, [library]);
 
+  const classNames = useMemo(() => new Map((library?.classes ?? []).map((c) => [c.id, c.name])), [library]);
+
   const cells = [];
   for (let i = range.start; i < range.end; i++) {
     const item = cache.item(i);
@@ -94,6 +96,7 @@ export function Grid() {
         y={y}
         item={item}
         slot={item?.classId != null ? (classIndex.get(item.classId) ?? -1) : -1}
+        classNames={classNames}
         selected={item ? selection.ids.has(item.id) : false}
         focused={selection.focus === i}
       />,
@@ -117,13 +120,13 @@ interface CellProps {
   slot: number;
   selected: boolean;
   focused: boolean;
+  classNames: ReadonlyMap<number, string>;
 }
 
-const Cell = memo(function Cell({ index, x, y, item, slot, selected, focused }: CellProps) {
+const Cell = memo(function Cell({ index, x, y, item, slot, selected, focused, classNames }: CellProps) {
   const style = { transform: `translate(${x}px, ${y}px)`, width: CELL, height: CELL };
   if (!item) return <div className="cell placeholder" style={style} />;
-  const predicted = item.predictedClassId !== undefined && item.predictedClassId !== null;
-  const wrong = predicted && item.predictedClassId !== item.classId;
+  const flag = predictionFlag(item, classNames);
   return (
     <div
       className={`cell${selected ? ' selected' : ''}${focused ? ' focused' : ''}`}
@@ -145,9 +148,9 @@ const Cell = memo(function Cell({ index, x, y, item, slot, selected, focused }: 
           {item.sourceState}
         </span>
       )}
-      {predicted && (
-        <span className={`cell-flag pred ${wrong ? 'wrong' : 'right'}`} title={`Predicted with ${pct(item.confidence ?? null)} confidence`}>
-          {wrong ? '✕' : '✓'} {pct(item.confidence ?? null, 0)}
+      {flag && (
+        <span className={`cell-flag pred ${flag.wrong ? 'wrong' : 'right'}`} data-testid="cell-pred" title={flag.title}>
+          {flag.text}
         </span>
       )}
       <div className="cell-label">

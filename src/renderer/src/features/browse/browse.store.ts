@@ -6,6 +6,7 @@ import { getApi } from '../../app/api';
 import { errorMessage } from '../../app/format';
 import { EMPTY_SELECTION, type Selection } from '../labels/selection';
 import { PageCache } from './page-cache';
+import { sortDirectionFor } from './tile-text';
 
 export const PAGE_SIZE = 200;
 /** 60 pages × 200 = 12,000 summaries kept: several screens either way of any scroll position. */
@@ -108,6 +109,11 @@ export function imageSetLabel(filter: ImageFilter, imageSet: ImageSet | null): s
 
 export function setSort(sort: SortKey, desc: boolean): void {
   resetQuery({ sort, desc });
+}
+
+/** The user picks a sort key: it starts in its own direction (loss: worst first). */
+export function chooseSort(sort: SortKey): void {
+  setSort(sort, sortDirectionFor(sort));
 }
 
 /** Drop every cached page and fetch again, keeping the selection and scroll position (after undo/redo). */

@@ -1,6 +1,7 @@
 // The outcome of an import: what came in, what was already there, conflicts, and every skipped file with why.
 import type { ImportReport } from '../../../../shared/types';
 import { duration, int } from '../../app/format';
+import { importOutcome } from './library.store';
 
 export function ImportReportCard({ report }: { report: ImportReport }) {
   return (
@@ -11,6 +12,11 @@ export function ImportReportCard({ report }: { report: ImportReport }) {
         <div className="spacer" />
         <span className="faint small">{duration(report.seconds)}</span>
       </div>
+      {report.imported === 0 && (
+        <p className="small muted" style={{ margin: '0 0 12px' }} data-testid="report-nothing-new">
+          {importOutcome(report).text}.
+        </p>
+      )}
       <div className="metrics" style={{ marginBottom: 16 }}>
         <div className="metric">
           <span className="label">Imported</span>

@@ -8,6 +8,7 @@ import { ClassesCard } from './ClassesCard';
 import { ImportReportCard } from './ImportReportCard';
 import { SettingsCard } from './SettingsCard';
 import { SourcesCard } from './SourcesCard';
+import { ExportCard } from '../export/ExportCard';
 import { importDemo, importFolder, loadImports, openLibrary, pickAndImport, showImportReport, useLibrary } from './library.store';
 
 export function LibraryView() {
@@ -63,6 +64,7 @@ export function LibraryView() {
           {report && <ImportReportCard report={report} />}
           {!empty && <ClassesCard />}
           {!empty && <SourcesCard />}
+          {!empty && <ExportCard />}
           <HistoryCard />
           <SettingsCard />
           <div className="card">
@@ -90,8 +92,8 @@ function FirstRun() {
           </button>
         }
       >
-        Import a folder with one sub-folder per class (its name becomes the label), or start with the built-in sample to see how
-        Paddy works. Source folders are never modified.
+        Import a folder with one sub-folder per class (its name becomes the label), or start with the built-in sample — 200 real photos
+        of five rice varieties — to see how Paddy works. Source folders are never modified.
       </EmptyState>
     </div>
   );

@@ -1,13 +1,15 @@
-// Library settings: the training backend and where the MobileNetV2 weights are.
+// Library settings: the training backend and where the MobileNetV2 weights are (checked when saved; chosen
+// with the native folder picker where the host has one).
 import { useEffect, useState } from 'react';
-import type { BackendChoice, Settings } from '../../../../shared/types';
+import type { BackendChoice, SavedSettings } from '../../../../shared/types';
+import { hostKind } from '../../api';
 import { getApi } from '../../app/api';
-import { loadSystem, toast } from '../../app/app.store';
 import { errorMessage } from '../../app/format';
 import { Banner } from '../../ui/states';
+import { chooseWeightsFolder, saveSettings, weightsSummary } from './settings.actions';
 
 export function SettingsCard() {
-  const [settings, setSettings] = useState<Settings | null>(null);
+  const [settings, setSettings] = useState<SavedSettings | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [weights, setWeights] = useState('');
   const [backend, setBackend] = useState<BackendChoice>('auto');
@@ -22,23 +24,24 @@ export function SettingsCard() {
       .catch((e) => setError(errorMessage(e)));
   }, []);
   const save = async () => {
-    try {
-      const s = await getApi()['settings.set']({ backend, weightsDir: weights.trim() || null });
-      setSettings(s);
+    const r = await saveSettings(backend, weights);
+    if (r.ok) {
+      setSettings(r.settings);
       setError(null);
-      void loadSystem();
-      toast('Settings saved', 'ok');
-    } catch (e) {
-      setError(errorMessage(e));
-    }
+    } else setError(r.error);
   };
+  const choose = async () => {
+    const dir = await chooseWeightsFolder();
+    if (dir) setWeights(dir);
+  };
+  const held = settings ? weightsSummary(settings) : null;
   return (
     <div className="card" data-testid="settings-card">
       <div className="card-head">
         <h3>Settings</h3>
         <span className="muted small">Kept in this library.</span>
       </div>
-      <div style={{ display: 'grid', gridTemplateColumns: '200px 1fr auto', gap: 12, alignItems: 'end' }}>
+      <div style={{ display: 'grid', gridTemplateColumns: `200px 1fr${hostKind() === 'electron' ? ' auto' : ''} auto`, gap: 12, alignItems: 'end' }}>
         <div className="field">
           <label className="label" htmlFor="settings-backend">
             Training backend
@@ -64,13 +67,23 @@ export function SettingsCard() {
             data-testid="settings-weights"
           />
         </div>
+        {hostKind() === 'electron' && (
+          <button className="btn" type="button" onClick={() => void choose()} disabled={!settings} data-testid="settings-choose">
+            Choose…
+          </button>
+        )}
         <button className="btn" onClick={() => void save()} disabled={!settings} data-testid="settings-save">
           Save
         </button>
       </div>
+      {held && !error && (
+        <p className="small ok" style={{ margin: '12px 0 0' }} data-testid="settings-weights-check">
+          {settings?.weights?.dir} {held}.
+        </p>
+      )}
       {error && (
         <div style={{ marginTop: 12 }}>
-          <Banner kind="error" title="Settings unavailable">
+          <Banner kind="error" title={settings ? 'Settings not saved' : 'Settings unavailable'} testId="settings-error">
             {error}
           </Banner>
         </div>

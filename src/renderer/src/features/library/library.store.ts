@@ -38,12 +38,25 @@ async function runImport(call: () => Promise<ImportReport>): Promise<void> {
   try {
     const report = await call();
     useLibrary.setState({ report, importing: false });
-    toast(`Imported ${report.imported.toLocaleString('en-US')} images`, 'ok');
+    const outcome = importOutcome(report);
+    toast(outcome.text, outcome.kind);
   } catch (e) {
     useLibrary.setState({ importError: errorMessage(e), importing: false });
   }
   invalidate();
   await Promise.all([refreshLibrary(), loadImports()]);
+}
+
+/**
+ * What an import amounted to, for the toast and the report card: a re-import that added nothing says so
+ * plainly (an info note, not a success), with how many of its images the library already had.
+ */
+export function importOutcome(report: ImportReport): { text: string; kind: 'ok' | 'info' } {
+  const n = (v: number, one: string, many: string) => `${v.toLocaleString('en-US')} ${v === 1 ? one : many}`;
+  if (report.imported > 0) return { text: `Imported ${n(report.imported, 'image', 'images')}`, kind: 'ok' };
+  const parts = [`${report.alreadyPresent.toLocaleString('en-US')} already in the library`];
+  if (report.skipped.length) parts.push(`${n(report.skipped.length, 'file', 'files')} skipped`);
+  return { text: `Nothing new: ${parts.join(', ')}`, kind: 'info' };
 }
 
 export function importFolder(folder: string): Promise<void> {

@@ -17,7 +17,7 @@ export function PredictView() {
       <div className="view-head">
         <div>
           <h1>Predict</h1>
-          <div className="sub">Classify images that are not in the library with a trained model.</div>
+          <div className="sub">Classify image files with a trained model; results stay here for this session.</div>
         </div>
       </div>
       <PredictBody />

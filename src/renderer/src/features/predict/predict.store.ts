@@ -1,5 +1,6 @@
-// Predict: the model picked, the typed paths, and the last prediction (its results, or why it failed).
-// The finished runs and the run a prediction uses are derived from the runs store, never copied into this one.
+// Predict: the model picked, the typed paths, and every result of this session (newest first) or why the last
+// prediction failed. The finished runs and the run a prediction uses are derived from the runs store, never
+// copied into this one. A dropped or chosen file keeps an object URL of its bytes as its preview until Clear.
 import { useMemo } from 'react';
 import { create } from 'zustand';
 import { isCancelledError } from '../../../../shared/contract';
@@ -10,25 +11,37 @@ import { errorMessage } from '../../app/format';
 import { useRuns } from '../runs/runs.store';
 
 interface PredictState {
-  /** The run picked in the Model list; '' until the user picks one (then the newest finished run is used). */
+  /** The run picked in the Model list; '' until the user picks one (then the default model is used). */
   picked: string;
   /** The paths field, one path per line. */
   text: string;
   busy: boolean;
+  /** Every result of this session, newest first (null before the first prediction). */
   results: PredictResult[] | null;
+  /** What each result came from: the run that predicted it and, for uploaded bytes, their object URL. */
+  about: ReadonlyMap<PredictResult, ResultSource>;
   error: string | null;
 }
 
-export const usePredict = create<PredictState>(() => ({ picked: '', text: '', busy: false, results: null, error: null }));
+export interface ResultSource {
+  runId: string;
+  /** An object URL of the uploaded bytes (null for a typed path: the page cannot read the host's files). */
+  preview: string | null;
+}
+
+export const usePredict = create<PredictState>(() => ({ picked: '', text: '', busy: false, results: null, about: new Map(), error: null }));
 
 /** The runs a prediction can use: the completed ones, in the runs list's order (newest first). */
 export function finishedRuns(runs: readonly RunSummary[]): RunSummary[] {
   return runs.filter((r) => r.status === 'completed');
 }
 
-/** The run a prediction uses: the one picked, else the newest finished one ('' when there is none). */
+/**
+ * The run a prediction uses: the one picked, else the default model the host names (marked, else best val
+ * accuracy), else the newest finished one ('' when there is none).
+ */
 export function chosenRunId(picked: string, finished: readonly RunSummary[]): string {
-  return picked || finished[0]?.id || '';
+  return picked || finished.find((r) => r.isDefault)?.id || finished[0]?.id || '';
 }
 
 /** The finished runs, or null while the runs list has not loaded. */
@@ -55,13 +68,24 @@ function currentRunId(): string {
   return chosenRunId(usePredict.getState().picked, finishedRuns(useRuns.getState().runs ?? []));
 }
 
-/** One prediction request: busy while it runs; a cancelled one keeps the previous results and says so. */
-async function run(request: (runId: string) => Promise<PredictResult[]>): Promise<void> {
+/**
+ * One prediction request: busy while it runs; its results go on top of the session's list. A cancelled one
+ * keeps the previous results and says so. `previewOf` gives an uploaded result its object URL.
+ */
+async function run(
+  request: (runId: string) => Promise<PredictResult[]>,
+  previewOf: (results: PredictResult[]) => Array<string | null> = (r) => r.map(() => null),
+): Promise<void> {
   const runId = currentRunId();
   if (!runId) return;
   usePredict.setState({ busy: true, error: null });
   try {
-    usePredict.setState({ results: await request(runId) });
+    const fresh = await request(runId);
+    const previews = previewOf(fresh);
+    const { results, about } = usePredict.getState();
+    const next = new Map(about);
+    fresh.forEach((r, i) => next.set(r, { runId, preview: previews[i] ?? null }));
+    usePredict.setState({ results: [...fresh, ...(results ?? [])], about: next });
   } catch (e) {
     if (isCancelledError('runs.predict', e)) toast('Prediction cancelled');
     else usePredict.setState({ error: errorMessage(e) });
@@ -77,10 +101,39 @@ export function predictPaths(paths: string[]): Promise<void> {
 /** Dropped or chosen files travel as bytes: a browser has no paths, and the host may be another machine. */
 export function predictFiles(files: readonly File[]): Promise<void> {
   if (files.length === 0) return Promise.resolve();
-  return run(async (runId) => {
-    const payload = await Promise.all(files.map(async (f) => ({ name: f.name, base64: await toBase64(f) })));
-    return getApi()['runs.predictUpload']({ runId, files: payload });
+  return run(
+    async (runId) => {
+      const payload = await Promise.all(files.map(async (f) => ({ name: f.name, base64: await toBase64(f) })));
+      return getApi()['runs.predictUpload']({ runId, files: payload });
+    },
+    (results) => previewsFor(files, results),
+  );
+}
+
+/** Each result's file (by name, in order: two files may share a name) as an object URL. */
+function previewsFor(files: readonly File[], results: readonly PredictResult[]): Array<string | null> {
+  const unused = [...files];
+  return results.map((r) => {
+    const i = unused.findIndex((f) => f.name === r.path);
+    if (i < 0) return null;
+    const [file] = unused.splice(i, 1);
+    return URL.createObjectURL(file!);
   });
+}
+
+/**
+ * What a card shows as its image: the uploaded bytes, else the library's thumbnail of the same bytes (through
+ * the host's image route, never a file:// URL), else nothing (a typed path is on the host, not in the page).
+ */
+export function previewUrl(r: PredictResult, source: ResultSource | undefined): string | null {
+  if (source?.preview) return source.preview;
+  return r.match ? getApi().imageUrl('thumb', r.match.imageId) : null;
+}
+
+/** Clear: the session's results go, and the uploaded bytes they kept alive with them. */
+export function clearResults(): void {
+  for (const source of usePredict.getState().about.values()) if (source.preview) URL.revokeObjectURL(source.preview);
+  usePredict.setState({ results: null, about: new Map(), error: null });
 }
 
 export async function cancelPrediction(): Promise<void> {

@@ -4,8 +4,24 @@ import { pValue, pct } from '../../app/format';
 import { BarChart } from '../../charts/BarChart';
 import { ConfusionMatrix } from '../../charts/ConfusionMatrix';
 import { ErrorState, Loading } from '../../ui/states';
-import { modelLabel } from './compare';
+import { modelLabel, perClassRows } from './compare';
+import { setConfusionMode } from './runs.actions';
 import { openConfusionCell, openImagesInBrowse, useRuns } from './runs.store';
+
+/** The shares/counts switch of the confusion matrices (one setting for every matrix shown). */
+export function ConfusionModeToggle() {
+  const mode = useRuns((s) => s.cmMode);
+  return (
+    <div className="segmented" role="group" aria-label="Confusion matrix values" data-testid="cm-mode">
+      <button className={mode === 'normalised' ? 'on' : ''} onClick={() => setConfusionMode('normalised')}>
+        % of true class
+      </button>
+      <button className={mode === 'absolute' ? 'on' : ''} onClick={() => setConfusionMode('absolute')}>
+        counts
+      </button>
+    </div>
+  );
+}
 
 export function CompareView({ a, b }: { a: string; b: string }) {
   const compare = useRuns((s) => s.compare);
@@ -13,6 +29,7 @@ export function CompareView({ a, b }: { a: string; b: string }) {
   const comparing = useRuns((s) => s.comparing);
   const da = useRuns((s) => s.details[a]);
   const db = useRuns((s) => s.details[b]);
+  const cmMode = useRuns((s) => s.cmMode);
   if (error) return <div className="card"><ErrorState title="These runs cannot be compared" error={error} /></div>;
   if (comparing || !compare) return <Loading label="Comparing…" />;
   const significant = compare.mcnemarP < 0.05;
@@ -28,13 +45,13 @@ export function CompareView({ a, b }: { a: string; b: string }) {
         <div className="metrics">
           <div className="metric">
             <span className="label">
-              <i className="dot" style={{ background: 'var(--series-a)' }} /> A · {da ? modelLabel(da.model) : ''} {a}
+              <i className="dot" style={{ background: 'var(--series-a)' }} /> A · {da?.name ?? `${da ? modelLabel(da.model) : ''} ${a}`}
             </span>
             <span className="value" data-testid="compare-acc-a">{pct(compare.accuracyA)}</span>
           </div>
           <div className="metric">
             <span className="label">
-              <i className="dot" style={{ background: 'var(--series-b)' }} /> B · {db ? modelLabel(db.model) : ''} {b}
+              <i className="dot" style={{ background: 'var(--series-b)' }} /> B · {db?.name ?? `${db ? modelLabel(db.model) : ''} ${b}`}
             </span>
             <span className="value" data-testid="compare-acc-b">{pct(compare.accuracyB)}</span>
           </div>
@@ -99,6 +116,47 @@ export function CompareView({ a, b }: { a: string; b: string }) {
         />
       </div>
       </div>
+      <div className="card" data-testid="compare-per-class">
+        <div className="card-head">
+          <h3>Per class</h3>
+          <span className="muted small">test images per class, how many each run got right, and F1</span>
+        </div>
+        <div style={{ overflowX: 'auto' }}>
+          <table className="table">
+            <thead>
+              <tr>
+                <th>Class</th>
+                <th className="num">Test images</th>
+                <th className="num">A right</th>
+                <th className="num">B right</th>
+                <th className="num">B − A</th>
+                <th className="num">A F1</th>
+                <th className="num">B F1</th>
+              </tr>
+            </thead>
+            <tbody>
+              {perClassRows(compare).map((r) => (
+                <tr key={r.name}>
+                  <td>{r.name}</td>
+                  <td className="num">{r.support}</td>
+                  <td className="num">{r.rightA}</td>
+                  <td className="num">{r.rightB}</td>
+                  <td className="num" style={{ color: r.rightB > r.rightA ? 'var(--ok)' : r.rightB < r.rightA ? 'var(--bad)' : undefined }}>
+                    {r.rightB - r.rightA > 0 ? '+' : ''}{r.rightB - r.rightA}
+                  </td>
+                  <td className="num">{r.f1A.toFixed(3)}</td>
+                  <td className="num">{r.f1B.toFixed(3)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </div>
+      <div className="row">
+        <h3>Confusion matrices</h3>
+        <div className="spacer" />
+        <ConfusionModeToggle />
+      </div>
       <div className="grid-2">
         {[da, db].map((d, i) => (
           <div className="card" key={i}>
@@ -108,6 +166,7 @@ export function CompareView({ a, b }: { a: string; b: string }) {
                 testId={`cm-${i === 0 ? 'a' : 'b'}`}
                 classes={d.test.classes}
                 matrix={d.test.confusion}
+                mode={cmMode}
                 onCell={(t, p) => void openConfusionCell(d.id, d.test!.classes, t, p)}
               />
             ) : (

@@ -3,20 +3,61 @@ import { pct } from '../../app/format';
 import { ConfusionMatrix } from '../../charts/ConfusionMatrix';
 import { LineChart } from '../../charts/LineChart';
 import { Banner, Loading } from '../../ui/states';
+import { ConfusionModeToggle } from './CompareView';
 import { configSummary, modelLabel } from './compare';
+import { markDefault, renameRun, setRunNote } from './runs.actions';
 import { openConfusionCell, useRuns } from './runs.store';
 
 export function RunDetailCard({ runId }: { runId: string }) {
   const d = useRuns((s) => s.details[runId]);
+  const cmMode = useRuns((s) => s.cmMode);
   if (!d) return <Loading label="Loading the run…" />;
   const xs = d.epochs.map((e) => e.epoch);
   return (
     <div className="card" style={{ marginTop: 16 }} data-testid="run-detail">
       <div className="card-head">
-        <h3>{modelLabel(d.model)}</h3>
+        <h3>{d.name ?? modelLabel(d.model)}</h3>
+        {d.isDefault && <span className="badge ok" data-testid="run-detail-default">{d.marked ? '★ default model' : 'default: best val accuracy'}</span>}
         <span className="mono small muted">{d.id}</span>
         <div className="spacer" />
         <span className="small faint">{configSummary(d)} · {d.imageCount} images</span>
+      </div>
+      <div className="row wrap" style={{ marginBottom: 16, alignItems: 'flex-start' }}>
+        {/* Uncontrolled, keyed by the saved text: a save (or another run) resets them to what is stored. */}
+        <input
+          key={`name-${d.id}-${d.name ?? ''}`}
+          className="input"
+          aria-label="Run name"
+          data-testid="run-name"
+          placeholder="Name this run…"
+          defaultValue={d.name ?? ''}
+          maxLength={200}
+          style={{ width: 220 }}
+          onBlur={(e) => e.target.value.trim() !== (d.name ?? '') && void renameRun(d.id, e.target.value)}
+          onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
+        />
+        <textarea
+          key={`note-${d.id}-${d.note ?? ''}`}
+          className="input"
+          aria-label="Run note"
+          data-testid="run-note"
+          placeholder="A note: what you tried, what you saw…"
+          defaultValue={d.note ?? ''}
+          maxLength={4000}
+          rows={1}
+          style={{ flex: 1, minWidth: 200, resize: 'vertical' }}
+          onBlur={(e) => e.target.value.trim() !== (d.note ?? '') && void setRunNote(d.id, e.target.value)}
+        />
+        {d.status === 'completed' &&
+          (d.marked ? (
+            <button className="btn" data-testid="run-default" onClick={() => void markDefault(null)} title="Predict and Browse start from this run">
+              ★ Default model · unmark
+            </button>
+          ) : (
+            <button className="btn" data-testid="run-default" onClick={() => void markDefault(d.id)} title="Predict and Browse will start from this run">
+              ☆ Use as default model
+            </button>
+          ))}
       </div>
       {d.error && (
         <div style={{ marginBottom: 16 }}>
@@ -47,6 +88,7 @@ export function RunDetailCard({ runId }: { runId: string }) {
       <div className="grid-3" style={{ alignItems: 'start' }}>
         <LineChart
           title="Loss"
+          testId="chart-loss"
           x={xs}
           series={[
             { name: 'train', values: d.epochs.map((e) => e.loss), color: 'var(--series-a)' },
@@ -55,6 +97,7 @@ export function RunDetailCard({ runId }: { runId: string }) {
         />
         <LineChart
           title="Accuracy"
+          testId="chart-accuracy"
           percent
           x={xs}
           series={[
@@ -63,12 +106,17 @@ export function RunDetailCard({ runId }: { runId: string }) {
           ]}
         />
         {d.test ? (
+          <div className="stack" style={{ gap: 6 }}>
+          <ConfusionModeToggle />
           <ConfusionMatrix
             title={`Test confusion matrix · ${d.test.n} images`}
+            testId="cm-run"
             classes={d.test.classes}
             matrix={d.test.confusion}
+            mode={cmMode}
             onCell={(t, p) => void openConfusionCell(d.id, d.test!.classes, t, p)}
           />
+          </div>
         ) : (
           <p className="small faint">No test results: the run did not finish.</p>
         )}

@@ -71,7 +71,7 @@ export function RunsView() {
                   <th className="num">Macro-F1</th>
                   <th className="num col-wide">Params</th>
                   <th className="num col-wide">Size</th>
-                  <th />
+                  <th style={{ padding: 0 }} />
                 </tr>
               </thead>
               <tbody>
@@ -83,9 +83,22 @@ export function RunsView() {
                       <td>
                         <input type="checkbox" checked={on} disabled={!done} readOnly aria-label={`Compare ${r.id}`} />
                       </td>
-                      <td className="mono small">
-                        {r.id}
+                      <td className="small">
+                        {/* Name and note are the user's free text: as wide as the id (width 0, min-width 100%) and cut with an
+                            ellipsis, so a long one never widens the table. */}
+                        {(r.name || r.isDefault) && (
+                          <div className="row" style={{ gap: 6, width: 0, minWidth: '100%' }}>
+                            {r.name && <span data-testid="run-row-name" style={{ fontWeight: 600, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} title={r.name}>{r.name}</span>}
+                            {r.isDefault && (
+                              <span className="badge ok" style={{ flex: 'none' }} data-testid="run-row-default" title={r.marked ? 'Marked as the default model' : 'The default model: the best val accuracy (none marked)'}>
+                                {r.marked ? '★ default' : 'default'}
+                              </span>
+                            )}
+                          </div>
+                        )}
+                        <div className="mono" style={{ overflowWrap: 'anywhere' }}>{r.id}</div>
                         <div className="faint xs">{new Date(r.createdAt).toLocaleString()}</div>
+                        {r.note && <div className="faint xs" title={r.note} style={{ width: 0, minWidth: '100%', whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }}>{r.note}</div>}
                       </td>
                       <td className="col-wide">{modelLabel(r.model)}</td>
                       <td className="small muted wrap">{configSummary(r)}</td>
@@ -103,7 +116,8 @@ export function RunsView() {
                       <td className="num">{r.macroF1 === null ? '—' : r.macroF1.toFixed(3)}</td>
                       <td className="num col-wide">{int(r.params)}</td>
                       <td className="num col-wide">{bytes(r.modelBytes)}</td>
-                      <td>
+                      {/* No side padding: at 1024 px every pixel of this column counts toward fitting the table. */}
+                      <td style={{ paddingLeft: 0, paddingRight: 4 }}>
                         <button
                           className="btn sm ghost"
                           title="Delete this run and its model"

@@ -1,5 +1,5 @@
 // Pure helpers of the runs and compare views.
-import type { ClassInfo, ImageFilter, RunSummary } from '../../../../shared/types';
+import type { ClassInfo, CompareResult, ImageFilter, RunSummary } from '../../../../shared/types';
 
 /**
  * The Browse filter behind a confusion-matrix cell: the run's test predictions whose true class is row `t` and
@@ -11,7 +11,8 @@ export function confusionCellFilter(runId: string, classes: string[], t: number,
   const trueId = idOf(t);
   const predId = idOf(p);
   if (trueId === undefined || predId === undefined) throw new Error(`class "${trueId === undefined ? classes[t] : classes[p]}" is no longer in the library`);
-  return { runId, classIds: [trueId], predictedClassIds: [predId] };
+  // The matrix counts the test split only; since every image now has the run's prediction, say so in the filter.
+  return { runId, classIds: [trueId], predictedClassIds: [predId], splits: ['test'] };
 }
 
 /** The chip naming a confusion cell's images in Browse, with the classes' current names. */
@@ -41,4 +42,18 @@ export function configSummary(run: RunSummary): string {
 
 export function modelLabel(model: string): string {
   return model === 'cnn' ? 'Custom CNN' : model === 'mobilenetv2' ? 'MobileNetV2' : model;
+}
+
+/** The compare view's per-class rows: test images of the class and how many each run got right (recall × n). */
+export function perClassRows(c: CompareResult): Array<{ name: string; support: number; rightA: number; rightB: number; f1A: number; f1B: number }> {
+  return c.classes.flatMap((name) => {
+    const m = c.perClass[name];
+    if (!m) return [];
+    return [{ name, support: m.a.support, rightA: Math.round(m.a.recall * m.a.support), rightB: Math.round(m.b.recall * m.b.support), f1A: m.a.f1, f1B: m.b.f1 }];
+  });
+}
+
+/** How a run is called in tables and pickers: its name when it has one, else model and id. */
+export function runTitle(run: Pick<RunSummary, 'id' | 'model' | 'name'>): string {
+  return run.name ? run.name : `${modelLabel(run.model)} · ${run.id}`;
 }

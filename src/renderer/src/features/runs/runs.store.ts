@@ -15,6 +15,13 @@ interface RunsState {
   compareError: string | null;
   comparing: boolean;
   details: Record<string, RunDetail>;
+  /** Confusion matrices show row shares (each true class sums to 100%) or counts. */
+  cmMode: 'normalised' | 'absolute';
+}
+
+/** The run Predict and Browse start from, as the host decided it (marked, else best val accuracy); '' if none. */
+export function defaultRunId(runs: readonly RunSummary[] | null): string {
+  return runs?.find((r) => r.isDefault && r.status === 'completed')?.id ?? '';
 }
 
 export const useRuns = create<RunsState>(() => ({
@@ -25,6 +32,7 @@ export const useRuns = create<RunsState>(() => ({
   compareError: null,
   comparing: false,
   details: {},
+  cmMode: 'normalised',
 }));
 
 let listSeq = 0;
@@ -96,7 +104,7 @@ export async function openConfusionCell(runId: string, classes: string[], t: num
     }
     const library = useApp.getState().library?.classes ?? [];
     const filter = confusionCellFilter(runId, classes, t, p, library, detail.classIds);
-    replaceFilter(filter, { label: confusionCellLabel(filter, library), keys: ['classIds', 'predictedClassIds', 'runId'], kind: 'cell' });
+    replaceFilter(filter, { label: confusionCellLabel(filter, library), keys: ['classIds', 'predictedClassIds', 'runId', 'splits'], kind: 'cell' });
     navigate('browse');
   } catch (e) {
     toast(errorMessage(e), 'error');

@@ -1,11 +1,12 @@
 // Suspects: likely label errors, best first; decide each with one key (A accept, K keep, 1–9 relabel).
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
 import { imageUrl } from '../../app/api';
 import { classSlot, navigate, useApp } from '../../app/app.store';
 import { num } from '../../app/format';
 import { EmptyState, ErrorState, ProgressBar } from '../../ui/states';
 import { ProbabilityBars } from '../predict/ProbabilityBars';
-import { acceptSuggestion, cancelScan, keepLabel, loadSuspects, relabelSuspectAt, scanSuspects, useSuspects } from './suspects.store';
+import { acceptShown, acceptSuggestion, cancelScan, keepLabel, pickSuspect, relabelSuspectAt, scanSuspects, setPairFilter, undoDecision } from './suspects.actions';
+import { loadSuspects, positionText, shownSuspects, suspectPairs, useSuspects } from './suspects.store';
 
 export function SuspectsView() {
   const list = useSuspects((s) => s.list);
@@ -14,11 +15,17 @@ export function SuspectsView() {
   const cancelling = useSuspects((s) => s.cancelling);
   const progress = useSuspects((s) => s.progress);
   const cursor = useSuspects((s) => s.cursor);
+  const pair = useSuspects((s) => s.pair);
+  const status = useSuspects((s) => s.status);
+  const lastResult = useSuspects((s) => s.lastResult);
   const library = useApp((s) => s.library);
   useEffect(() => {
     void loadSuspects();
   }, []);
-  const current = list?.[cursor];
+  const shown = useMemo(() => shownSuspects(list, pair), [list, pair]);
+  const pairs = useMemo(() => suspectPairs(list), [list]);
+  const current = shown[cursor];
+  const notScanned = status !== null && status.scan === null;
   return (
     <div className="view" data-testid="view-suspects">
       <div className="view-head">
@@ -41,6 +48,18 @@ export function SuspectsView() {
           </button>
         </div>
       )}
+      {lastResult && !scanning && (
+        <div className="card row" style={{ marginBottom: 12, padding: '8px 12px' }} data-testid="suspect-result">
+          <span className={`badge${lastResult.kind === 'undo' ? '' : ' ok'}`}>{lastResult.kind === 'undo' ? '↶' : '✓'}</span>
+          <span className="small">{lastResult.text}</span>
+          <div className="spacer" />
+          {lastResult.kind !== 'undo' && (
+            <button className="btn sm" onClick={() => void undoDecision()} data-testid="suspect-undo">
+              Undo <span className="kbd">Ctrl Z</span>
+            </button>
+          )}
+        </div>
+      )}
       {scanning ? null : error ? (
         <div className="card">
           <ErrorState title="The review queue is unavailable" error={error} />
@@ -51,22 +70,55 @@ export function SuspectsView() {
             Import a labeled folder first.
           </EmptyState>
         </div>
+      ) : notScanned ? (
+        <div className="card" data-testid="suspects-not-scanned">
+          <EmptyState icon="?" title="Not scanned yet">
+            A scan cross-validates a fast model so every image gets a prediction from a model that never saw it, then ranks the
+            images whose label it disagrees with. Press “Scan the library” to build the review queue.
+          </EmptyState>
+        </div>
       ) : !list || list.length === 0 ? (
-        <div className="card">
-          <EmptyState icon="✓" title="No suspects in the queue">
+        <div className="card" data-testid="suspects-empty">
+          <EmptyState icon="✓" title="No suspects left in the queue">
             A scan cross-validates a fast model so every image gets a prediction from a model that never saw it, then ranks the
             images whose label it disagrees with. Reviewed images stay out of the queue on later scans.
           </EmptyState>
         </div>
       ) : (
-        <div className="cols" style={{ display: 'grid', gridTemplateColumns: '280px 1fr', gap: 16, alignItems: 'start' }}>
+        <>
+        <div className="row wrap" style={{ marginBottom: 12 }}>
+          <span className="badge" data-testid="suspect-position">{positionText(cursor, shown.length)}</span>
+          {status && <span className="small faint">{status.decided.toLocaleString('en-US')} decided</span>}
+          <div className="spacer" />
+          <select
+            className="select sm"
+            aria-label="Class pair"
+            data-testid="suspect-pair"
+            value={pair ?? ''}
+            onChange={(e) => setPairFilter(e.target.value || null)}
+          >
+            <option value="">every class pair ({list.length})</option>
+            {pairs.map((p) => (
+              <option key={p.pair} value={p.pair}>
+                {p.pair} ({p.count})
+              </option>
+            ))}
+          </select>
+          {pair !== null && (
+            <button className="btn sm" onClick={() => void acceptShown()} data-testid="suspect-accept-shown">
+              Accept all {shown.length} shown
+            </button>
+          )}
+        </div>
+        <div className="cols" style={{ display: 'grid', gridTemplateColumns: '260px minmax(0, 1fr)', gap: 16, alignItems: 'start' }}>
           <div className="card" style={{ padding: 0, maxHeight: '70vh', overflow: 'auto' }}>
-            {list.map((s, i) => (
+            {shown.map((s, i) => (
               <div
                 key={s.imageId}
                 className={`row${i === cursor ? ' picked' : ''}`}
+                data-testid="suspect-item"
                 style={{ padding: '6px 10px', cursor: 'pointer', background: i === cursor ? 'var(--accent-soft)' : undefined, borderBottom: '1px solid var(--line)' }}
-                onClick={() => useSuspects.setState({ cursor: i })}
+                onClick={() => pickSuspect(i)}
               >
                 <img src={imageUrl('thumb', s.imageId)} alt="" style={{ width: 40, height: 40, borderRadius: 4, objectFit: 'cover' }} />
                 <div className="small">
@@ -77,9 +129,10 @@ export function SuspectsView() {
             ))}
           </div>
           {current && (
-            <div className="card" data-testid="suspect-current">
-              <div style={{ display: 'grid', gridTemplateColumns: 'minmax(200px, 360px) 1fr', gap: 24 }}>
-                <img src={imageUrl('full', current.imageId)} alt="" style={{ width: '100%', borderRadius: 6, background: '#000' }} />
+            <div className="card" data-testid="suspect-current" data-image={current.imageId}>
+              {/* Side by side when there is room for both, else the photo above its decision buttons. */}
+              <div style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 280px), 1fr))', gap: 24 }}>
+                <img src={imageUrl('full', current.imageId)} alt="" style={{ width: '100%', maxWidth: 360, borderRadius: 6, background: '#000' }} />
                 <div className="stack">
                   <div className="mono xs muted" style={{ wordBreak: 'break-all' }}>{current.path}</div>
                   <div className="row">
@@ -105,12 +158,13 @@ export function SuspectsView() {
                       </button>
                     ))}
                   </div>
-                  <p className="xs faint">Every decision is a journaled label change: Ctrl+Z undoes it.</p>
+                  <p className="xs faint">Ctrl+Z here takes the last decision back and puts its image in the queue again.</p>
                 </div>
               </div>
             </div>
           )}
         </div>
+        </>
       )}
     </div>
   );

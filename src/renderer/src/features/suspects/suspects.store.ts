@@ -1,105 +1,82 @@
-// Suspects: the ranked review queue of likely label errors, the scan that builds it (cancellable), and the three
-// decisions (accept, keep, relabel).
+// Suspects: the ranked review queue of likely label errors, whether a scan exists yet, the class-pair filter,
+// the scan's progress and the result of the last decision. What the view shows (the filtered queue, the
+// position, the pairs) is derived here by pure functions, never stored. The user's intents: suspects.actions.ts.
 import { create } from 'zustand';
-import { isCancelledError, type Progress } from '../../../../shared/contract';
-import type { Suspect } from '../../../../shared/types';
+import type { Progress } from '../../../../shared/contract';
+import type { Suspect, SuspectsStatus } from '../../../../shared/types';
 import { getApi } from '../../app/api';
-import { refreshLibrarySoon, toast, useApp } from '../../app/app.store';
 import { errorMessage } from '../../app/format';
-import { invalidate } from '../browse/browse.store';
+
+/** What the last decision did, shown under the queue until the next one (with Undo). */
+export interface DecisionResult {
+  text: string;
+  kind: 'accept' | 'keep' | 'relabel' | 'undo';
+}
 
 interface SuspectsState {
   list: Suspect[] | null;
+  /** Null until loaded; `scan: null` inside means no scan has run yet. */
+  status: SuspectsStatus | null;
   error: string | null;
   scanning: boolean;
   /** Cancel was pressed; the scan ends at its next checkpoint (at most a few seconds). */
   cancelling: boolean;
   progress: ({ phase: string } & Progress) | null;
+  /** Position in the shown (filtered) queue. */
   cursor: number;
+  /** The class pair shown ("label → suggested"), or null for every suspect. */
+  pair: string | null;
+  lastResult: DecisionResult | null;
 }
 
-export const useSuspects = create<SuspectsState>(() => ({ list: null, error: null, scanning: false, cancelling: false, progress: null, cursor: 0 }));
+export const useSuspects = create<SuspectsState>(() => ({
+  list: null,
+  status: null,
+  error: null,
+  scanning: false,
+  cancelling: false,
+  progress: null,
+  cursor: 0,
+  pair: null,
+  lastResult: null,
+}));
 
-export async function loadSuspects(): Promise<void> {
+export const pairKey = (s: Pick<Suspect, 'label' | 'suggested'>): string => `${s.label} → ${s.suggested}`;
+
+/** The queue as shown: every suspect, or those of the chosen class pair. */
+export function shownSuspects(list: readonly Suspect[] | null, pair: string | null): Suspect[] {
+  if (!list) return [];
+  return pair === null ? [...list] : list.filter((s) => pairKey(s) === pair);
+}
+
+/** The class pairs in the queue with their counts, most frequent first (the filter's choices). */
+export function suspectPairs(list: readonly Suspect[] | null): Array<{ pair: string; count: number }> {
+  const counts = new Map<string, number>();
+  for (const s of list ?? []) counts.set(pairKey(s), (counts.get(pairKey(s)) ?? 0) + 1);
+  return [...counts].map(([pair, count]) => ({ pair, count })).sort((a, b) => b.count - a.count || a.pair.localeCompare(b.pair));
+}
+
+/** "3 of 26": where the cursor is in the shown queue. */
+export function positionText(cursor: number, shown: number): string {
+  return shown === 0 ? '0 of 0' : `${Math.min(cursor, shown - 1) + 1} of ${shown}`;
+}
+
+/** Loads the queue and its status; keeps the cursor where it was (clamped), or on `focusImageId` when given. */
+export async function loadSuspects(focusImageId?: number): Promise<void> {
   try {
-    const list = await getApi()['suspects.list']({});
-    useSuspects.setState({ list, error: null, cursor: 0 });
+    const api = getApi();
+    const [list, status] = await Promise.all([api['suspects.list']({}), api['suspects.status']({})]);
+    const { pair, cursor } = useSuspects.getState();
+    const keptPair = pair !== null && list.some((s) => pairKey(s) === pair) ? pair : null;
+    const shown = shownSuspects(list, keptPair);
+    const focus = focusImageId === undefined ? -1 : shown.findIndex((s) => s.imageId === focusImageId);
+    const next = focus >= 0 ? focus : Math.max(0, Math.min(cursor, shown.length - 1));
+    useSuspects.setState({ list, status, error: null, pair: keptPair, cursor: next });
   } catch (e) {
     useSuspects.setState({ error: errorMessage(e) });
   }
 }
 
-export async function scanSuspects(): Promise<void> {
-  if (useSuspects.getState().scanning) return;
-  useSuspects.setState({ scanning: true, cancelling: false, progress: null, error: null });
-  try {
-    const scan = await getApi()['suspects.scan']({});
-    useSuspects.setState({ list: scan.suspects, scanning: false, cancelling: false, cursor: 0 });
-    toast(`Scanned ${scan.scanned.toLocaleString('en-US')} images: ${scan.suspects.length} suspects`, 'ok');
-  } catch (e) {
-    // A cancelled scan is the user's choice, not a failure: back to idle, the previous queue untouched.
-    if (isCancelledError('suspects.scan', e)) {
-      useSuspects.setState({ scanning: false, cancelling: false });
-      toast('Scan cancelled');
-    } else useSuspects.setState({ scanning: false, cancelling: false, error: errorMessage(e) });
-  }
-}
-
-const CANCEL_ATTEMPTS = 20;
-const CANCEL_RETRY_MS = 150;
-
-export async function cancelScan(): Promise<void> {
-  const { scanning, cancelling } = useSuspects.getState();
-  if (!scanning || cancelling) return;
-  useSuspects.setState({ cancelling: true });
-  try {
-    // The pending scan request then rejects as cancelled, and scanSuspects above returns to idle. None running:
-    // the scan request may not have reached its worker yet (two requests can overtake each other on their way
-    // to the host), so ask again for a few seconds while it is still pending; then let the button be pressed again.
-    for (let attempt = 0; attempt < CANCEL_ATTEMPTS; attempt++) {
-      const { cancelled } = await getApi()['jobs.cancel']({ name: 'suspects.scan' });
-      if (cancelled > 0 || !useSuspects.getState().scanning) return;
-      await new Promise((r) => setTimeout(r, CANCEL_RETRY_MS));
-    }
-    useSuspects.setState({ cancelling: false });
-  } catch (e) {
-    useSuspects.setState({ cancelling: false });
-    toast(`Could not cancel: ${errorMessage(e)}`, 'error');
-  }
-}
-
 export function onSuspectsProgress(p: { phase: string } & Progress): void {
   useSuspects.setState({ progress: p });
-}
-
-export function moveSuspect(delta: number): void {
-  const { list, cursor } = useSuspects.getState();
-  if (!list?.length) return;
-  useSuspects.setState({ cursor: Math.max(0, Math.min(list.length - 1, cursor + delta)) });
-}
-
-async function decide(decision: 'accept' | 'keep' | 'relabel', classId?: number): Promise<void> {
-  const { list, cursor } = useSuspects.getState();
-  const s = list?.[cursor];
-  if (!s) return;
-  try {
-    await getApi()['suspects.decide']({ imageId: s.imageId, decision, ...(classId !== undefined ? { classId } : {}) });
-    // Reviewed items leave the queue; the cursor stays at the same position (the next suspect).
-    const next = (useSuspects.getState().list ?? []).filter((x) => x.imageId !== s.imageId);
-    useSuspects.setState({ list: next, cursor: Math.min(cursor, Math.max(0, next.length - 1)) });
-    if (decision !== 'keep') {
-      invalidate();
-      refreshLibrarySoon();
-    }
-  } catch (e) {
-    toast(`Could not record the decision: ${errorMessage(e)}`, 'error');
-  }
-}
-
-export const acceptSuggestion = () => decide('accept');
-export const keepLabel = () => decide('keep');
-export function relabelSuspectAt(position: number): Promise<void> | void {
-  const cls = useApp.getState().library?.classes[position];
-  if (!cls) return toast(`There is no class number ${position + 1}`);
-  return decide('relabel', cls.id);
 }

@@ -1,13 +1,13 @@
 // Train: model and hyper-parameters on the left, the live run (progress, curves, result) on the right.
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { navigate, useApp } from '../../app/app.store';
 import { duration, pct } from '../../app/format';
 import { ConfusionMatrix } from '../../charts/ConfusionMatrix';
 import { LineChart } from '../../charts/LineChart';
 import { Banner, EmptyState, ErrorState, Loading, ProgressBar } from '../../ui/states';
 import { openConfusionCell } from '../runs/runs.store';
-import { epochLabel, failureHint, isActive, overallProgress, runsOn, type LiveRun } from './live';
-import { fieldsFor, toText } from './params';
+import { curves, epochLabel, failureHint, isActive, overallProgress, runsOn, type LiveRun } from './live';
+import { BASIC_KEYS, fieldsFor, toText, type ParamField as Field } from './params';
 import { cancelTraining, chooseModel, loadDefaults, resetParams, setParam, startTraining, useTrain } from './train.store';
 
 export function TrainView() {
@@ -53,7 +53,6 @@ function ConfigCard() {
   const model = useTrain((s) => s.model);
   const defaults = useTrain((s) => s.defaults[s.model]);
   const defaultsError = useTrain((s) => s.defaultsError);
-  const texts = useTrain((s) => s.texts[s.model]);
   const formError = useTrain((s) => s.formError);
   const starting = useTrain((s) => s.starting);
   const active = useTrain((s) => isActive(s.live));
@@ -83,38 +82,11 @@ function ConfigCard() {
         <Loading label="Loading defaults…" />
       ) : (
         <div className="stack">
-          {fieldsFor(model).map((f) => {
-            const value = texts[f.key] ?? toText(f, (defaults as unknown as Record<string, unknown>)[f.key]);
-            const id = `param-${f.key}`;
-            return (
-              <div className="field" key={f.key}>
-                {f.kind === 'bool' ? (
-                  <label className="check">
-                    <input type="checkbox" id={id} data-testid={id} checked={value === 'true'} onChange={(e) => setParam(f.key, String(e.target.checked))} />
-                    <span className="label">{f.label}</span>
-                  </label>
-                ) : (
-                  <>
-                    <label className="label" htmlFor={id}>
-                      {f.label}
-                    </label>
-                    {f.kind === 'choice' ? (
-                      <select id={id} data-testid={id} className="select" value={value} onChange={(e) => setParam(f.key, e.target.value)}>
-                        {f.choices!.map((c) => (
-                          <option key={c.value} value={c.value} disabled={f.key === 'backend' && c.value !== 'auto' && !!system && !backendAvailable(system.availableBackends, c.value)}>
-                            {c.label}
-                          </option>
-                        ))}
-                      </select>
-                    ) : (
-                      <input id={id} data-testid={id} className="input" value={value} placeholder={f.optional ? 'all' : undefined} onChange={(e) => setParam(f.key, e.target.value)} />
-                    )}
-                  </>
-                )}
-                <span className="help">{f.help}</span>
-              </div>
-            );
-          })}
+          {fieldsFor(model)
+            .filter((f) => BASIC_KEYS.includes(f.key))
+            .map((f) => (
+              <ParamField key={f.key} f={f} />
+            ))}
         </div>
       )}
       {formError && (
@@ -134,6 +106,54 @@ function ConfigCard() {
         <div className="spacer" />
         <span className="small faint">backend: {system?.backend ?? 'auto'}</span>
       </div>
+      {defaults && (
+        <details className="advanced" data-testid="train-advanced" style={{ marginTop: 16 }}>
+          <summary className="small muted">Advanced settings</summary>
+          <div className="stack" style={{ marginTop: 12 }}>
+            {fieldsFor(model)
+              .filter((f) => !BASIC_KEYS.includes(f.key))
+              .map((f) => (
+                <ParamField key={f.key} f={f} />
+              ))}
+          </div>
+        </details>
+      )}
+    </div>
+  );
+}
+
+function ParamField({ f }: { f: Field }) {
+  const defaults = useTrain((s) => s.defaults[s.model]);
+  const text = useTrain((s) => s.texts[s.model][f.key]);
+  const system = useApp((s) => s.system);
+  const value = text ?? toText(f, (defaults as unknown as Record<string, unknown> | null)?.[f.key]);
+  const id = `param-${f.key}`;
+  return (
+    <div className="field">
+      {f.kind === 'bool' ? (
+        <label className="check">
+          <input type="checkbox" id={id} data-testid={id} checked={value === 'true'} onChange={(e) => setParam(f.key, String(e.target.checked))} />
+          <span className="label">{f.label}</span>
+        </label>
+      ) : (
+        <>
+          <label className="label" htmlFor={id}>
+            {f.label}
+          </label>
+          {f.kind === 'choice' ? (
+            <select id={id} data-testid={id} className="select" value={value} onChange={(e) => setParam(f.key, e.target.value)}>
+              {f.choices!.map((c) => (
+                <option key={c.value} value={c.value} disabled={f.key === 'backend' && c.value !== 'auto' && !!system && !backendAvailable(system.availableBackends, c.value)}>
+                  {c.label}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <input id={id} data-testid={id} className="input" value={value} placeholder={f.optional ? 'all' : undefined} onChange={(e) => setParam(f.key, e.target.value)} />
+          )}
+        </>
+      )}
+      <span className="help">{f.help}</span>
     </div>
   );
 }
@@ -146,7 +166,7 @@ function IdleCard() {
   return (
     <div className="card">
       <EmptyState icon="◔" title="No run in progress">
-        Choose a model, adjust the settings if you like, and start. Loss and accuracy curves appear here after each epoch; finished
+        Choose a model, adjust the settings if you like, and start. Loss and accuracy curves move here every few batches, with an ETA; finished
         runs are listed under Runs.
       </EmptyState>
     </div>
@@ -155,14 +175,20 @@ function IdleCard() {
 
 function LiveCard({ live }: { live: LiveRun }) {
   const active = isActive(live);
-  const xs = live.epochs.map((e) => e.epoch);
+  const c = curves(live);
+  // A run that starts takes the focus: its live view scrolls into sight (the settings may have pushed it down).
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    ref.current?.scrollIntoView({ block: 'nearest' });
+    ref.current?.focus({ preventScroll: true });
+  }, [live.runId]);
   const progress = overallProgress(live);
   const last = live.epochs[live.epochs.length - 1];
   const hint = live.error ? failureHint(live.error) : null;
   const on = runsOn(live);
   const statusClass = live.status === 'completed' ? 'ok' : live.status === 'failed' ? 'bad' : live.status === 'cancelled' ? '' : 'run';
   return (
-    <div className="card" data-testid="train-live" data-status={live.status}>
+    <div className="card" data-testid="train-live" data-status={live.status} ref={ref} tabIndex={-1} aria-label={`Run ${live.runId}`}>
       <div className="card-head">
         <h3>Run</h3>
         <span className="mono small muted">{live.runId}</span>
@@ -251,20 +277,20 @@ function LiveCard({ live }: { live: LiveRun }) {
         <LineChart
           title="Loss"
           testId="chart-loss"
-          x={xs}
+          x={c.x}
           series={[
-            { name: 'train', values: live.epochs.map((e) => e.loss), color: 'var(--series-a)' },
-            { name: 'val', values: live.epochs.map((e) => e.valLoss), color: 'var(--series-b)', dashed: true },
+            { name: 'train', values: c.loss, color: 'var(--series-a)' },
+            { name: 'val', values: c.valLoss, color: 'var(--series-b)', dashed: true },
           ]}
         />
         <LineChart
           title="Accuracy"
           testId="chart-accuracy"
           percent
-          x={xs}
+          x={c.x}
           series={[
-            { name: 'train', values: live.epochs.map((e) => e.accuracy), color: 'var(--series-a)' },
-            { name: 'val', values: live.epochs.map((e) => e.valAccuracy), color: 'var(--series-b)', dashed: true },
+            { name: 'train', values: c.accuracy, color: 'var(--series-a)' },
+            { name: 'val', values: c.valAccuracy, color: 'var(--series-b)', dashed: true },
           ]}
         />
       </div>

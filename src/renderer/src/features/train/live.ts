@@ -13,10 +13,21 @@ export interface LiveRun {
   phase: { name: string; done: number; total: number } | null;
   batch: { epoch: number; batch: number; batches: number; loss: number; accuracy: number; etaSeconds: number | null } | null;
   epochs: EpochMetrics[];
+  /** Running train loss/accuracy within epochs, at x = fractional epoch (epoch 1 half done: 0.5). */
+  trail: TrailPoint[];
   test: TestMetrics | null;
   error: string | null;
   startedAt: number;
 }
+
+export interface TrailPoint {
+  x: number;
+  loss: number;
+  accuracy: number;
+}
+
+/** Enough points for a smooth curve; beyond it every other point is dropped, so memory stays flat on long runs. */
+const TRAIL_MAX = 400;
 
 export function newLiveRun(runId: string, now: number): LiveRun {
   return {
@@ -29,6 +40,7 @@ export function newLiveRun(runId: string, now: number): LiveRun {
     phase: null,
     batch: null,
     epochs: [],
+    trail: [],
     test: null,
     error: null,
     startedAt: now,
@@ -50,6 +62,7 @@ export function applyTrainEvent(run: LiveRun, ev: TrainEvent): LiveRun {
         status: 'running',
         phase: run.phase?.name === 'train' ? trainPhase(run, ev) : run.phase,
         batch: { epoch: ev.epoch, batch: ev.batch, batches: ev.batches, loss: ev.loss, accuracy: ev.accuracy, etaSeconds: ev.etaSeconds },
+        trail: addTrail(run.trail, { x: ev.epoch - 1 + (ev.batches > 0 ? ev.batch / ev.batches : 1), loss: ev.loss, accuracy: ev.accuracy }),
       };
     case 'epoch': {
       // An epoch reported twice (a replay after reconnect) replaces the first report.
@@ -111,4 +124,51 @@ export function failureHint(error: string): string | null {
   if (/backend/i.test(error)) return 'Choose another backend (auto, WebAssembly or JavaScript) and start again.';
   if (/out of memory|OOM/i.test(error)) return 'Use a smaller batch size or image size.';
   return null;
+}
+
+function addTrail(trail: TrailPoint[], p: TrailPoint): TrailPoint[] {
+  if (!Number.isFinite(p.loss)) return trail;
+  // A fine-tune numbers its batches' epochs from 1 again: those would run backwards, so its curve is its epochs alone.
+  const last = trail[trail.length - 1];
+  if (last && p.x <= last.x) return trail;
+  const next = [...trail, p];
+  return next.length > TRAIL_MAX ? next.filter((_, i) => i % 2 === 1 || i === next.length - 1) : next;
+}
+
+export interface Curves {
+  x: number[];
+  loss: Array<number | null>;
+  accuracy: Array<number | null>;
+  valLoss: Array<number | null>;
+  valAccuracy: Array<number | null>;
+}
+
+/**
+ * The charts' data: train curves move every few batches (the running means batch events carry), validation only
+ * has a value at each epoch's end, so between two epochs it is drawn on the straight line joining them.
+ */
+export function curves(run: Pick<LiveRun, 'trail' | 'epochs'>): Curves {
+  const at = new Map<number, { loss: number; accuracy: number }>();
+  for (const t of run.trail) at.set(t.x, t);
+  // An epoch's final metrics replace the last running value of that epoch.
+  for (const e of run.epochs) at.set(e.epoch, { loss: e.loss, accuracy: e.accuracy });
+  const x = [...at.keys()].sort((a, b) => a - b);
+  const val = run.epochs.filter((e) => e.valLoss !== null || e.valAccuracy !== null);
+  const interp = (xi: number, key: 'valLoss' | 'valAccuracy'): number | null => {
+    const pts = val.filter((e) => e[key] !== null) as Array<EpochMetrics & Record<typeof key, number>>;
+    const j = pts.findIndex((e) => e.epoch >= xi);
+    if (j < 0) return null;
+    if (pts[j]!.epoch === xi) return pts[j]![key];
+    if (j === 0) return null;
+    const a = pts[j - 1]!;
+    const b = pts[j]!;
+    return a[key] + ((b[key] - a[key]) * (xi - a.epoch)) / (b.epoch - a.epoch);
+  };
+  return {
+    x,
+    loss: x.map((xi) => at.get(xi)!.loss),
+    accuracy: x.map((xi) => at.get(xi)!.accuracy),
+    valLoss: x.map((xi) => interp(xi, 'valLoss')),
+    valAccuracy: x.map((xi) => interp(xi, 'valAccuracy')),
+  };
 }

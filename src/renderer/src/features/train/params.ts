@@ -114,3 +114,6 @@ export function buildConfig(defaults: TrainConfig, texts: Record<string, string>
   }
   return out as unknown as TrainConfig;
 }
+
+/** Shown above "Start training"; every other setting waits, collapsed, under "Advanced settings". */
+export const BASIC_KEYS: readonly string[] = ['epochs', 'batchSize', 'learningRate'];

@@ -1,0 +1,27 @@
+// "Predict whole library": a completed run's model scores every readable image of the library and stores each
+// prediction with the split it had in the run's snapshot (train = in-sample), so Browse can filter and sort any
+// split by the run. Training does this itself at its end; this is for older runs and images added since.
+import type { Emit } from '../../shared/contract';
+import type { LibraryPredictionResult } from '../../shared/types';
+import type { Library } from '../library';
+import { useBackend } from '../engine/backends';
+import { predictLibrary } from '../engine/inference';
+import { loadRunModel } from '../engine/saved-model';
+import { predictionCounts } from '../repos/runs.repo';
+import { getSettings } from './settings';
+import { requireRun } from './runs';
+
+export async function predictWholeLibrary(lib: Library, runId: string, emit: Emit, signal?: AbortSignal): Promise<LibraryPredictionResult> {
+  const run = requireRun(lib, runId);
+  if (run.status !== 'completed') throw new Error(`run ${runId} is ${run.status}: only a completed run has a model to predict with`);
+  const settings = getSettings(lib.db);
+  await useBackend(settings.backend, 'infer');
+  const model = await loadRunModel(lib, runId, settings.weightsDir);
+  try {
+    const predicted = await predictLibrary(lib, runId, model, { signal, onProgress: (done, total) => emit('runs.predictProgress', { runId, done, total }) });
+    emit('library.changed', { reason: 'predictions' });
+    return { runId, predicted, bySplit: predictionCounts(lib.db, runId) };
+  } finally {
+    model.dispose();
+  }
+}
