@@ -5,13 +5,11 @@ import path from 'node:path';
 import type { TestMetrics } from '../../shared/types';
 import type { Library } from '../library';
 import { runImages } from '../repos/runs.repo';
-import { useBackend } from '../engine/backends';
 import { scoreFiles, scoreLibraryImages } from '../engine/inference';
-import { loadRunModel } from '../engine/saved-model';
 import { argmax, testMetrics } from '../engine/metrics';
 import { checkSources } from '../engine/data/source-check';
-import { getSettings } from './settings';
-import { requireRun, runClasses } from './runs';
+import { loadCompletedRunModel } from './run-model';
+import { runClasses } from './runs';
 
 const IMAGE_EXT = new Set(['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.tif', '.tiff', '.gif']);
 
@@ -38,11 +36,7 @@ export function folderTree(folder: string, classes: readonly string[]): { paths:
 
 /** `signal`: checked between batches; an aborted evaluation throws (nothing is stored either way). */
 export async function evaluateRun(lib: Library, runId: string, folder?: string, signal?: AbortSignal): Promise<TestMetrics> {
-  const run = requireRun(lib, runId);
-  if (run.status !== 'completed') throw new Error(`run ${runId} is ${run.status}: only a completed run can be evaluated`);
-  const settings = getSettings(lib.db);
-  await useBackend(settings.backend, 'infer');
-  const model = await loadRunModel(lib, runId, settings.weightsDir);
+  const { run, model } = await loadCompletedRunModel(lib, runId, 'only a completed run can be evaluated');
   try {
     const classes = model.meta.classes;
     const k = classes.length;

@@ -4,19 +4,12 @@
 import type { Emit } from '../../shared/contract';
 import type { LibraryPredictionResult } from '../../shared/types';
 import type { Library } from '../library';
-import { useBackend } from '../engine/backends';
 import { predictLibrary } from '../engine/inference';
-import { loadRunModel } from '../engine/saved-model';
 import { predictionCounts } from '../repos/runs.repo';
-import { getSettings } from './settings';
-import { requireRun } from './runs';
+import { loadCompletedRunModel } from './run-model';
 
 export async function predictWholeLibrary(lib: Library, runId: string, emit: Emit, signal?: AbortSignal): Promise<LibraryPredictionResult> {
-  const run = requireRun(lib, runId);
-  if (run.status !== 'completed') throw new Error(`run ${runId} is ${run.status}: only a completed run has a model to predict with`);
-  const settings = getSettings(lib.db);
-  await useBackend(settings.backend, 'infer');
-  const model = await loadRunModel(lib, runId, settings.weightsDir);
+  const { model } = await loadCompletedRunModel(lib, runId, 'only a completed run has a model to predict with');
   try {
     const predicted = await predictLibrary(lib, runId, model, { signal, onProgress: (done, total) => emit('runs.predictProgress', { runId, done, total }) });
     emit('library.changed', { reason: 'predictions' });

@@ -6,19 +6,12 @@ import fs from 'node:fs';
 import type { PredictMatch, PredictResult } from '../../shared/types';
 import type { Library } from '../library';
 import { findImageBySha } from '../repos/images.repo';
-import { useBackend } from '../engine/backends';
 import { scoreFiles } from '../engine/inference';
-import { loadRunModel } from '../engine/saved-model';
-import { getSettings } from './settings';
-import { requireRun } from './runs';
+import { loadCompletedRunModel } from './run-model';
 
 /** `signal`: checked between batches; an aborted prediction throws. */
 export async function predict(lib: Library, runId: string, paths: string[], signal?: AbortSignal): Promise<PredictResult[]> {
-  const run = requireRun(lib, runId);
-  if (run.status !== 'completed') throw new Error(`run ${runId} is ${run.status}: only a completed run has a model to predict with`);
-  const settings = getSettings(lib.db);
-  await useBackend(settings.backend, 'infer');
-  const model = await loadRunModel(lib, runId, settings.weightsDir);
+  const { model } = await loadCompletedRunModel(lib, runId, 'only a completed run has a model to predict with');
   try {
     const { probs, errors } = await scoreFiles(model, paths, signal);
     const matches = await Promise.all(paths.map((p) => libraryMatch(lib, p)));
