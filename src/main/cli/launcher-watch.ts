@@ -3,6 +3,7 @@
 // nobody to stop it. When npm launched us, watch that npm process and stop when it is gone. Started directly
 // (`node bin/paddy.mjs serve`, or under nohup), nothing is watched: outliving the shell is then what was asked.
 import fs from 'node:fs';
+import { processAlive } from '../util/process-alive';
 
 /** The pid of the npm process that launched this one, or null when npm did not launch it. */
 export function npmLauncherPid(): number | null {
@@ -25,21 +26,12 @@ export function npmLauncherPid(): number | null {
   return null;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Calls `onGone` once when the npm process that launched us exits. Returns a function that stops watching. */
 export function watchLauncher(onGone: () => void, everyMs = 1000): () => void {
   const pid = npmLauncherPid();
   if (pid === null) return () => undefined;
   const timer = setInterval(() => {
-    if (alive(pid) && process.ppid !== 1) return;
+    if (processAlive(pid) && process.ppid !== 1) return;
     clearInterval(timer);
     onGone();
   }, everyMs);

@@ -9,15 +9,7 @@ import { interruptImport, runningImports } from '../repos/imports.repo';
 import { endRun, interruptRun, unfinishedRuns } from '../repos/runs.repo';
 import { writeTx } from '../repos/statements';
 import { dropReserve, pendingReason, releaseReserve } from './run-reserve';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { processAlive } from '../util/process-alive';
 
 /**
  * Runs left queued/running by a process that no longer exists become failed. A run whose recorded process is
@@ -27,7 +19,7 @@ export function markInterruptedRuns(db: Database.Database, now = new Date().toIS
   const dir = path.isAbsolute(db.name) ? path.dirname(db.name) : null;
   let n = 0;
   for (const r of unfinishedRuns(db)) {
-    if (r.pid !== null && r.host === os.hostname() && alive(r.pid)) continue;
+    if (r.pid !== null && r.host === os.hostname() && processAlive(r.pid)) continue;
     const reason = dir ? pendingReason(dir, r.id) : null;
     // Frees the run's held space (keeping the reason) so this write succeeds on a disk that is still full.
     if (dir) releaseReserve(dir, r.id, reason);
@@ -41,7 +33,7 @@ export function markInterruptedRuns(db: Database.Database, now = new Date().toIS
 export function markInterruptedImports(db: Database.Database, now = new Date().toISOString()): number {
   let n = 0;
   for (const i of runningImports(db)) {
-    if (i.pid !== null && i.host === os.hostname() && alive(i.pid)) continue;
+    if (i.pid !== null && i.host === os.hostname() && processAlive(i.pid)) continue;
     if (interruptImport(db, i.id, now)) n++;
   }
   return n;

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Library } from '../../library';
+import { processAlive } from '../../util/process-alive';
 
 const SHA = /^[0-9a-f]{64}$/;
 const TMP_MARK = '.tmp-';
@@ -63,23 +64,12 @@ export function removeStaleThumbTemps(lib: Library): number {
     }
     for (const n of names) {
       const at = n.indexOf(TMP_MARK);
-      if (at >= 0 && !pidAlive(Number(n.slice(at + TMP_MARK.length).split('-')[0]))) {
+      // A temp file of a live process (another import into the same library) must not be touched.
+      if (at >= 0 && !processAlive(Number(n.slice(at + TMP_MARK.length).split('-')[0]))) {
         fs.rmSync(path.join(full, n), { force: true });
         removed++;
       }
     }
   }
   return removed;
-}
-
-/** A temp file of a live process (another import into the same library) must not be touched. */
-function pidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -8,6 +8,7 @@ import type { FeatureExtractor } from '../../features/extractor';
 import { kerasToOnnx } from '../export/keras-to-onnx';
 import { featureDims } from '../export/onnx-graph';
 import { ModelFileError, readLayersModel } from '../export/layers-model';
+import { processAlive } from '../../../util/process-alive';
 
 type Ort = typeof import('onnxruntime-node');
 
@@ -87,11 +88,7 @@ function removeStaleTemps(dir: string): void {
   for (const name of fs.readdirSync(dir)) {
     const pid = Number(/\.tmp-(\d+)$/.exec(name)?.[1]);
     if (!pid || pid === process.pid) continue;
-    try {
-      process.kill(pid, 0);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ESRCH') fs.rmSync(path.join(dir, name), { force: true });
-    }
+    if (!processAlive(pid)) fs.rmSync(path.join(dir, name), { force: true });
   }
 }
 
