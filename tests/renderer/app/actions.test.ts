@@ -2,32 +2,17 @@
 // real SQLite library (in-process PaddyApi: dispatch → handler → service). No browser needed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dispatch, handlers } from '../../../src/main/api/index';
-import { REQUEST_NAMES, type PaddyApi, type RequestName } from '../../../src/shared/contract';
 import { provideApi } from '../../../src/renderer/src/app/api';
 import { refreshLibrary, useApp } from '../../../src/renderer/src/app/app.store';
 import { cache, ensurePages, idAt, setFilter, useBrowse } from '../../../src/renderer/src/features/browse/browse.store';
 import { assignClassAt, clickImage, moveCursor, redo, relabelSelection, selectAllInFilter, undo } from '../../../src/renderer/src/features/labels/labels.actions';
 import { fixtureContext, fixtureLibrary, labelMap } from '../../helpers/fixture-library';
-
-function inProcessApi(ctx: ReturnType<typeof fixtureContext>): PaddyApi {
-  const api: Record<string, unknown> = {};
-  for (const name of REQUEST_NAMES) {
-    api[name] = async (input: unknown) => {
-      const r = await dispatch(handlers, ctx, name as RequestName, input);
-      if (!r.ok) throw new Error(r.error);
-      return r.value;
-    };
-  }
-  api.on = () => () => {};
-  api.imageUrl = (kind: string, id: number) => `${kind}/${id}`;
-  return api as PaddyApi;
-}
+import { dispatchApi } from '../../helpers/studio-api';
 
 test('relabel by number key, undo, redo, range relabel and select-all go through the real label journal', async () => {
   const fx = fixtureLibrary({ perClass: 4, journalFolderLabels: true });
   const ctx = fixtureContext(fx.lib);
-  provideApi(inProcessApi(ctx));
+  provideApi(dispatchApi(ctx));
   await refreshLibrary();
   const classes = useApp.getState().library!.classes;
   assert.deepEqual(classes.map((c) => c.name), ['Arborio', 'Basmati', 'Ipsala', 'Jasmine', 'Karacadag']);

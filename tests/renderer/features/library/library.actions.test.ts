@@ -8,27 +8,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { dispatch, handlers } from '../../../../src/main/api/index';
 import { openLibrary } from '../../../../src/main/library';
-import { REQUEST_NAMES, type PaddyApi, type RequestName } from '../../../../src/shared/contract';
 import { provideApi } from '../../../../src/renderer/src/app/api';
 import { useApp } from '../../../../src/renderer/src/app/app.store';
 import { importDemo, importOutcome, useLibrary } from '../../../../src/renderer/src/features/library/library.store';
 import { chooseWeightsFolder, saveSettings, weightsSummary } from '../../../../src/renderer/src/features/library/settings.actions';
 import { fixtureContext } from '../../../helpers/fixture-library';
 import { MOBILENET_DIR, tempDir } from '../../../helpers/tmp';
+import { dispatchApi } from '../../../helpers/studio-api';
 
-function realApi(ctx: ReturnType<typeof fixtureContext>): void {
-  const api: Record<string, unknown> = {};
-  for (const name of REQUEST_NAMES) {
-    api[name] = async (input: unknown) => {
-      const r = await dispatch(handlers, ctx, name as RequestName, input);
-      if (!r.ok) throw new Error(r.error);
-      return r.value;
-    };
-  }
-  api.on = () => () => {};
-  api.imageUrl = (kind: string, id: number) => `${kind}/${id}`;
-  provideApi(api as PaddyApi);
-}
+const realApi = (ctx: ReturnType<typeof fixtureContext>): void => provideApi(dispatchApi(ctx));
 
 const lastToast = () => useApp.getState().toasts.at(-1);
 

@@ -3,28 +3,15 @@
 // and the chart helpers say what their axes and cells show.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dispatch, handlers } from '../../../../src/main/api/index';
-import { REQUEST_NAMES, type PaddyApi, type RequestName } from '../../../../src/shared/contract';
 import { provideApi } from '../../../../src/renderer/src/app/api';
 import { markDefault, renameRun, setConfusionMode, setRunNote } from '../../../../src/renderer/src/features/runs/runs.actions';
 import { defaultRunId, loadRuns, useRuns } from '../../../../src/renderer/src/features/runs/runs.store';
 import { chosenRunId, finishedRuns } from '../../../../src/renderer/src/features/predict/predict.store';
 import { axisRangeText, cellText, scoreDomain } from '../../../../src/renderer/src/charts/scale';
 import { fixtureContext, fixtureLibrary, insertRun } from '../../../helpers/fixture-library';
+import { dispatchApi } from '../../../helpers/studio-api';
 
-function realApi(ctx: ReturnType<typeof fixtureContext>): void {
-  const api: Record<string, unknown> = {};
-  for (const name of REQUEST_NAMES) {
-    api[name] = async (input: unknown) => {
-      const r = await dispatch(handlers, ctx, name as RequestName, input);
-      if (!r.ok) throw new Error(r.error);
-      return r.value;
-    };
-  }
-  api.on = () => () => {};
-  api.imageUrl = (kind: string, id: number) => `${kind}/${id}`;
-  provideApi(api as PaddyApi);
-}
+const realApi = (ctx: ReturnType<typeof fixtureContext>): void => provideApi(dispatchApi(ctx));
 
 test('rename, note and default mark persist; Predict starts from the default, not the newest', async () => {
   const fx = fixtureLibrary({ perClass: 1 });

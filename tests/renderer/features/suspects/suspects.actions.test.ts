@@ -3,9 +3,7 @@
 // image back under the cursor, the class-pair filter and a batch accept of the shown pair.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dispatch, handlers } from '../../../../src/main/api/index';
 import { saveScan, type SuspectRow } from '../../../../src/main/repos/suspects.repo';
-import { REQUEST_NAMES, type PaddyApi, type RequestName } from '../../../../src/shared/contract';
 import { provideApi } from '../../../../src/renderer/src/app/api';
 import { useApp } from '../../../../src/renderer/src/app/app.store';
 import {
@@ -13,20 +11,9 @@ import {
 } from '../../../../src/renderer/src/features/suspects/suspects.actions';
 import { loadSuspects, positionText, shownSuspects, suspectPairs, useSuspects } from '../../../../src/renderer/src/features/suspects/suspects.store';
 import { fixtureContext, fixtureLibrary, labelMap } from '../../../helpers/fixture-library';
+import { dispatchApi } from '../../../helpers/studio-api';
 
-function realApi(ctx: ReturnType<typeof fixtureContext>): void {
-  const api: Record<string, unknown> = {};
-  for (const name of REQUEST_NAMES) {
-    api[name] = async (input: unknown) => {
-      const r = await dispatch(handlers, ctx, name as RequestName, input);
-      if (!r.ok) throw new Error(r.error);
-      return r.value;
-    };
-  }
-  api.on = () => () => {};
-  api.imageUrl = (kind: string, id: number) => `${kind}/${id}`;
-  provideApi(api as PaddyApi);
-}
+const realApi = (ctx: ReturnType<typeof fixtureContext>): void => provideApi(dispatchApi(ctx));
 
 const view = () => {
   const s = useSuspects.getState();
