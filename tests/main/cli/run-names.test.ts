@@ -33,6 +33,10 @@ test('paddy run names, annotates and marks a run; paddy runs --json shows it', a
     listed.map((r) => [r.id, r.name, r.note, r.marked, r.isDefault]),
     [['run-b', 'small cnn', 'lr 0.01', true, true], ['run-a', null, null, false, false]],
   );
+  // The text table names each run and stars the default.
+  const table = (await paddy('runs', '--library', dir)).out.split('\n');
+  assert.match(table.find((l) => l.includes('run-b')) ?? '', /^★ run-b +small cnn +completed/);
+  assert.match(table.find((l) => l.includes('run-a')) ?? '', /^ {2}run-a +completed/);
   const unmark = await paddy('run', 'run-b', '--library', dir, '--no-default', '--json');
   assert.equal(unmark.code, 0, unmark.err);
   assert.deepEqual(JSON.parse(unmark.out).isDefault, false);
