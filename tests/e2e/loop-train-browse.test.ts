@@ -123,4 +123,21 @@ describe('the loop: train, then browse every prediction', { concurrency: false }
       await shot(page, `loop-browse-loss-${viewport.width}`);
     }
   });
+
+  it('Browse: images imported after the run are counted as unpredicted and predicted on demand', async () => {
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await api('import.folder', { folder: riceSubset(2, { from: 12 }) });
+    await page.click(testId('nav-library'));
+    await page.click(testId('nav-browse'));
+    await page.selectOption(testId('filter-run'), '');
+    await page.selectOption(testId('filter-run'), runId);
+    await page.waitForSelector(testId('predict-rest-count'), { timeout: 30_000 });
+    assert.match((await page.textContent(testId('predict-rest-count'))) ?? '', /^10 images have no prediction from this run/);
+    await shot(page, 'loop-browse-predict-rest-1024');
+    await page.click(testId('predict-rest-start'));
+    await page.waitForFunction(() => document.querySelector('[data-testid="grid"]')?.getAttribute('data-total') === '70', undefined, { timeout: 60_000 });
+    await page.waitForSelector(testId('predict-rest'), { state: 'detached' });
+    const counts = await api<{ bySplit: Record<string, number> }>('runs.predictAll', { runId });
+    assert.equal(Object.values(counts.bySplit).reduce((a, b) => a + b, 0), 70, 'the run now holds a prediction for every image');
+  });
 });

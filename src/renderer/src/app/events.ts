@@ -6,6 +6,7 @@ import { onSuspectsProgress } from '../features/suspects/suspects.store';
 import { onExportProgress } from '../features/export/export.actions';
 import { onTrainEvent } from '../features/train/train.store';
 import { refreshLibrarySoon } from './app.store';
+import { onPredictAllProgress } from '../features/browse/predict-all';
 
 export function subscribeEvents(): () => void {
   const api = getApi();
@@ -14,6 +15,7 @@ export function subscribeEvents(): () => void {
     api.on('train.event', onTrainEvent),
     api.on('suspects.progress', onSuspectsProgress),
     api.on('export.progress', onExportProgress),
+    api.on('runs.predictProgress', onPredictAllProgress),
     api.on('library.changed', ({ reason }) => {
       refreshLibrarySoon();
       // Label changes keep the grid in place (a relabeled image does not vanish from a class filter while the

@@ -9,6 +9,7 @@ import { DetailPanel } from './DetailPanel';
 import { FilterBar } from './FilterBar';
 import { Grid } from './Grid';
 import { ImageSetChip } from './ImageSetChip';
+import { PredictAllBar } from './PredictAllBar';
 
 export function BrowseView() {
   const library = useApp((s) => s.library);
@@ -41,6 +42,7 @@ export function BrowseView() {
         <div className="browse-main">
           <FilterBar />
           <SelectionBar />
+          <PredictAllBar />
           {error ? (
             <ErrorState error={error} title="The images could not be listed" />
           ) : total === 0 ? (
