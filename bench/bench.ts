@@ -13,9 +13,10 @@ const only = argv.includes('--backend') ? (argv[argv.indexOf('--backend') + 1] a
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const mobilenetDir = process.env.PADDY_MOBILENET_DIR ?? path.resolve(root, '../shared/models/mobilenet_v2');
 const riceDir = process.env.PADDY_RICE_DIR ?? path.resolve(root, '../shared/datasets/rice');
+const peersDir = process.env.PADDY_PEERS_DIR ?? path.resolve(root, '../shared/peers');
 const backends = only ? [only] : await availableBackends();
 for (const b of backends) {
-  const r = await runSpeedBench(b, { quick, mobilenetDir, riceDir, log: (l) => console.error(`[${b}] ${l}`) });
+  const r = await runSpeedBench(b, { quick, mobilenetDir, riceDir, peersDir, log: (l) => console.error(`[${b}] ${l}`) });
   console.log(JSON.stringify(r));
 }
 process.exit(0);

@@ -6,20 +6,17 @@ import path from 'node:path';
 import type { Library } from '../library';
 import { imageFile } from '../repos/images.repo';
 import { sourceRow } from '../repos/sources.repo';
-import { thumbPath } from './import/thumbnails';
+import { findThumbSync } from './import/thumbnails';
 import { readSourceBytes } from './sources';
 
 function thumbFile(lib: Library, imageId: number): string | null {
   const row = imageFile(lib.db, imageId);
   if (!row || !/^[0-9a-f]{64}$/.test(row.sha256)) return null;
-  const file = thumbPath(lib, row.sha256);
+  const file = findThumbSync(lib, row.sha256);
+  if (!file) return null;
   const rel = path.relative(lib.paths.thumbs, file);
   if (rel.startsWith('..') || path.isAbsolute(rel)) return null;
-  try {
-    return fs.statSync(file).isFile() ? file : null;
-  } catch {
-    return null;
-  }
+  return file;
 }
 
 const validId = (imageId: number): boolean => Number.isSafeInteger(imageId) && imageId >= 0;

@@ -10,7 +10,7 @@ import type { RelinkResult, SourceCheckResult, SourceState } from '../../shared/
 import type { Library } from '../library';
 import { checkSourceFile, checkSources, type SourceCheck } from '../engine/data/source-check';
 import { badSourceIds, deleteImages, recordVerdicts, relinkImages, sourceRow, sourceRows, type SourceRow } from '../repos/sources.repo';
-import { thumbPath } from './import/thumbnails';
+import { removeThumbs } from './import/thumbnails';
 
 export { checkSources, type SourceCheck };
 
@@ -117,7 +117,7 @@ export async function removeMissing(lib: Library, emit?: Emit): Promise<{ remove
   if (!ids.length) return { removed: 0 };
   const gone = deleteImages(lib.db, ids);
   for (const g of gone) {
-    if (/^[0-9a-f]{64}$/.test(g.sha256)) fs.rmSync(thumbPath(lib, g.sha256), { force: true });
+    if (/^[0-9a-f]{64}$/.test(g.sha256)) removeThumbs(lib, g.sha256);
   }
   emit?.('library.changed', { reason: 'sources' });
   return { removed: gone.length };

@@ -70,7 +70,7 @@ before(async () => {
   assert.equal(report.imported, 4);
   const row = lib.db.prepare('SELECT id, sha256, source_path FROM images ORDER BY id LIMIT 1').get() as { id: number; sha256: string; source_path: string };
   images = { thumbId: row.id, sha: row.sha256, source: row.source_path };
-  assert.ok(fs.existsSync(thumbPath(lib, row.sha256)));
+  assert.ok(fs.existsSync(thumbPath(lib, row.sha256, 'jpg')));
   lib.close();
 
   register(pathToFileURL(path.join(ROOT, 'tests/helpers/electron-hook.mjs')).href, { data: { fakeUrl } });
@@ -209,9 +209,10 @@ test('events reach the window on their event channel', async () => {
 test('the image protocol serves a real thumbnail and full image of the library', async () => {
   const thumb = await img(`${IMAGE_SCHEME}://thumb/${images.thumbId}`);
   assert.equal(thumb.status, 200);
-  assert.equal(thumb.headers.get('content-type'), 'image/webp');
+  // A 250×250 rice JPEG is its own thumbnail: a copy of its bytes inside the library (services/import/decode.ts).
+  assert.equal(thumb.headers.get('content-type'), 'image/jpeg');
   const body = Buffer.from(await thumb.arrayBuffer());
-  const libThumb = fs.readFileSync(thumbPath({ paths: { thumbs: path.join(libDir, 'thumbs') } } as never, images.sha));
+  const libThumb = fs.readFileSync(thumbPath({ paths: { thumbs: path.join(libDir, 'thumbs') } } as never, images.sha, 'jpg'));
   assert.ok(body.equals(libThumb));
   const full = await img(`${IMAGE_SCHEME}://full/${images.thumbId}`);
   assert.equal(full.status, 200);
@@ -332,14 +333,24 @@ test('the ONNX Runtime training step worker is part of the main build and comput
   try {
     const layers = [{ kind: 'conv', filters: 2, kernel: 3, padding: 'same', relu: true }, { kind: 'pool' }, { kind: 'flatten' }, { kind: 'dense', units: 3, activation: 'softmax' }];
     assert.equal((await reply({ type: 'init', layers, input: { size: 4 }, threads: 1 })).type, 'ready');
-    const params = [new Float32Array(3 * 3 * 3 * 2).fill(0.1), new Float32Array(2), new Float32Array(8 * 3).fill(0.05), new Float32Array(3)];
+    const lengths = [3 * 3 * 3 * 2, 2, 8 * 3, 3];
+    const shared = (n: number) => new Float32Array(new SharedArrayBuffer(n * 4));
+    const total = lengths.reduce((a, n) => a + n, 0);
+    // Parameters, Adam's state and the gradients live in shared memory the caller binds once (protocol.ts).
+    const params = shared(total), grads = shared(total);
+    params.fill(0.1, 0, 54);
+    params.fill(0.05, 56, 80);
+    const start = params.slice();
+    const control = new Int32Array(new SharedArrayBuffer(3 * 4));
+    assert.equal((await reply({ type: 'bind', index: 0, lengths, params, m: shared(total), v: shared(total), grads: [grads], control })).type, 'ready');
     const x = Float32Array.from({ length: 2 * 4 * 4 * 3 }, (_, i) => (i % 7) / 7);
-    // Gradients are written into shared memory the caller hands over.
-    const grads = params.map((p) => new Float32Array(new SharedArrayBuffer(p.length * 4)));
-    const r = await reply({ type: 'grads', rows: 2, batch: 2, x, y: Float32Array.from([1, 0, 0, 0, 1, 0]), masks: [], params, grads });
+    const adam = { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
+    const r = await reply({ type: 'grads', rows: 2, batch: 2, x, y: Float32Array.from([1, 0, 0, 0, 1, 0]), masks: [], parts: 1, t: 1, lr: 0.01, adam });
     assert.equal(r.type, 'grads', r.message);
-    assert.ok(grads.every((g) => g.every(Number.isFinite)) && grads[2]!.some((v) => v !== 0) && grads[0]!.some((v) => v !== 0));
+    assert.ok(grads.every(Number.isFinite) && grads.subarray(56, 80).some((v) => v !== 0) && grads.subarray(0, 54).some((v) => v !== 0));
     assert.ok(Math.abs(r.loss! - 2 * Math.log(3)) < 0.05, `summed loss of 2 rows near 2·ln 3: ${r.loss}`);
+    // The worker applied Adam itself: every parameter with a gradient moved.
+    assert.ok(params.some((p, i) => p !== start[i]));
   } finally {
     await w.terminate();
   }

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runSpeedBench, type BenchResult } from '../../../src/main/engine/speed-bench';
 import { loadOrt } from '../../../src/main/engine/onnx/runtime/extractor';
-import { MOBILENET_DIR, RICE_DIR } from '../../helpers/tmp';
+import { MOBILENET_DIR, RICE_DIR, tempDir } from '../../helpers/tmp';
+import path from 'node:path';
 
 const MEASURED = [
   'referenceCnnTrainImgPerSec', 'referenceCnnTrainImgPerSecSingleThread', 'referenceCnnTfjsImgPerSec',
@@ -38,5 +39,27 @@ test('runSpeedBench (quick) measures every part on this machine’s engine', { t
     assert.equal(r.threads, 1);
     assert.equal(r.referenceCnnTrainImgPerSec, r.referenceCnnTfjsImgPerSec);
     assert.match(r.mobilenetExtractor ?? '', /tfjs/i, json);
+  }
+});
+
+// PyTorch side by side (issue 12): where python3-torch is absent (here: $PYTHON names an interpreter that does
+// not exist, as on a machine without Debian's python3), the four PyTorch keys are null and say why, and
+// Paddy's own numbers are measured as ever. The real peer scripts are used, never a canned result.
+test('without python3-torch the PyTorch keys are null, with the reason; Paddy still measures', { timeout: 300_000 }, async () => {
+  const saved = process.env.PYTHON;
+  process.env.PYTHON = path.join(tempDir(), 'no-such-python3');
+  try {
+    const peersDir = path.resolve(RICE_DIR, '../../peers');
+    const r = await runSpeedBench('wasm', { quick: true, threads: 2, riceDir: RICE_DIR, peersDir, skipMobilenet: true, skipHead: true });
+    const json = JSON.stringify(r);
+    for (const k of ['torchReferenceCnnTrainImgPerSec', 'referenceCnnVsTorch', 'torchMobilenetFeatureImgPerSec', 'mobilenetFeaturesVsTorch'] as const) {
+      assert.ok(k in r && r[k] === null, `${k} in ${json}`);
+    }
+    assert.match(r.torchSkipped ?? '', /no Python at .*no-such-python3/, json);
+    assert.ok((r.referenceCnnTrainImgPerSec ?? 0) > 0, json);
+    assert.ok(r.loadAverage >= 0, json);
+  } finally {
+    if (saved === undefined) delete process.env.PYTHON;
+    else process.env.PYTHON = saved;
   }
 });

@@ -1,5 +1,6 @@
 // `paddy bench`: training and feature-extraction speed (img/s) and peak memory on the active backend, or on each
-// available one with --all; one JSON object per backend.
+// available one with --all; one JSON object per backend. Where Debian's python3-torch is installed, PyTorch's
+// numbers for the same work (../shared/peers) are measured in the same run and printed beside Paddy's as ratios.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { availableBackends } from '../../engine/backends';
@@ -33,10 +34,12 @@ export const benchCommand: Command = {
     const mobilenetDir = str(args, 'weights') ?? process.env.PADDY_MOBILENET_DIR ?? path.resolve(here, '../../../../../shared/models/mobilenet_v2');
     // Training batches: a folder with one sub-folder per class (default: the rice dataset beside the project).
     const riceDir = str(args, 'images') ?? process.env.PADDY_RICE_DIR ?? path.resolve(here, '../../../../../shared/datasets/rice');
+    // PyTorch side by side (issue 12): the peer scripts beside the project; $PYTHON picks the interpreter.
+    const peersDir = process.env.PADDY_PEERS_DIR ?? path.resolve(here, '../../../../../shared/peers');
     const results: BenchResult[] = [];
     for (const b of list) {
       results.push(await runSpeedBench(b, {
-        quick: Boolean(args.values.quick), threads, mobilenetDir, riceDir,
+        quick: Boolean(args.values.quick), threads, mobilenetDir, riceDir, peersDir,
         log: args.values.json ? undefined : (l) => io.err(`[${b}] ${l}`),
       }));
     }

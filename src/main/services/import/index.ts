@@ -8,7 +8,7 @@ import { classCounts } from '../stats';
 import { DEFAULT_MAX_PIXELS } from './decode';
 import { runPipeline } from './pipeline';
 import { removeStaleThumbTemps } from './thumbnails';
-import { walkImportFolder } from './walk';
+import { walkImportFolder, walkUnlabeledFolder } from './walk';
 
 export interface ImportOptions {
   emit?: Emit;
@@ -17,6 +17,8 @@ export interface ImportOptions {
   /** Files processed at once (default 2 per core, at least 2). */
   concurrency?: number;
   signal?: AbortSignal;
+  /** Every image below the folder joins without a label (sub-folders are not classes); known images keep theirs. */
+  unlabeled?: boolean;
 }
 
 export class ImportCancelled extends Error {
@@ -31,7 +33,7 @@ export function defaultConcurrency(): number {
 
 export async function importFolder(lib: Library, folder: string, opts: ImportOptions = {}): Promise<ImportReport> {
   const started = Date.now();
-  const walk = await walkImportFolder(folder);
+  const walk = opts.unlabeled ? await walkUnlabeledFolder(folder) : await walkImportFolder(folder);
   removeStaleThumbTemps(lib);
   const importId = createImport(lib.db, walk.root);
   opts.emit?.('import.progress', { importId, done: 0, total: walk.files.length });
@@ -62,6 +64,7 @@ export async function importFolder(lib: Library, folder: string, opts: ImportOpt
     skipped: result.skippedFiles,
     classes: classCounts(lib.db),
     seconds: (Date.now() - started) / 1000,
+    ...(opts.unlabeled ? { unlabeled: true, alreadyLabeled: result.alreadyLabeled } : {}),
   };
 }
 

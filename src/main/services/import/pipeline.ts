@@ -25,7 +25,7 @@ import { writeTx } from '../../repos/statements';
 import { addImportSkip, updateImportCounts, type ImportCounts } from '../../repos/imports.repo';
 import { assignSplits, type SplitCandidate } from '../splits';
 import { FileProcessor, LibraryWriteError, type Outcome } from './process-file';
-import type { Candidate } from './walk';
+import { UNLABELED, type Candidate } from './walk';
 
 export { LibraryWriteError };
 
@@ -46,6 +46,8 @@ export interface PipelineOptions {
 export interface PipelineResult extends ImportCounts {
   skippedFiles: SkippedFile[];
   aborted: boolean;
+  /** Unlabeled files whose bytes were already in the library with a label (kept). */
+  alreadyLabeled: number;
 }
 
 type Db = Library['db'];
@@ -56,6 +58,7 @@ interface Tally {
   counts: ImportCounts;
   skippedFiles: SkippedFile[];
   classIds: Map<string, number>;
+  alreadyLabeled: number;
 }
 
 /** What all files of one batch share: when it was written, its journal batch, and the images new to splits. */
@@ -85,10 +88,24 @@ function applyOutcome(db: Db, tally: Tally, batch: BatchContext, file: Candidate
     else if (atPath) markChanged(db, atPath.id, batch.at);
     if (hasImageSource(db, existing.id, file.path)) {
       counts.alreadyPresent++;
+      if (file.className === UNLABELED && existing.className !== null) tally.alreadyLabeled++;
       return;
     }
-    const known = imageSourceClasses(db, existing.id);
+    // An unlabeled copy of a known image is one more place it was seen, never a conflict: the image keeps its label.
+    if (file.className === UNLABELED) {
+      addImageSource(db, existing.id, file.path, UNLABELED, tally.importId);
+      counts.alreadyPresent++;
+      if (existing.className !== null) tally.alreadyLabeled++;
+      return;
+    }
+    const known = imageSourceClasses(db, existing.id).filter((c) => c !== UNLABELED);
     addImageSource(db, existing.id, file.path, file.className, tally.importId);
+    if (existing.className === null && known.length === 0) {
+      // Imported before without a label, now found in a class folder: the folder labels it and it gets a split.
+      labelFromFolder(db, tally, batch, existing.id, o.sha, file.className);
+      counts.alreadyPresent++;
+      return;
+    }
     if (known.length > 0 && !known.includes(file.className)) {
       markConflict(db, existing.id);
       counts.conflicts++;
@@ -99,6 +116,7 @@ function applyOutcome(db: Db, tally: Tally, batch: BatchContext, file: Candidate
     // Known when processed but gone now: cannot happen while this process is the only writer.
     return recordSkip(db, tally, { path: file.path, reason: 'duplicate of a file that could not be imported' });
   }
+  if (file.className === UNLABELED) return insertUnlabeled(db, tally, batch, file, o, atPath?.id);
   let classId = tally.classIds.get(file.className);
   if (classId === undefined) {
     classId = ensureClass(db, file.className);
@@ -124,6 +142,36 @@ function applyOutcome(db: Db, tally: Tally, batch: BatchContext, file: Candidate
   insertFolderLabel(db, imageId, classId, batch.journalBatch, batch.at);
   batch.fresh.push({ imageId, sha256: o.sha, classId });
   counts.imported++;
+}
+
+/** A new image without a label: no class, no label, no split until it is labeled (services/unlabeled/label-splits.ts). */
+function insertUnlabeled(db: Db, tally: Tally, batch: BatchContext, file: Candidate, o: Extract<Outcome, { kind: 'new' }>, atPathId: number | undefined): void {
+  if (atPathId !== undefined) {
+    // The path's file now holds new bytes: the image takes them and keeps its label, split and history.
+    replaceImageBytes(db, atPathId, { sha256: o.sha, bytes: o.bytes, width: o.width, height: o.height, format: o.format, mtimeMs: o.mtimeMs }, batch.at);
+    addImageSource(db, atPathId, file.path, UNLABELED, tally.importId);
+    tally.counts.imported++;
+    return;
+  }
+  const imageId = insertImage(
+    db,
+    { sha256: o.sha, sourcePath: file.path, fileName: path.basename(file.path), width: o.width, height: o.height, format: o.format, bytes: o.bytes, importId: tally.importId },
+    batch.at,
+  );
+  addImageSource(db, imageId, file.path, UNLABELED, tally.importId);
+  markSourceSeen(db, imageId, o.mtimeMs, batch.at);
+  tally.counts.imported++;
+}
+
+/** A known unlabeled image found in a class folder: the folder's label (journaled) and a split. */
+function labelFromFolder(db: Db, tally: Tally, batch: BatchContext, imageId: number, sha: string, className: string): void {
+  let classId = tally.classIds.get(className);
+  if (classId === undefined) {
+    classId = ensureClass(db, className);
+    tally.classIds.set(className, classId);
+  }
+  insertFolderLabel(db, imageId, classId, batch.journalBatch, batch.at);
+  batch.fresh.push({ imageId, sha256: sha, classId });
 }
 
 /**
@@ -228,6 +276,7 @@ export async function runPipeline(lib: Library, files: Candidate[], opts: Pipeli
     counts: { total: files.length, imported: 0, alreadyPresent: 0, conflicts: 0, skipped: 0 },
     skippedFiles: [],
     classIds: new Map(),
+    alreadyLabeled: 0,
   };
   const window = new CommitWindow(files, [...opts.walkSkips], (skips, items) => commitBatch(lib.db, tally, skips, items));
   const processor = new FileProcessor(lib, opts.maxPixels);
@@ -273,5 +322,5 @@ export async function runPipeline(lib: Library, files: Candidate[], opts: Pipeli
   window.flush(true);
   if (failure) throw failure;
   progress(done, true);
-  return { ...tally.counts, skippedFiles: tally.skippedFiles, aborted };
+  return { ...tally.counts, skippedFiles: tally.skippedFiles, aborted, alreadyLabeled: tally.alreadyLabeled };
 }

@@ -1,12 +1,11 @@
 // One candidate file from disk to an outcome the commit step can write: open, header, hash, decode, thumbnail.
 // The same file reached by several paths (hard links, symlinks) is read once, and the same bytes under several
 // names are decoded once; later copies wait for and carry the first one's outcome.
-import fsp from 'node:fs/promises';
 import type { Library } from '../../library';
 import { findImageBySha } from '../../repos/images.repo';
-import { decodeImage } from './decode';
+import { decodeImage, type ThumbType } from './decode';
 import { openCandidate, readCandidate } from './read';
-import { thumbPath, writeThumb } from './thumbnails';
+import { findThumb, writeThumb } from './thumbnails';
 
 /** The library (not a source file) cannot be written: the import stops instead of skipping every file. */
 export class LibraryWriteError extends Error {}
@@ -15,14 +14,6 @@ export type Outcome =
   | { kind: 'new'; sha: string; bytes: number; mtimeMs: number; width: number; height: number; format: string }
   | { kind: 'known'; sha: string; mtimeMs?: number }
   | { kind: 'skip'; reason: string; sha?: string };
-
-async function fileExists(p: string): Promise<boolean> {
-  try {
-    return (await fsp.stat(p)).size > 0;
-  } catch {
-    return false;
-  }
-}
 
 export class FileProcessor {
   /**
@@ -63,20 +54,20 @@ export class FileProcessor {
   private async decodeNew(source: Buffer | string, head: Buffer, sha: string, bytes: number, mtimeMs: number): Promise<Outcome> {
     if (findImageBySha(this.lib.db, sha)) {
       // Already in the library: only a missing thumbnail (thumbs/ deleted or damaged) needs work.
-      if (await fileExists(thumbPath(this.lib, sha))) return { kind: 'known', sha, mtimeMs };
+      if (await findThumb(this.lib, sha)) return { kind: 'known', sha, mtimeMs };
       const again = await decodeImage(source, this.maxPixels, head);
-      if (again.ok) await this.writeThumbOrFail(sha, again.thumb);
+      if (again.ok) await this.writeThumbOrFail(sha, again.thumb, again.thumbType);
       return { kind: 'known', sha, mtimeMs };
     }
     const d = await decodeImage(source, this.maxPixels, head);
     if (!d.ok) return { kind: 'skip', reason: d.reason, sha };
-    await this.writeThumbOrFail(sha, d.thumb);
+    await this.writeThumbOrFail(sha, d.thumb, d.thumbType);
     return { kind: 'new', sha, bytes, mtimeMs, width: d.width, height: d.height, format: d.format };
   }
 
-  private async writeThumbOrFail(sha: string, thumb: Buffer): Promise<void> {
+  private async writeThumbOrFail(sha: string, thumb: Buffer, type: ThumbType): Promise<void> {
     try {
-      await writeThumb(this.lib, sha, thumb);
+      await writeThumb(this.lib, sha, thumb, type);
     } catch (e) {
       // The library, not the source file, is at fault (disk full, read-only): stop instead of skipping the rest.
       const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;

@@ -104,3 +104,60 @@ export async function jpegHasFrame(readAt: (pos: number, len: number) => Promise
   }
   return false;
 }
+
+/** What a JPEG held in memory says about itself before its image data: its frame header and EXIF orientation. */
+export interface JpegHeader {
+  /** The SOFn marker (0xc0…0xcf): baseline, progressive, arithmetic, lossless… */
+  frame: number;
+  precision: number;
+  width: number;
+  height: number;
+  components: number;
+  /** EXIF orientation (1–8), or 1 when there is none. */
+  orientation: number;
+}
+
+/** The EXIF orientation in an APP1 segment's payload (from "Exif\0\0"), or 1. */
+function exifOrientation(b: Buffer, start: number, end: number): number {
+  const tiff = start + 6;
+  if (end - tiff < 8 || b.toString('latin1', start, start + 6) !== 'Exif\0\0') return 1;
+  const le = b.toString('latin1', tiff, tiff + 2) === 'II';
+  const u16 = (at: number) => (le ? b.readUInt16LE(at) : b.readUInt16BE(at));
+  const u32 = (at: number) => (le ? b.readUInt32LE(at) : b.readUInt32BE(at));
+  const ifd = tiff + u32(tiff + 4);
+  if (ifd + 2 > end) return 1;
+  const count = u16(ifd);
+  for (let i = 0; i < count; i++) {
+    const e = ifd + 2 + i * 12;
+    if (e + 12 > end) return 1;
+    if (u16(e) === 0x0112) return u16(e + 8);
+  }
+  return 1;
+}
+
+/** The frame header (and orientation) of a JPEG held in memory, or null when none precedes the image data. */
+export function jpegHeader(b: Buffer): JpegHeader | null {
+  let pos = 2;
+  let orientation = 1;
+  for (let segments = 0; segments < 10_000 && pos + 4 <= b.length; segments++) {
+    if (b[pos] !== 0xff) return null;
+    const marker = b[pos + 1]!;
+    if (marker === 0xff) {
+      pos++;
+      continue;
+    }
+    if (marker === 0xd9 || marker === 0xda) return null;
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      pos += 2;
+      continue;
+    }
+    const len = b.readUInt16BE(pos + 2);
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      if (pos + 10 > b.length) return null;
+      return { frame: marker, precision: b[pos + 4]!, height: b.readUInt16BE(pos + 5), width: b.readUInt16BE(pos + 7), components: b[pos + 9]!, orientation };
+    }
+    if (marker === 0xe1 && orientation === 1) orientation = exifOrientation(b, pos + 4, Math.min(b.length, pos + 2 + len));
+    pos += 2 + len;
+  }
+  return null;
+}

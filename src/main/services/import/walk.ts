@@ -216,3 +216,27 @@ async function walkClass(dir: string, className: string, ancestors: string[], wa
   }
   for (const d of subdirs) await walkClass(d, className, chain, walked, out);
 }
+
+/** The class name an unlabeled file carries through the pipeline (real class names are never empty). */
+export const UNLABELED = '';
+
+/**
+ * Finds the images of an unlabeled import (`paddy import DIR --unlabeled`): every regular file anywhere below
+ * `folder`, sub-folders included (they are not classes), with the same link, loop and name rules as a class
+ * folder's walk. Throws (one readable line) when the folder cannot be imported at all.
+ */
+export async function walkUnlabeledFolder(folder: string): Promise<WalkResult> {
+  const given = path.resolve(folder);
+  let st;
+  try {
+    st = await fs.stat(given);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(code === 'ENOENT' ? `folder not found: ${given}` : `cannot open folder ${given}: ${fsReason(e, 'folder')}`);
+  }
+  if (!st.isDirectory()) throw new Error(`not a folder: ${given} (give a folder of images to import without labels)`);
+  const result: WalkResult = { root: given, classes: [], files: [], skipped: [] };
+  await walkClass(given, UNLABELED, [], new Map(), result);
+  if (!result.files.length && !result.skipped.length) throw new Error(`${given} is empty: no image files in it`);
+  return result;
+}

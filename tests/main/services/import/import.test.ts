@@ -43,14 +43,12 @@ test('imports real rice JPEGs: rows, folder labels, journal, splits, thumbnails,
   assert.equal(journal.n, 40);
   assert.equal((db.prepare('SELECT COUNT(*) n FROM splits').get() as { n: number }).n, 40);
 
-  // Every image has a real WebP thumbnail whose long side is 160 px, served through resolveImageFile.
-  const rows = db.prepare('SELECT id, sha256 FROM images').all() as Array<{ id: number; sha256: string }>;
+  // Every 250×250 rice JPEG is its own thumbnail: a copy of its bytes in the library, served through resolveImageFile.
+  const rows = db.prepare('SELECT id, sha256, source_path FROM images').all() as Array<{ id: number; sha256: string; source_path: string }>;
   for (const r of rows) {
     const t = resolveImageFile(lib, 'thumb', r.id);
-    assert.equal(t, thumbPath(lib, r.sha256));
-    const m = await sharp(t!).metadata();
-    assert.equal(m.format, 'webp');
-    assert.equal(Math.max(m.width!, m.height!), 160);
+    assert.equal(t, thumbPath(lib, r.sha256, 'jpg'));
+    assert.ok(fs.readFileSync(t!).equals(fs.readFileSync(r.source_path)));
   }
   assert.equal(resolveImageFile(lib, 'full', rows[0]!.id), (db.prepare('SELECT source_path p FROM images WHERE id = ?').get(rows[0]!.id) as { p: string }).p);
   assert.equal(resolveImageFile(lib, 'thumb', 999_999), null);
@@ -66,11 +64,11 @@ test('imports real rice JPEGs: rows, folder labels, journal, splits, thumbnails,
   assert.deepEqual(rec.events.at(-1), { name: 'library.changed', payload: { reason: 'import' } });
 
   // A lost thumbnail is rebuilt by importing again; nothing else changes.
-  const lost = thumbPath(lib, rows[5]!.sha256);
+  const lost = thumbPath(lib, rows[5]!.sha256, 'jpg');
   fs.rmSync(lost);
   const again = await importFolder(lib, src);
   assert.deepEqual([again.imported, again.alreadyPresent, again.conflicts, again.skipped.length], [0, 40, 0, 0]);
-  assert.equal((await sharp(lost).metadata()).format, 'webp');
+  assert.equal((await sharp(lost).metadata()).format, 'jpeg');
   assert.equal((db.prepare('SELECT COUNT(*) n FROM images').get() as { n: number }).n, 40);
 
   const list = listImports(db);

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { openLibrary } from '../../../../src/main/library';
-import { thumbPath } from '../../../../src/main/services/import/thumbnails';
+import { findThumbSync } from '../../../../src/main/services/import/thumbnails';
 import { riceSubset } from '../../../helpers/rice-subset';
 import { tempDir } from '../../../helpers/tmp';
 
@@ -62,7 +62,7 @@ function checkConsistent(libDir: string): { images: number; status: string[] } {
   const lib = openLibrary(libDir, { create: true });
   try {
     const rows = lib.db.prepare('SELECT sha256 FROM images').all() as Array<{ sha256: string }>;
-    for (const r of rows) assert.ok(fs.statSync(thumbPath(lib, r.sha256)).size > 0, `image ${r.sha256} has no thumbnail`);
+    for (const r of rows) assert.ok(findThumbSync(lib, r.sha256), `image ${r.sha256} has no thumbnail`);
     const n = (sql: string): number => (lib.db.prepare(sql).get() as { n: number }).n;
     assert.equal(n('SELECT COUNT(*) n FROM labels'), rows.length, 'every image has its folder label');
     assert.equal(n('SELECT COUNT(*) n FROM splits'), rows.length, 'every image has its split');
@@ -110,6 +110,6 @@ test('SIGKILL during an import leaves a consistent library and a re-run complete
   assert.equal(final.images, TOTAL);
   assert.deepEqual(final.status, ['interrupted', 'interrupted', 'completed']);
   // The killed runs' temporary thumbnail files were cleaned up (whole orphan thumbnails are reused, harmless).
-  const leftovers = fs.readdirSync(thumbs).flatMap((d) => fs.readdirSync(path.join(thumbs, d))).filter((n) => !n.endsWith('.webp'));
+  const leftovers = fs.readdirSync(thumbs).flatMap((d) => fs.readdirSync(path.join(thumbs, d))).filter((n) => !/\.(webp|jpg)$/.test(n));
   assert.deepEqual(leftovers, []);
 });
