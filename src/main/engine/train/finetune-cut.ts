@@ -112,11 +112,16 @@ export async function cutActivations(
   return completed ? { data, per } : null;
 }
 
-/** Rows `idx` of cached activations as one [n, h, w, c] tensor. */
-export function gatherCut(acts: CutActivations, shape: readonly number[], idx: readonly number[]): tf.Tensor4D {
+/** Rows `idx` of cached activations as one Float32Array (what the ONNX Runtime block step takes). */
+export function gatherRows(acts: CutActivations, idx: readonly number[]): Float32Array {
   const x = new Float32Array(idx.length * acts.per);
   idx.forEach((r, i) => x.set(acts.data.subarray(r * acts.per, (r + 1) * acts.per), i * acts.per));
-  return tf.tensor4d(x, [idx.length, shape[0]!, shape[1]!, shape[2]!]);
+  return x;
+}
+
+/** Rows `idx` of cached activations as one [n, h, w, c] tensor. */
+export function gatherCut(acts: CutActivations, shape: readonly number[], idx: readonly number[]): tf.Tensor4D {
+  return tf.tensor4d(gatherRows(acts, idx), [idx.length, shape[0]!, shape[1]!, shape[2]!]);
 }
 
 /** Probabilities through top (inference mode) + pooling + head for cached activations. */

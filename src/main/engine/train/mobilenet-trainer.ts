@@ -3,7 +3,9 @@
 // the head train together at a tenth of the learning rate. BatchNorm layers stay
 // frozen in inference mode (as Keras recommends), and every variable outside the chosen blocks is never
 // handed to the optimizer, so it cannot change. Below the tuned blocks nothing changes, so that part runs once
-// per image (finetune-cut.ts) and the steps train only the part above it.
+// per image (finetune-cut.ts) and the steps train only the part above it: on ONNX Runtime's block step graph
+// (ort-train/block-trainer.ts) unless the backend is native TensorFlow, onnxruntime-node does not load or the
+// graph cannot express the tuned layers (then tfjs, with the reason in the engine name).
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import type { EpochMetrics } from '../../../shared/types';
@@ -13,7 +15,8 @@ import { FEATURE_SIZE } from '../features/feature-cache';
 import { loadBase } from '../weights/find';
 import { rng, withSeededMathRandom } from '../random';
 import { runEpochs } from './epoch-loop';
-import { cutActivations, cutTensor, gatherCut, predictCut, splitBase, tryCutRunner, type CutActivations, type SplitBase } from './finetune-cut';
+import { cutActivations, cutTensor, gatherCut, gatherRows, predictCut, splitBase, tryCutRunner, type CutActivations, type SplitBase } from './finetune-cut';
+import { createBlockTrainerFor, type BlockTrainer } from '../ort-train/block-trainer';
 
 /** Layers of the top `blocks` blocks (16 = block_16 … 1 = block_1, 17 adds expanded_conv) plus Conv_1, BN excluded. */
 export function fineTuneLayers(base: tf.LayersModel, blocks: number): tf.layers.Layer[] {
@@ -47,6 +50,33 @@ export interface FineTuneOptions {
   onEpoch?: (m: EpochMetrics) => void;
   shouldStop?: () => boolean;
   signal?: AbortSignal;
+  /**
+   * Who computes the steps on cached activations. 'auto' (default): the ONNX Runtime block step when the tfjs
+   * backend is not native TensorFlow, onnxruntime-node loads and the tuned layers are supported; else tfjs.
+   * 'onnxruntime' fails instead of falling back. Without a cut (all 17 blocks, or too many images) tfjs trains.
+   */
+  engine?: 'auto' | 'tfjs' | 'onnxruntime';
+  /** Session threads of the ONNX Runtime step (default: every core). */
+  threads?: number;
+  /** Called once before the first step with what trains the tuned blocks ("onnxruntime-cpu, 2 threads", "tfjs wasm (…)"). */
+  onEngine?: (engine: string) => void;
+}
+
+/** The ONNX Runtime step for the tuned blocks + head above the cut, or the reason tfjs trains them instead. */
+async function blockTrainerFor(base: tf.LayersModel, head: tf.LayersModel, opts: FineTuneOptions, cached: boolean): Promise<{ trainer: BlockTrainer; vars: tf.LayerVariable[] } | { reason: string }> {
+  const want = opts.engine ?? 'auto';
+  const cut = cutTensor(base, opts.blocks);
+  const reason = want === 'tfjs' ? 'asked for' : !cached || !cut ? 'no cached cut' : want === 'auto' && tf.getBackend() === 'tensorflow' ? 'native backend' : null;
+  if (reason) {
+    if (want === 'onnxruntime') throw new Error(`the ONNX Runtime fine-tuning step cannot run: ${reason}`);
+    return { reason };
+  }
+  try {
+    return await createBlockTrainerFor(base, cut!, head, { threads: opts.threads, rand: rng(opts.seed + 4) });
+  } catch (e) {
+    if (want === 'onnxruntime') throw new Error(`the ONNX Runtime fine-tuning step cannot train these blocks: ${(e as Error).message}`);
+    return { reason: (e as Error).message };
+  }
 }
 
 /** Probabilities through base (inference mode) + head for image files, in batches. */
@@ -84,6 +114,8 @@ export async function fineTune(head: tf.LayersModel, opts: FineTuneOptions): Pro
     const cached = split ? await cacheSplits(split, opts) : null;
     if (split && !cached) return { base, completed: false };
     const net = cached ? split!.top : base;
+    const ort = await blockTrainerFor(base, head, opts, Boolean(cached));
+    opts.onEngine?.('trainer' in ort ? ort.trainer.name : `tfjs ${tf.getBackend()}${opts.engine === 'tfjs' ? '' : ` (${ort.reason})`}`);
     completed = await withSeededMathRandom(opts.seed + 3, () => runEpochs({
       name: 'fine-tuning',
       rows: opts.train.paths.length,
@@ -91,6 +123,7 @@ export async function fineTune(head: tf.LayersModel, opts: FineTuneOptions): Pro
       batchSize: opts.batchSize,
       rand: rng(opts.seed + 2),
       step: async (idx) => {
+        if ('trainer' in ort) return ort.trainer.step(gatherRows(cached!.train, idx), Int32Array.from(idx, (i) => opts.train.y[i]!), opts.learningRate);
         const x = cached ? gatherCut(cached.train, split!.cutShape, idx) : await decodeBatch(opts.train.paths, idx, opts.signal);
         const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from(idx, (i) => opts.train.y[i]!), 'int32'), k));
         let probs: tf.Tensor | null = null;
@@ -108,6 +141,7 @@ export async function fineTune(head: tf.LayersModel, opts: FineTuneOptions): Pro
         y.dispose();
         return { loss, accuracy };
       },
+      afterEpoch: () => ('trainer' in ort ? ort.trainer.copyInto(ort.vars) : undefined),
       validate: async () => {
         if (!opts.validation?.paths.length) return null;
         const probs = cached ? await predictCut(split!.top, head, cached.val!, split!.cutShape) : await predictFiles(base, head, opts.validation.paths, 16, opts.signal);
@@ -116,7 +150,11 @@ export async function fineTune(head: tf.LayersModel, opts: FineTuneOptions): Pro
       onBatch: opts.onBatch,
       onEpoch: opts.onEpoch,
       shouldStop: opts.shouldStop,
-    }));
+    })).finally(async () => {
+      if (!('trainer' in ort)) return;
+      ort.trainer.copyInto(ort.vars);
+      await ort.trainer.dispose();
+    });
     if (completed && cached?.test) testProbs = await predictCut(split!.top, head, cached.test, split!.cutShape);
   } catch (e) {
     failed = true;

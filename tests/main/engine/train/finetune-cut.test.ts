@@ -12,6 +12,7 @@ import { findWeights, loadBase } from '../../../../src/main/engine/weights/find'
 import { runTraining } from '../../../../src/main/engine/train/run-training';
 import { createRun, getRun, runLifecycle } from '../../../../src/main/services/runs';
 import { predict } from '../../../../src/main/services/predict';
+import { calibrate, runTemperature } from '../../../../src/main/services/calibration';
 import { runImages, runPredictions } from '../../../../src/main/repos/runs.repo';
 import { fineTuneLayers } from '../../../../src/main/engine/train/mobilenet-trainer';
 import { makeTrainLibrary, riceFiles } from '../../../helpers/train-lib';
@@ -105,15 +106,18 @@ test('fine-tuning 2 blocks above the cut: tuned layers change, frozen ones are b
   assert.equal(phases.at(-1)!.total, 10);
   const run = getRun(lib, runId);
   assert.equal(run.test?.n, 2);
-  assert.match(run.engine ?? '', /· fine-tune: tfjs wasm \(frozen blocks: \S+/);
+  assert.match(run.engine ?? '', /· fine-tune: onnxruntime-cpu, \d threads? \(frozen blocks: \S+/, 'the tuned blocks trained on the ONNX Runtime block step');
   await assertOnlyTunedBlocksChanged(lib, runId, 2);
   // The run's test predictions (top + head on cached activations) are what the saved model predicts from files.
   const rows = runPredictions(lib.db, runId);
   const files = runImages(lib.db, runId).filter((im) => rows.some((r) => r.imageId === im.imageId));
   const res = await predict(lib, runId, files.map((f) => f.sourcePath));
+  // Predict answers with the run's temperature applied (calibration, #13); the stored rows are the raw model's.
+  const T = await runTemperature(lib, runId);
   res.forEach((r, i) => {
     const row = rows.find((x) => x.imageId === files[i]!.imageId)!;
-    assert.ok(Math.abs(Math.max(...Object.values(r.probabilities)) - row.confidence) < 1e-4, `${r.probabilities} vs ${row.confidence}`);
+    const want = Math.max(...calibrate(row.probs, T));
+    assert.ok(Math.abs(Math.max(...Object.values(r.probabilities)) - want) < 1e-4, `${r.probabilities} vs ${want}`);
   });
   lib.close();
 });
