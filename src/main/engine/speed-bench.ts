@@ -13,11 +13,15 @@ import { useBackend } from './backends';
 import { defaultConfig } from './config';
 import { findWeights } from './weights/find';
 import { trainHead } from './train/head-trainer';
+import { buildHead } from './train/head-trainer'; // Fine-tuning on ONNX Runtime (issue 12)
 import { buildCnn } from './models/cnn';
 import { buildReferenceCnn } from './models/reference-cnn';
 import { createOrtTrainerFor } from './ort-train/ort-trainer';
 import { rng } from './random';
 import { decodeMany, toBatch } from './data/images';
+// PyTorch side by side (issue 12)
+import os from 'node:os';
+import { ratio, torchRate, type TorchRate } from './torch-peers';
 
 export interface BenchResult {
   backend: string;
@@ -38,6 +42,22 @@ export interface BenchResult {
   headTrainImgPerSec: number | null;
   headTrain20EpochsSeconds: number | null;
   peakRssMb: number;
+  // PyTorch side by side (issue 12): the same work by ../shared/peers in the same run, on `threads` threads;
+  // null where python3-torch (or the peers folder) is absent. Ratios are Paddy ÷ PyTorch.
+  torchReferenceCnnTrainImgPerSec: number | null;
+  referenceCnnVsTorch: number | null;
+  torchMobilenetFeatureImgPerSec: number | null;
+  mobilenetFeaturesVsTorch: number | null;
+  /** Why the PyTorch numbers are null, when they are. */
+  torchSkipped: string | null;
+  /** The 1-minute load average when the bench ended: other work on the machine moves both sides' numbers. */
+  loadAverage: number;
+  // Fine-tuning on ONNX Runtime (issue 12): MobileNetV2 α1.0, the top 2 blocks + the default head on cached cut
+  // activations of rice images, batch 16 as runs use — img/s of fineTune's own training loop, by the engine
+  // 'auto' picks (finetuneEngine) and by tfjs on this backend. Null without the weights or the images.
+  finetuneImgPerSec: number | null;
+  finetuneTfjsImgPerSec: number | null;
+  finetuneEngine: string | null;
 }
 
 export interface BenchOptions {
@@ -52,6 +72,10 @@ export interface BenchOptions {
   /** A folder with one sub-folder per class (the rice dataset): training batches are its images. */
   riceDir?: string | null;
   log?: (line: string) => void;
+  // PyTorch side by side (issue 12): the peers folder (../shared/peers); absent or null skips PyTorch.
+  peersDir?: string | null;
+  /** The interpreter with torch (default: $PYTHON, else /usr/bin/python3). */
+  python?: string;
 }
 
 /** `count` images of the dataset at `size` px as one NHWC float batch per 32, classes taken in turn; null without it. */
@@ -120,6 +144,50 @@ async function ortRate(model: tf.LayersModel, data: Batches, runs: number, steps
   }
 }
 
+// Fine-tuning on ONNX Runtime (issue 12): img/s of fineTune's training loop (batches 3 to last, so loading the
+// base, caching the cut activations and warming up are left out), top 2 blocks, batch 16.
+export async function finetuneRate(
+  modelDir: string, riceDir: string | null | undefined, engine: 'auto' | 'tfjs', count: number, threads?: number,
+): Promise<{ rate: number; engine: string; perCpuSecond: number } | null> {
+  if (!riceDir || !fs.existsSync(riceDir)) return null;
+  const classes = fs.readdirSync(riceDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const lists = classes.map((c) => fs.readdirSync(path.join(riceDir, c)).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort());
+  const paths: string[] = [], labels: number[] = [];
+  for (let i = 0; paths.length < count && i < count * 2; i++) {
+    const c = i % classes.length, f = lists[c]![Math.floor(i / classes.length)];
+    if (f !== undefined) (paths.push(path.join(riceDir, classes[c]!, f)), labels.push(c));
+  }
+  if (paths.length < 48) return null;
+  const { fineTune } = await import('./train/mobilenet-trainer');
+  const head = trainHeadModel(classes.length);
+  // Wall time and this process's CPU time (all threads) at each finished batch: on a busy machine img per
+  // CPU-second says what the code costs, whatever share of the cores it got.
+  const times: Array<{ wall: number; cpu: number }> = [];
+  const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+  let name = '';
+  try {
+    const { base } = await fineTune(head, {
+      modelDir, blocks: 2, epochs: 1, batchSize: 16, learningRate: 1e-4, seed: 1, engine, threads,
+      train: { paths, y: Int32Array.from(labels) }, onEngine: (e) => (name = e), onBatch: () => times.push({ wall: performance.now(), cpu: cpuMs() }),
+    });
+    base.dispose();
+  } finally {
+    head.dispose();
+  }
+  // From the end of the 2nd batch: a session's first two runs (creation, then ORT planning its memory) are a
+  // one-off second that a real epoch of hundreds of batches does not notice.
+  const batches = times.length - 2;
+  if (batches <= 0) return null;
+  const [first, last] = [times[1]!, times.at(-1)!];
+  return { rate: round((batches * 16 * 1000) / (last.wall - first.wall)), engine: name, perCpuSecond: round((batches * 16 * 1000) / (last.cpu - first.cpu)) };
+}
+
+/** The default MobileNetV2 head (dense + dropout + softmax) on 1280 pooled features. */
+function trainHeadModel(classes: number): tf.LayersModel {
+  const hc = defaultConfig('mobilenetv2');
+  return buildHead(1280, classes, hc.dense, hc.dropout, 1);
+}
+
 export async function runSpeedBench(backend: BackendName, opts: BenchOptions = {}): Promise<BenchResult> {
   const log = opts.log ?? (() => {});
   const slow = backend === 'cpu';
@@ -137,6 +205,16 @@ export async function runSpeedBench(backend: BackendName, opts: BenchOptions = {
   const ortRef = native ? null : await ortRate(ref, refData, runs, steps, threads);
   const ortRef1 = native || threads === 1 ? null : await ortRate(ref, refData, runs, steps, 1);
   if (ortRef) log(`reference CNN, ${ortRef.name}: ${ortRef.rate} img/s${ortRef1 ? ` (1 thread: ${ortRef1.rate})` : ''}`);
+  // PyTorch side by side (issue 12): right after Paddy's own measurement, on as many threads.
+  const torchSkips: string[] = [];
+  const peer = async (work: 'referenceCnn' | 'mobilenetFeatures'): Promise<number | null> => {
+    if (!opts.peersDir) return (torchSkips.push('no peers folder given'), null);
+    const r: TorchRate = await torchRate(work, { peersDir: opts.peersDir, python: opts.python, threads });
+    if (r.rate === null) torchSkips.push(r.reason);
+    return r.rate;
+  };
+  const torchRef = await peer('referenceCnn');
+  if (torchRef !== null) log(`reference CNN, PyTorch ${threads} thread${threads > 1 ? 's' : ''}: ${torchRef} img/s`);
   const single = await trainRate(ref, 64, 5, refData, runs, steps);
   ref.dispose();
   log(`reference CNN, tfjs ${active}, 1 thread: ${single} img/s`);
@@ -172,6 +250,9 @@ export async function runSpeedBench(backend: BackendName, opts: BenchOptions = {
     await useBackend(backend, 'train-conv');
     log(`MobileNetV2 1.0@224 features (${extractorName}): ${mobilenet} img/s`);
   }
+  // PyTorch side by side (issue 12): measured only when Paddy's features were.
+  const torchMobilenet = mobilenet === null || torchSkips.length ? null : await peer('mobilenetFeatures');
+  if (torchMobilenet !== null) log(`MobileNetV2 1.0@224 features, PyTorch ${threads} threads: ${torchMobilenet} img/s`);
 
   let head: number | null = null, head20: number | null = null;
   if (!opts.skipHead) {
@@ -190,6 +271,12 @@ export async function runSpeedBench(backend: BackendName, opts: BenchOptions = {
     log(`head on cached features: ${head} img/s (20 epochs of 12,000 ≈ ${head20} s)`);
   }
 
+  // Fine-tuning on ONNX Runtime (issue 12): the ONNX step first, then tfjs (the slow one, fewer images).
+  const tuneDir = opts.mobilenetDir && !opts.skipMobilenet && fs.existsSync(path.join(opts.mobilenetDir, 'mobilenet_v2_1.00_224_no_top', 'model.json')) ? findWeights(1, { weightsDir: opts.mobilenetDir }) : null;
+  const finetune = tuneDir ? await finetuneRate(tuneDir, opts.riceDir, 'auto', opts.quick ? 48 : 192, threads) : null;
+  const finetuneTfjs = tuneDir ? await finetuneRate(tuneDir, opts.riceDir, 'tfjs', opts.quick ? 48 : 80) : null;
+  if (finetune) log(`fine-tuning MobileNetV2 1.0 top 2 blocks (${finetune.engine}): ${finetune.rate} img/s (tfjs ${active}: ${finetuneTfjs?.rate ?? '—'})`);
+
   return {
     backend: active,
     threads: ortRef ? threads : 1,
@@ -205,5 +292,16 @@ export async function runSpeedBench(backend: BackendName, opts: BenchOptions = {
     headTrainImgPerSec: head,
     headTrain20EpochsSeconds: head20,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    // PyTorch side by side (issue 12)
+    torchReferenceCnnTrainImgPerSec: torchRef,
+    referenceCnnVsTorch: ratio(ortRef?.rate ?? single, torchRef),
+    torchMobilenetFeatureImgPerSec: torchMobilenet,
+    mobilenetFeaturesVsTorch: ratio(mobilenet, torchMobilenet),
+    torchSkipped: torchSkips.length ? [...new Set(torchSkips)].join('; ') : null,
+    loadAverage: Math.round(os.loadavg()[0]! * 10) / 10,
+    // Fine-tuning on ONNX Runtime (issue 12)
+    finetuneImgPerSec: finetune?.rate ?? null,
+    finetuneTfjsImgPerSec: finetuneTfjs?.rate ?? null,
+    finetuneEngine: finetune?.engine ?? null,
   };
 }

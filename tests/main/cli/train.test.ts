@@ -28,9 +28,10 @@ test('paddy train/runs/eval/compare/predict on a small library, with --json', as
   const lib = makeTrainLibrary(5, { classes: 2 });
   const dir = lib.dir;
   lib.close();
-  const t = await paddy(['train', '--model', 'cnn', ...tiny, '--epochs', '1', '--library', dir, '--json']);
+  const t = await paddy(['train', '--model', 'cnn', ...tiny, '--epochs', '1', '--no-augment', '--library', dir, '--json']);
   assert.equal(t.code, 0, t.err);
   const r = JSON.parse(t.out);
+  assert.equal(r.config.augment, false, '--no-augment turns off what the CNN does by default');
   assert.equal(r.status, 'completed');
   assert.equal(r.backend, 'wasm');
   assert.match(r.engine, /^(onnxruntime|tfjs)/);
@@ -42,7 +43,11 @@ test('paddy train/runs/eval/compare/predict on a small library, with --json', as
   assert.equal(runs[0].engine, r.engine);
   const ev = await paddy(['eval', '--run', r.runId, '--library', dir, '--json']);
   assert.equal(ev.code, 0, ev.err);
-  assert.deepEqual(Object.keys(JSON.parse(ev.out)).sort(), ['accuracy', 'classes', 'confusion', 'macroF1', 'n', 'perClass']);
+  // Calibration (#13): ece, nll, brier with the run's temperature, and the uncalibrated scores.
+  const evj = JSON.parse(ev.out);
+  assert.deepEqual(Object.keys(evj).sort(), ['accuracy', 'brier', 'classes', 'confusion', 'ece', 'macroF1', 'n', 'nll', 'perClass', 'temperature', 'uncalibrated']);
+  assert.ok(['ece', 'nll', 'brier', 'temperature'].every((k) => Number.isFinite(evj[k])) && evj.temperature > 0);
+  assert.deepEqual(Object.keys(evj.uncalibrated).sort(), ['brier', 'ece', 'nll']);
   const cmp = JSON.parse((await paddy(['compare', r.runId, r.runId, '--library', dir, '--json'])).out);
   assert.equal(cmp.mcnemarP, 1);
   const bad = path.join(tempDir(), 'bad.jpg');
@@ -61,6 +66,9 @@ test('paddy train: bad arguments are named in one line (exit 2); a run that cann
   assert.match(noModel.err, /--model must be cnn or mobilenetv2/);
   const wrong = await paddy(['train', '--model', 'cnn', '--alpha', '0.35', '--library', tempDir()]);
   assert.equal(wrong.code, 2);
+  const both = await paddy(['train', '--model', 'cnn', '--augment', '--no-augment', '--library', tempDir()]);
+  assert.equal(both.code, 2);
+  assert.match(both.err, /--augment and --no-augment contradict each other/);
   assert.match(wrong.err, /--alpha applies to --model mobilenetv2 only/);
   const lib = makeTrainLibrary(2, { classes: 1 });
   const dir = lib.dir;

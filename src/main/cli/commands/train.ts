@@ -23,6 +23,14 @@ function weightsArg(args: ParsedArgs): string | undefined {
   return dir === undefined ? undefined : path.resolve(dir);
 }
 
+/** --x → true, --no-x → false, neither → the default; both at once is a usage error. */
+function flag(args: { values: Record<string, unknown> }, name: string): boolean | undefined {
+  const on = Boolean(args.values[name]);
+  const off = Boolean(args.values[`no-${name}`]);
+  if (on && off) throw new UsageError(`--${name} and --no-${name} contradict each other`);
+  return on ? true : off ? false : undefined;
+}
+
 function configFromArgs(args: ParsedArgs): Partial<TrainConfig> & { model: 'cnn' | 'mobilenetv2' } {
   const model = str(args, 'model');
   if (model !== 'cnn' && model !== 'mobilenetv2') throw new UsageError(`--model must be cnn or mobilenetv2 (got ${model === undefined ? 'nothing' : `"${model}"`})`);
@@ -42,8 +50,9 @@ function configFromArgs(args: ParsedArgs): Partial<TrainConfig> & { model: 'cnn'
     maxPerClass: num(args, 'max-per-class'),
     dense: list(args, 'dense'),
     dropout: num(args, 'dropout'),
-    augment: args.values.augment ? true : undefined,
-    earlyStopping: args.values['early-stopping'] ? true : undefined,
+    // Both default on for some models (the CNN augments): each has its --no- form.
+    augment: flag(args, 'augment'),
+    earlyStopping: flag(args, 'early-stopping'),
   };
   if (model === 'cnn') Object.assign(c, { imageSize: num(args, 'image-size'), filters: list(args, 'filters') });
   else Object.assign(c, { alpha: alphaRaw === undefined ? undefined : Number(alphaRaw), weightsDir: weightsArg(args), fineTuneBlocks: num(args, 'fine-tune-blocks') });
@@ -57,6 +66,8 @@ function trainSummary(run: RunDetail) {
     status: run.status,
     backend: run.backend,
     engine: run.engine,
+    // The settings the run used, defaults filled in: what a script needs to know it trained what it meant to.
+    config: run.config,
     excludedMissing: run.excludedMissing,
     test: run.test ? { accuracy: run.test.accuracy, macroF1: run.test.macroF1, n: run.test.n, classes: run.test.classes, perClass: run.test.perClass, confusion: run.test.confusion } : null,
     seconds: run.seconds,
@@ -68,12 +79,12 @@ export const trainCommand: Command = {
   name: 'train',
   summary: 'Train a model (custom CNN or MobileNetV2 transfer learning) on the library',
   usage:
-    'paddy train --model cnn|mobilenetv2 [--epochs N] [--batch-size N] [--lr X] [--image-size N] [--filters 16,32,64] [--dense 128] [--dropout X] [--alpha 1.0|0.35] [--weights DIR] [--fine-tune-blocks N] [--seed N] [--augment] [--early-stopping] [--backend auto|tensorflow|wasm|cpu] [--max-per-class N] [--json]',
+    'paddy train --model cnn|mobilenetv2 [--epochs N] [--batch-size N] [--lr X] [--image-size N] [--filters 16,32,64] [--dense 128] [--dropout X] [--alpha 1.0|0.35] [--weights DIR] [--fine-tune-blocks N] [--seed N] [--augment|--no-augment] [--early-stopping|--no-early-stopping] [--backend auto|tensorflow|wasm|cpu] [--max-per-class N] [--json]',
   options: {
     model: { type: 'string' }, epochs: { type: 'string' }, 'batch-size': { type: 'string' }, lr: { type: 'string' },
     'image-size': { type: 'string' }, filters: { type: 'string' }, dense: { type: 'string' }, dropout: { type: 'string' },
     alpha: { type: 'string' }, weights: { type: 'string' }, 'fine-tune-blocks': { type: 'string' }, seed: { type: 'string' },
-    augment: { type: 'boolean' }, 'early-stopping': { type: 'boolean' }, backend: { type: 'string' }, 'max-per-class': { type: 'string' },
+    augment: { type: 'boolean' }, 'no-augment': { type: 'boolean' }, 'early-stopping': { type: 'boolean' }, 'no-early-stopping': { type: 'boolean' }, backend: { type: 'string' }, 'max-per-class': { type: 'string' },
   },
   async run(args, io) {
     const partial = configFromArgs(args);

@@ -59,29 +59,56 @@ export function normalise(pixels: Uint8Array, out: Float32Array, offset: number,
 }
 
 /**
- * Seeded augmentation on uint8 RGB: horizontal/vertical flips, a small rotation (±15°, nearest neighbour,
- * edges clamped) and a brightness factor (±15%). Rice grains have no canonical orientation, so all are safe.
+ * What `augment` may do to a single grain on black. Rice grains have no canonical orientation, so the eight
+ * flips/quarter turns are exact, label-preserving copies (no resampling); a small rotation and a brightness
+ * factor resample and were measured separately (BENCHMARKS.md, "Accuracy of the defaults").
  */
-export function augment(src: Uint8Array, size: number, rand: () => number): Uint8Array {
-  const flipH = rand() < 0.5;
-  const flipV = rand() < 0.5;
-  const angle = ((rand() * 2 - 1) * 15 * Math.PI) / 180;
-  const bright = 1 + (rand() * 2 - 1) * 0.15;
+export interface AugmentOptions {
+  /** Random horizontal/vertical flips and a transpose: all eight 90° orientations. Default true. */
+  quarterTurns?: boolean;
+  /** Extra rotation, uniform in ±maxDegrees (nearest neighbour, edges clamped). Default 0. */
+  maxDegrees?: number;
+  /** Brightness factor uniform in 1 ± brightness. Default 0. */
+  brightness?: number;
+}
+
+/**
+ * Seeded augmentation on uint8 RGB, size×size×3 HWC. With the default options the output is one of the eight
+ * flips/quarter turns of the input, pixel for pixel.
+ */
+export function augment(src: Uint8Array, size: number, rand: () => number, opts: AugmentOptions = {}): Uint8Array {
+  // One draw picks the orientation (of eight): bit 0 flips horizontally, bit 1 vertically, bit 2 transposes.
+  const turn = opts.quarterTurns !== false ? Math.floor(rand() * 8) : 0;
+  const flipH = (turn & 1) !== 0;
+  const flipV = (turn & 2) !== 0;
+  const swap = (turn & 4) !== 0;
+  const deg = opts.maxDegrees ?? 0;
+  const angle = deg > 0 ? ((rand() * 2 - 1) * deg * Math.PI) / 180 : 0;
+  const bright = opts.brightness ? 1 + (rand() * 2 - 1) * opts.brightness : 1;
   const cos = Math.cos(angle);
   const sin = Math.sin(angle);
   const c = (size - 1) / 2;
   const out = new Uint8Array(src.length);
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
-      const dx = x - c;
-      const dy = y - c;
-      let sx = Math.round(cos * dx + sin * dy + c);
-      let sy = Math.round(-sin * dx + cos * dy + c);
-      sx = Math.min(size - 1, Math.max(0, flipH ? size - 1 - sx : sx));
-      sy = Math.min(size - 1, Math.max(0, flipV ? size - 1 - sy : sy));
+      let sx = x;
+      let sy = y;
+      if (angle !== 0) {
+        const dx = x - c;
+        const dy = y - c;
+        sx = Math.min(size - 1, Math.max(0, Math.round(cos * dx + sin * dy + c)));
+        sy = Math.min(size - 1, Math.max(0, Math.round(-sin * dx + cos * dy + c)));
+      }
+      if (swap) [sx, sy] = [sy, sx];
+      if (flipH) sx = size - 1 - sx;
+      if (flipV) sy = size - 1 - sy;
       const si = (sy * size + sx) * 3;
       const di = (y * size + x) * 3;
-      for (let k = 0; k < 3; k++) out[di + k] = Math.min(255, Math.round(src[si + k]! * bright));
+      if (bright === 1) {
+        out[di] = src[si]!;
+        out[di + 1] = src[si + 1]!;
+        out[di + 2] = src[si + 2]!;
+      } else for (let k = 0; k < 3; k++) out[di + k] = Math.min(255, Math.round(src[si + k]! * bright));
     }
   }
   return out;

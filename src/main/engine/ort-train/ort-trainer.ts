@@ -1,9 +1,9 @@
 // Trains a model's parameters (a CNN, or a dense head on features) with ONNX Runtime: each batch is split across
 // worker threads (one per core, each with a single-threaded session — measured faster than one session with two
-// threads, whose slices, pads and unpooling run on one thread), their gradients are summed, and Adam is applied
-// here exactly as tfjs applies it. When threads cannot start (or for heads, or one core), one in-process
-// session does the work. The caller keeps the
-// tfjs model for everything else (prediction, saving) and copies `params()` into it when it needs them.
+// threads, whose slices, pads and unpooling run on one thread); the workers sum their gradients and apply Adam
+// exactly as tfjs does, each to its share of the parameters (adam.ts). When threads cannot start (or for heads,
+// or one core), one in-process session does the work and Adam runs here. The caller keeps the tfjs model for
+// everything else (prediction, saving) and copies `params()` into it when it needs them.
 import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FromStepWorker, ToStepWorker } from './protocol';
+import { adamUpdate } from './adam';
 import { createGradEngine, type GradEngine, type GradResult } from './grad-engine';
 import { stepLayersOf } from './model-spec';
 import { buildStepGraph, dropoutWidths, inputLength, type StepInput, type StepLayer } from './step-graph';
@@ -32,6 +33,9 @@ export interface OrtTrainerOptions {
   parallelism?: 'workers' | 'session';
   /** Dropout masks come from this (seeded) generator, so a run is reproducible. */
   rand: () => number;
+  // Label smoothing (accuracy defaults, issue 12): targets (1 − ε)·one-hot + ε/K; the step graph's loss −Σ y·log p
+  // and its gradient softmax − y hold for any targets summing to 1.
+  labelSmoothing?: number;
   beta1?: number;
   beta2?: number;
   epsilon?: number;
@@ -83,6 +87,7 @@ class StepWorker {
       else p?.resolve(m);
     });
     const fail = (e: Error) => {
+      this.onFailure?.();
       this.failure ??= e;
       this.pending?.reject(e);
       this.pending = null;
@@ -90,6 +95,8 @@ class StepWorker {
     worker.on('error', (e) => fail(new Error(`training step worker crashed: ${e.message}`)));
     worker.on('exit', (code) => fail(new Error(`training step worker exited (code ${code})`)));
   }
+  /** Called when this worker fails: lets the others stop waiting for it at the step's barrier. */
+  onFailure: (() => void) | null = null;
   request(msg: ToStepWorker, transfer: ArrayBuffer[] = []): Promise<FromStepWorker> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
@@ -133,25 +140,46 @@ export async function createOrtTrainer(opts: OrtTrainerOptions): Promise<OrtTrai
     }
   }
   if (!workers.length) engine = await createGradEngine(layers, input, threads);
-  // Parameters, each part's images and each worker's gradients live in shared memory: a typed array over a
-  // SharedArrayBuffer crosses postMessage by reference, so a step copies the batch once and clones nothing.
+  // Parameters, Adam's state, each part's images and each worker's gradients live in shared memory, bound by
+  // the workers once: a step's message carries only the batch, and the workers sum the gradients and apply
+  // Adam themselves (each to its share of the elements, after a barrier), so nothing serial is left between
+  // two steps but copying the batch in. One flat array per kind, cut into one view per tensor.
   const shared = (n: number): Float32Array => new Float32Array(new SharedArrayBuffer(n * 4));
-  const params = opts.params.map((p) => (workers.length ? shared(p.length) : new Float32Array(p.length)));
+  const lengths = opts.params.map((p) => p.length);
+  const total = lengths.reduce((a, b) => a + b, 0);
+  const flat = (): Float32Array => (workers.length ? shared(total) : new Float32Array(total));
+  const cut = (f: Float32Array): Float32Array[] => {
+    let at = 0;
+    return lengths.map((n) => f.subarray(at, (at += n)));
+  };
+  const flatParams = flat(), flatM = flat(), flatV = flat();
+  const params = cut(flatParams), m = cut(flatM), v = cut(flatV);
   params.forEach((p, i) => p.set(opts.params[i]!));
-  const gradsOut = workers.map(() => params.map((p) => shared(p.length)));
+  const flatGrads = workers.map(() => shared(total));
+  const control = new Int32Array(new SharedArrayBuffer(3 * 4));
+  try {
+    await Promise.all(workers.map((w, index) => {
+      w.onFailure = () => {
+        Atomics.store(control, 2, 1);
+        Atomics.notify(control, 1);
+      };
+      return w.request({ type: 'bind', index, lengths, params: flatParams, m: flatM, v: flatV, grads: flatGrads, control });
+    }));
+  } catch (e) {
+    await Promise.all(workers.map((w) => w.terminate()));
+    throw e;
+  }
   let staging: Float32Array = new Float32Array(0);
+  const beta1 = opts.beta1 ?? 0.9, beta2 = opts.beta2 ?? 0.999, eps = opts.epsilon ?? 1e-7;
+  const adam = { beta1, beta2, epsilon: eps };
+  let t = 0, lrNow = 0, partsNow = 0;
   const parts: Part[] = workers.length
-    ? workers.map((w, wi) => async (rows, batch, x, y, masks) => {
-        const r = await w.request({ type: 'grads', rows, batch, x, y, masks, params, grads: gradsOut[wi]! });
+    ? workers.map((w) => async (rows, batch, x, y, masks) => {
+        const r = await w.request({ type: 'grads', rows, batch, x, y, masks, parts: partsNow, t, lr: lrNow, adam });
         if (r.type !== 'grads') throw new Error('training step worker: unexpected reply');
-        return { loss: r.loss, correct: r.correct, grads: gradsOut[wi]! };
+        return { loss: r.loss, correct: r.correct, grads: [] };
       })
     : [(rows, batch, x, y, masks) => engine!.run(rows, batch, x, y, masks, params)];
-
-  const m = params.map((p) => new Float32Array(p.length));
-  const v = params.map((p) => new Float32Array(p.length));
-  const beta1 = opts.beta1 ?? 0.9, beta2 = opts.beta2 ?? 0.999, eps = opts.epsilon ?? 1e-7;
-  let t = 0;
   const widths = dropoutWidths(input, layers);
   const dropouts = layers.flatMap((l) => (l.kind === 'dropout' ? [l.rate] : [])).map((rate, i) => ({ rate, units: widths[i]! }));
   const per = inputLength(input);
@@ -164,7 +192,9 @@ export async function createOrtTrainer(opts: OrtTrainerOptions): Promise<OrtTrai
       const n = labels.length;
       if (x.length !== n * per) throw new Error(`ort trainer: ${x.length} floats for ${n} rows of ${per}`);
       const y = new Float32Array(n * k);
-      labels.forEach((c, i) => (y[i * k + c] = 1));
+      const smooth = opts.labelSmoothing ?? 0;
+      if (smooth > 0) y.fill(smooth / k);
+      labels.forEach((c, i) => (y[i * k + c] = 1 - smooth + smooth / k));
       const masks = dropouts.map((d) => {
         const mask = new Float32Array(n * d.units);
         const keep = 1 / (1 - d.rate);
@@ -179,6 +209,11 @@ export async function createOrtTrainer(opts: OrtTrainerOptions): Promise<OrtTrai
       }
       const src = workers.length ? staging : x;
       const dims = dropouts.map((d) => d.units);
+      t++;
+      lrNow = lr;
+      partsNow = used;
+      Atomics.store(control, 0, 0);
+      Atomics.store(control, 2, 0);
       const results = await Promise.all(Array.from({ length: used }, (_, w) => {
         const a = Math.floor((w * n) / used), b = Math.floor(((w + 1) * n) / used);
         return parts[w]!(b - a, n, src.subarray(a * per, b * per), y.slice(a * k, b * k), masks.map((mk, j) => mk.slice(a * dims[j]!, b * dims[j]!)));
@@ -188,27 +223,8 @@ export async function createOrtTrainer(opts: OrtTrainerOptions): Promise<OrtTrai
         loss += r.loss;
         correct += r.correct;
       }
-      // Adam as tfjs does it (adam_optimizer.ts), in float32 storage: m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g²,
-      // p ← p − lr·(m/(1−β1^t)) / (√(v/(1−β2^t)) + ε).
-      t++;
-      const c1 = 1 / (1 - beta1 ** t), c2 = 1 / (1 - beta2 ** t);
-      const b1 = 1 - beta1, b2 = 1 - beta2, step = lr * c1;
-      params.forEach((p, i) => {
-        const mi = m[i]!, vi = v[i]!;
-        const g = results[0]!.grads[i]!;
-        for (let r = 1; r < results.length; r++) {
-          const more = results[r]!.grads[i]!;
-          for (let j = 0; j < g.length; j++) g[j] = g[j]! + more[j]!;
-        }
-        for (let j = 0; j < p.length; j++) {
-          const gj = g[j]!;
-          const mj = beta1 * mi[j]! + b1 * gj;
-          const vj = beta2 * vi[j]! + b2 * gj * gj;
-          mi[j] = mj;
-          vi[j] = vj;
-          p[j] = p[j]! - (step * mj) / (Math.sqrt(vj * c2) + eps);
-        }
-      });
+      // The workers applied Adam already (adam.ts); the in-process session's step is applied here, the same way.
+      if (!workers.length) params.forEach((p, i) => adamUpdate(p, m[i]!, v[i]!, [results[0]!.grads[i]!], 0, p.length, t, lr, adam));
       return { loss: loss / n, accuracy: correct / n };
     },
     params: () => params.map((p) => new Float32Array(p)),
@@ -228,7 +244,7 @@ export async function createOrtTrainer(opts: OrtTrainerOptions): Promise<OrtTrai
 }
 
 /** A trainer for `model` from its current weights; rejects with the reason when the step cannot express it. */
-export async function createOrtTrainerFor(model: tf.LayersModel, opts: Pick<OrtTrainerOptions, 'threads' | 'parallelism' | 'rand'>): Promise<OrtTrainer> {
+export async function createOrtTrainerFor(model: tf.LayersModel, opts: Pick<OrtTrainerOptions, 'threads' | 'parallelism' | 'rand' | 'labelSmoothing'>): Promise<OrtTrainer> {
   const spec = stepLayersOf(model);
   if ('reason' in spec) throw new Error(spec.reason);
   const params = model.getWeights().map((w) => w.dataSync() as Float32Array);

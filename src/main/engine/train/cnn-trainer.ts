@@ -3,10 +3,11 @@
 import * as tf from '@tensorflow/tfjs';
 import os from 'node:os';
 import type { EpochMetrics } from '../../../shared/types';
-import { augment, toBatch } from '../data/images';
+import { augment, toBatch, type AugmentOptions } from '../data/images';
 import { lossAndAccuracy } from '../metrics';
 import { rng, withSeededMathRandom } from '../random';
 import { runEpochs } from './epoch-loop';
+import { learningRateAt, smoothedTargets } from './schedule';
 import { createOrtTrainerFor, type OrtTrainer } from '../ort-train/ort-trainer';
 
 export interface ImageSet {
@@ -21,9 +22,15 @@ export interface FitOptions {
   learningRate: number;
   seed: number;
   augment: boolean;
+  /** What `augment` does (default: the eight flips/quarter turns, images.ts). */
+  augmentation?: AugmentOptions;
   patience?: number;
-  /** Default true: cosine learning-rate decay over all steps. */
+  /** Default true: cosine learning-rate decay over all steps (after the warm-up). */
   cosineDecay?: boolean;
+  /** Fraction of all steps (0–0.5) over which the rate first rises linearly from a tenth to `learningRate`. Default 0. */
+  warmup?: number;
+  /** ε of label smoothing: the targets are (1 − ε)·one-hot + ε/classes. Default 0. */
+  labelSmoothing?: number;
   validation?: ImageSet;
   onBatch?: (p: { epoch: number; batch: number; batches: number; loss: number; accuracy: number }) => void;
   onEpoch?: (m: EpochMetrics) => void;
@@ -47,7 +54,7 @@ async function ortTrainerFor(model: tf.LayersModel, opts: FitOptions): Promise<O
   try {
     // One worker per core, but each with at least 8 rows of a batch: smaller parts make GEMMs too thin to pay.
     const threads = opts.threads ?? Math.max(1, Math.min(os.availableParallelism(), Math.floor(opts.batchSize / 8)));
-    return await createOrtTrainerFor(model, { threads, rand: rng(opts.seed + 2) });
+    return await createOrtTrainerFor(model, { threads, rand: rng(opts.seed + 2), labelSmoothing: opts.labelSmoothing });
   } catch (e) {
     if (want === 'onnxruntime') throw new Error(`the ONNX Runtime training step cannot train this model: ${(e as Error).message}`);
     return null;
@@ -74,12 +81,15 @@ export async function fitImages(model: tf.LayersModel, train: ImageSet, opts: Fi
   opts.onEngine?.(ort ? ort.name : `tfjs ${tf.getBackend()}`);
   return withSeededMathRandom(opts.seed, async () => {
     const optimizer = tf.train.adam(opts.learningRate);
-    model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+    const eps = opts.labelSmoothing ?? 0;
+    const k = model.outputs[0]!.shape[1] as number;
+    // Smoothed targets need the dense loss; without smoothing the sparse one, as before (same results).
+    model.compile({ optimizer, loss: eps > 0 ? 'categoricalCrossentropy' : 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
     const trainStep = async (x: Float32Array, labels: Int32Array, lr: number): Promise<{ loss: number; accuracy: number }> => {
       if (ort) return ort.step(x, labels, lr);
       (optimizer as unknown as { learningRate: number }).learningRate = lr;
       const xb = tf.tensor4d(x, [labels.length, opts.size, opts.size, 3]);
-      const yb = tf.tensor1d(Float32Array.from(labels), 'float32');
+      const yb = eps > 0 ? tf.tensor2d(smoothedTargets(labels, k, eps), [labels.length, k]) : tf.tensor1d(Float32Array.from(labels), 'float32');
       try {
         const [loss, accuracy] = (await model.trainOnBatch(xb, yb)) as number[];
         return { loss: loss!, accuracy: accuracy! };
@@ -97,9 +107,8 @@ export async function fitImages(model: tf.LayersModel, train: ImageSet, opts: Fi
         batchSize: opts.batchSize,
         rand: rng(opts.seed),
         step: (idx, at) => {
-          // Cosine decay to 5% of the base rate over the run: the last epochs settle instead of bouncing.
-          const lr = opts.cosineDecay !== false ? opts.learningRate * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * at.step) / at.totalSteps))) : opts.learningRate;
-          const imgs = idx.map((i) => (opts.augment ? augment(train.pixels[i]!, opts.size, augRand) : train.pixels[i]!));
+          const lr = learningRateAt(opts, at.step, at.totalSteps);
+          const imgs = idx.map((i) => (opts.augment ? augment(train.pixels[i]!, opts.size, augRand, opts.augmentation) : train.pixels[i]!));
           return trainStep(toBatch(imgs, opts.size, 'unit'), Int32Array.from(idx, (i) => train.y[i]!), lr);
         },
         afterEpoch: () => ort?.copyInto(model),

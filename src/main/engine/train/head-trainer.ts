@@ -6,6 +6,7 @@ import { rng } from '../random';
 import { crossEntropySum, lossAndAccuracy } from '../metrics';
 import { runEpochs } from './epoch-loop';
 import { createOrtTrainerFor, type OrtTrainer } from '../ort-train/ort-trainer';
+import { learningRateAt } from './schedule';
 
 export interface HeadOptions {
   dense: number[];
@@ -28,11 +29,17 @@ export interface HeadOptions {
   engine?: 'auto' | 'tfjs';
   /** Called once before the first batch with what trains the head ("onnxruntime-cpu, 2 threads", "tfjs wasm"). */
   onEngine?: (engine: string) => void;
+  /** ε of label smoothing (targets (1 − ε)·one-hot + ε/classes). Default 0. */
+  labelSmoothing?: number;
+  /** Cosine decay of the rate to 5% over the run (schedule.ts). Default false: a constant rate (label review's folds). */
+  cosineDecay?: boolean;
+  /** Linear warm-up over this fraction of the steps (schedule.ts). Default 0. */
+  warmup?: number;
 }
 
 function ortHeadTrainer(model: tf.LayersModel, opts: HeadOptions, rand: () => number): Promise<OrtTrainer | null> {
   if (opts.engine === 'tfjs' || tf.getBackend() === 'tensorflow') return Promise.resolve(null);
-  return createOrtTrainerFor(model, { parallelism: 'session', rand }).catch(() => null);
+  return createOrtTrainerFor(model, { parallelism: 'session', rand, labelSmoothing: opts.labelSmoothing }).catch(() => null);
 }
 
 export function buildHead(dims: number, numClasses: number, dense: number[], dropout: number, seed: number): tf.Sequential {
@@ -93,6 +100,7 @@ export function headGradients(
   k: number,
   dropout: number,
   rand: () => number,
+  labelSmoothing = 0,
 ): { grads: Record<string, tf.Tensor>; probs: tf.Tensor } {
   const n = yb.length;
   const dense = model.layers.filter((l) => l.getClassName() === 'Dense');
@@ -119,7 +127,8 @@ export function headGradients(
       acts.push(tf.mul(z, mask) as tf.Tensor2D);
     }
     const p = acts[acts.length - 1]!;
-    let g = tf.div(tf.sub(p, tf.oneHot(tf.tensor1d(yb, 'int32'), k)), n) as tf.Tensor2D;
+    const target = labelSmoothing > 0 ? tf.add(tf.mul(tf.oneHot(tf.tensor1d(yb, 'int32'), k), 1 - labelSmoothing), labelSmoothing / k) : tf.oneHot(tf.tensor1d(yb, 'int32'), k);
+    let g = tf.div(tf.sub(p, target), n) as tf.Tensor2D;
     const out: Record<string, tf.Tensor> = {};
     for (let i = vars.length - 1; i >= 0; i--) {
       const aT = i === 0 ? tf.tensor2d(xbT, [dims, n]) : (tf.transpose(acts[i]!) as tf.Tensor2D);
@@ -142,13 +151,23 @@ function headStep(
   k: number,
   dropout: number,
   rand: () => number,
+  labelSmoothing: number,
 ): Float32Array {
-  const { grads, probs } = headGradients(model, xb, xbT, yb, dims, k, dropout, rand);
+  const { grads, probs } = headGradients(model, xb, xbT, yb, dims, k, dropout, rand, labelSmoothing);
   optimizer.applyGradients(grads);
   for (const t of Object.values(grads)) t.dispose();
   const data = probs.dataSync() as Float32Array;
   probs.dispose();
   return data;
+}
+
+/** Mean cross-entropy of probabilities (rows × k) against label-smoothed targets. */
+function smoothedLoss(probs: Float32Array, y: Int32Array, k: number, eps: number): number {
+  let sum = 0;
+  for (let i = 0; i < y.length; i++) {
+    for (let j = 0; j < k; j++) sum -= (eps / k + (j === y[i] ? 1 - eps : 0)) * Math.log(Math.max(probs[i * k + j]!, 1e-7));
+  }
+  return sum / y.length;
 }
 
 export function gatherT(x: Float32Array, dims: number, rows: readonly number[]): Float32Array {
@@ -183,12 +202,17 @@ export async function trainHead(
       epochs: opts.epochs,
       batchSize: opts.batchSize,
       rand: rng(opts.seed),
-      step: async (idx) => {
+      step: async (idx, at) => {
         const yb = Int32Array.from(idx, (r) => y[r]!);
-        if (ort) return ort.step(gather(x, dims, idx), yb, opts.learningRate);
-        const probs = headStep(model, optimizer, gather(x, dims, idx), gatherT(x, dims, idx), yb, dims, numClasses, opts.dropout, dropRand);
+        const lr = learningRateAt({ learningRate: opts.learningRate, cosineDecay: opts.cosineDecay ?? false, warmup: opts.warmup }, at.step, at.totalSteps);
+        if (ort) return ort.step(gather(x, dims, idx), yb, lr);
+        (optimizer as unknown as { learningRate: number }).learningRate = lr;
+        const probs = headStep(model, optimizer, gather(x, dims, idx), gatherT(x, dims, idx), yb, dims, numClasses, opts.dropout, dropRand, opts.labelSmoothing ?? 0);
         const { lossSum, correct } = crossEntropySum(probs, yb);
-        return { loss: lossSum / idx.length, accuracy: correct / idx.length };
+        // With smoothed targets the loss is against them, as the ONNX Runtime step reports it.
+        const eps = opts.labelSmoothing ?? 0;
+        const loss = eps > 0 ? smoothedLoss(probs, yb, numClasses, eps) : lossSum / idx.length;
+        return { loss, accuracy: correct / idx.length };
       },
       afterEpoch: () => ort?.copyInto(model),
       validate: async () => (opts.validation ? evaluateHead(model, opts.validation.x, dims, opts.validation.y) : null),

@@ -20,6 +20,7 @@ import { decodeCached } from '../data/pixel-cache';
 import { loadRunModel, modelDir, saveRunModel } from '../saved-model';
 import { predictLibrary } from '../inference';
 import { checkSnapshot, takeCheckedSnapshot, type Snapshot } from '../snapshot';
+import { CNN_RECIPE, HEAD_RECIPE } from '../config';
 
 export class Cancelled extends Error {
   constructor() {
@@ -134,7 +135,7 @@ async function runCnn(ctx: Ctx, snap: Snapshot, cfg: CnnConfig & TrainCommon) {
   try {
     ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'train', done: 0, total: cfg.epochs });
     const completed = await timed(ctx, 'train', () => fitImages(model, { pixels: train, y: labelsOf(snap, snap.bySplit.train) }, {
-      size, epochs: cfg.epochs, batchSize: cfg.batchSize, learningRate: cfg.learningRate, seed: cfg.seed, augment: cfg.augment,
+      size, epochs: cfg.epochs, batchSize: cfg.batchSize, learningRate: cfg.learningRate, seed: cfg.seed, augment: cfg.augment, ...CNN_RECIPE,
       patience: cfg.earlyStopping ? cfg.patience : undefined,
       validation: { pixels: val, y: labelsOf(snap, snap.bySplit.val) },
       onBatch: batchReporter(ctx, cfg.epochs), onEpoch: epochSaver(ctx), shouldStop: () => ctx.control.cancelled(),
@@ -165,9 +166,11 @@ async function runMobileNet(ctx: Ctx, snap: Snapshot, cfg: MobileNetConfig & Tra
   // A fine-tune names what ran its frozen blocks once it knows (onCacheEngine below), re-recording the line.
   let headEngine = '';
   let frozenEngine = '';
+  // What trains the tuned blocks: the ONNX Runtime block step when it can, else tfjs (fineTune's onEngine says).
+  let tuneEngine = `tfjs ${tf.getBackend()}`;
   const recordEngine = (head: string) => {
     headEngine = head;
-    const tune = cfg.fineTuneBlocks > 0 ? ` · fine-tune: tfjs ${tf.getBackend()}${frozenEngine ? ` (frozen blocks: ${frozenEngine})` : ''}` : '';
+    const tune = cfg.fineTuneBlocks > 0 ? ` · fine-tune: ${tuneEngine}${frozenEngine ? ` (frozen blocks: ${frozenEngine})` : ''}` : '';
     engineRecorder(ctx)(`features: ${extractor} · head: ${head}${tune}`);
   };
   const row = new Map(ids.map((id, i) => [id, i]));
@@ -178,9 +181,10 @@ async function runMobileNet(ctx: Ctx, snap: Snapshot, cfg: MobileNetConfig & Tra
   };
   const { train, val, test } = snap.bySplit;
   ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'train', done: 0, total: cfg.epochs });
-  const tuneEpochs = cfg.fineTuneBlocks > 0 ? Math.max(1, Math.round(cfg.epochs / 4)) : 0;
+  // A quarter of the head's epochs, at most 5: the head default grew to 40 epochs, and a tuned epoch costs far more.
+  const tuneEpochs = cfg.fineTuneBlocks > 0 ? Math.max(1, Math.min(5, Math.round(cfg.epochs / 4))) : 0;
   const head = await timed(ctx, 'train', () => trainHead(pick(train), feats.dims, labelsOf(snap, train), snap.classes.length, {
-    dense: cfg.dense, dropout: cfg.dropout, epochs: cfg.epochs, batchSize: cfg.batchSize, learningRate: cfg.learningRate, seed: cfg.seed,
+    dense: cfg.dense, dropout: cfg.dropout, epochs: cfg.epochs, batchSize: cfg.batchSize, learningRate: cfg.learningRate, seed: cfg.seed, ...HEAD_RECIPE,
     validation: val.length ? { x: pick(val), y: labelsOf(snap, val) } : undefined,
     patience: cfg.earlyStopping ? cfg.patience : undefined,
     onBatch: batchReporter(ctx, cfg.epochs), onEpoch: epochSaver(ctx), shouldStop: () => ctx.control.cancelled(), onEngine: recordEngine,
@@ -200,6 +204,10 @@ async function runMobileNet(ctx: Ctx, snap: Snapshot, cfg: MobileNetConfig & Tra
         test: { paths: test.map((i) => i.sourcePath) },
         onCacheEngine: (name) => {
           frozenEngine = name;
+          recordEngine(headEngine);
+        },
+        onEngine: (name) => {
+          tuneEngine = name;
           recordEngine(headEngine);
         },
         onCache: (done, total) => ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'finetune', done, total }),
