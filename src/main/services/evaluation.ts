@@ -8,6 +8,7 @@ import { runImages } from '../repos/runs.repo';
 import { scoreFiles, scoreLibraryImages } from '../engine/inference';
 import { argmax, testMetrics } from '../engine/metrics';
 import { checkSources } from '../engine/data/source-check';
+import { evalCalibration, runTemperature } from './calibration';
 import { loadCompletedRunModel } from './run-model';
 import { runClasses } from './runs';
 
@@ -45,7 +46,11 @@ export async function evaluateRun(lib: Library, runId: string, folder?: string, 
       const { probs, errors } = await scoreFiles(model, paths, signal);
       const bad = errors.findIndex((e) => e);
       if (bad >= 0) throw new Error(errors[bad]!);
-      return testMetrics(classes, truth, probs.map((p) => argmax(p!)));
+      const flat = new Float32Array(probs.length * k);
+      probs.forEach((p, i) => flat.set(p!, i * k));
+      // Top classes are the same with or without the temperature; the calibration numbers say how far to trust them.
+      const calibration = evalCalibration(flat, truth, k, await runTemperature(lib, runId, signal));
+      return { ...testMetrics(classes, truth, probs.map((p) => argmax(p!))), calibration };
     }
     const index = new Map(runClasses(run).map((c, i) => [c.id, i]));
     const all = runImages(lib.db, runId).filter((i) => i.split === 'test');
@@ -56,7 +61,8 @@ export async function evaluateRun(lib: Library, runId: string, folder?: string, 
     if (!test.length) throw new Error(`run ${runId}: none of its ${all.length} test images has its source file (missing or changed): paddy sources`);
     const probs = await scoreLibraryImages(lib, model, test, signal);
     const pred = test.map((_, i) => argmax(probs.subarray(i * k, (i + 1) * k)));
-    const metrics = testMetrics(classes, test.map((i) => index.get(i.classId)!), pred);
+    const truth = test.map((i) => index.get(i.classId)!);
+    const metrics = { ...testMetrics(classes, truth, pred), calibration: evalCalibration(probs, truth, k, await runTemperature(lib, runId, signal)) };
     return bad.size ? { ...metrics, excludedMissing: bad.size } : metrics;
   } finally {
     model.dispose();

@@ -1,4 +1,5 @@
-// Predict: image files → class probabilities with a run's saved model. A bad file gets its own error.
+// Predict: image files → class probabilities with a run's saved model, calibrated with the run's temperature.
+// A bad file gets its own error.
 // Each file's bytes are hashed too: a file already in the library (same sha256, any name or folder) is
 // reported with that image and its current label, so the studio can say "already in the library as …".
 import crypto from 'node:crypto';
@@ -7,6 +8,7 @@ import type { PredictMatch, PredictResult } from '../../shared/types';
 import type { Library } from '../library';
 import { findImageBySha } from '../repos/images.repo';
 import { scoreFiles } from '../engine/inference';
+import { calibrate, runTemperature } from './calibration';
 import { loadCompletedRunModel } from './run-model';
 
 /** `signal`: checked between batches; an aborted prediction throws. */
@@ -14,9 +16,12 @@ export async function predict(lib: Library, runId: string, paths: string[], sign
   const { model } = await loadCompletedRunModel(lib, runId, 'only a completed run has a model to predict with');
   try {
     const { probs, errors } = await scoreFiles(model, paths, signal);
+    // The answers carry calibrated probabilities: the run's temperature, fitted on its val images.
+    const temperature = await runTemperature(lib, runId, signal);
     const matches = await Promise.all(paths.map((p) => libraryMatch(lib, p)));
     return paths.map((p, i) => {
-      const row = probs[i];
+      const raw = probs[i];
+      const row = raw ? calibrate(raw, temperature) : null;
       const match = matches[i] ?? null;
       if (!row) return { path: p, predicted: null, probabilities: {}, error: errors[i] ?? 'no prediction', match };
       const probabilities: Record<string, number> = {};

@@ -1,4 +1,5 @@
-// `paddy eval --run ID [--images DIR]`: a run's model on its test split, or on a folder-per-class tree.
+// `paddy eval --run ID [--images DIR]`: a run's model on its test split, or on a folder-per-class tree, with its
+// calibration (ECE, NLL, Brier with the run's temperature and without).
 // Ctrl-C cancels the evaluation (exit 130).
 import { call, withWorkers } from '../call';
 import { register } from './index';
@@ -17,10 +18,17 @@ export const evalCommand: Command = {
       const folder = str(args, 'images');
       const m = await cancellableJob(ctx, io, 'runs.evaluate', () => call(ctx, 'runs.evaluate', folder ? { runId, folder } : { runId }));
       if (args.values.json) {
-        io.out(JSON.stringify({ accuracy: m.accuracy, n: m.n, macroF1: m.macroF1, perClass: m.perClass, confusion: m.confusion, classes: m.classes, ...(m.excludedMissing ? { excludedMissing: m.excludedMissing } : {}) }));
+        // Calibration: scores with the run's temperature (fitted on its val images), and without it.
+        const cal = m.calibration ? { ece: m.calibration.ece, nll: m.calibration.nll, brier: m.calibration.brier, temperature: m.calibration.temperature, uncalibrated: m.calibration.uncalibrated } : {};
+        io.out(JSON.stringify({ accuracy: m.accuracy, n: m.n, macroF1: m.macroF1, perClass: m.perClass, confusion: m.confusion, classes: m.classes, ...cal, ...(m.excludedMissing ? { excludedMissing: m.excludedMissing } : {}) }));
         return 0;
       }
       io.out(`accuracy ${(m.accuracy * 100).toFixed(2)}% on ${m.n} images (macro-F1 ${m.macroF1.toFixed(4)})`);
+      if (m.calibration) {
+        const c = m.calibration;
+        const u = c.uncalibrated;
+        io.out(`calibration (temperature ${c.temperature.toFixed(3)}): ECE ${c.ece.toFixed(4)} NLL ${c.nll.toFixed(4)} Brier ${c.brier.toFixed(4)} (uncalibrated: ECE ${u.ece.toFixed(4)} NLL ${u.nll.toFixed(4)} Brier ${u.brier.toFixed(4)})`);
+      }
       if (m.excludedMissing) io.out(`${m.excludedMissing} test image(s) left out: source file missing or changed (paddy sources)`);
       for (const c of m.classes) {
         const p = m.perClass[c]!;

@@ -6,6 +6,7 @@ import { pct } from '../../app/format';
 import { Banner } from '../../ui/states';
 import { modelLabel } from '../runs/compare';
 import { parsePaths } from './paths';
+import { UnsureField } from './UnsureAnswer';
 import {
   cancelPrediction,
   pickAndPredict,
@@ -24,6 +25,7 @@ export function PredictForm({ runs }: { runs: RunSummary[] }) {
       <ModelSelect runs={runs} />
       <PathsField />
       <DropZone />
+      <UnsureField />
       <PredictButtons />
       {error && <Banner kind="error" title="Prediction failed">{error}</Banner>}
     </div>

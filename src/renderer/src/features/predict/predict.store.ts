@@ -21,6 +21,8 @@ interface PredictState {
   /** What each result came from: the run that predicted it and, for uploaded bytes, their object URL. */
   about: ReadonlyMap<PredictResult, ResultSource>;
   error: string | null;
+  /** The unsure line the user set (0–1), or null: each run's default from its val set. */
+  unsureAt: number | null;
 }
 
 export interface ResultSource {
@@ -29,7 +31,7 @@ export interface ResultSource {
   preview: string | null;
 }
 
-export const usePredict = create<PredictState>(() => ({ picked: '', text: '', busy: false, results: null, about: new Map(), error: null }));
+export const usePredict = create<PredictState>(() => ({ picked: '', text: '', busy: false, results: null, about: new Map(), error: null, unsureAt: null }));
 
 /** The runs a prediction can use: the completed ones, in the runs list's order (newest first). */
 export function finishedRuns(runs: readonly RunSummary[]): RunSummary[] {
@@ -161,4 +163,9 @@ async function toBase64(file: File): Promise<string> {
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);
+}
+
+/** The unsure line (0–1), or null to go back to the run's default from its val set. */
+export function setUnsureAt(line: number | null): void {
+  usePredict.setState({ unsureAt: line === null || !Number.isFinite(line) ? null : Math.max(0, Math.min(1, line)) });
 }

@@ -4,6 +4,7 @@ import { pValue, pct } from '../../app/format';
 import { BarChart } from '../../charts/BarChart';
 import { ConfusionMatrix } from '../../charts/ConfusionMatrix';
 import { ErrorState, Loading } from '../../ui/states';
+import { CalibrationPanel } from './CalibrationPanel';
 import { modelLabel, perClassRows } from './compare';
 import { setConfusionMode } from './runs.actions';
 import { openConfusionCell, openImagesInBrowse, useRuns } from './runs.store';
@@ -172,6 +173,16 @@ export function CompareView({ a, b }: { a: string; b: string }) {
             ) : (
               <Loading label="Loading its confusion matrix…" />
             )}
+          </div>
+        ))}
+      </div>
+      <div className="row">
+        <h3>Calibration and per-class curves</h3>
+      </div>
+      <div className="grid-2" data-testid="compare-calibration">
+        {[a, b].map((id, i) => (
+          <div className="card" key={id} style={{ minWidth: 0 }}>
+            <CalibrationPanel runId={id} tag={i === 0 ? 'A' : 'B'} />
           </div>
         ))}
       </div>

@@ -1,8 +1,10 @@
-// One run on its own: its scores, learning curves and test confusion matrix (cells open their images).
+// One run on its own: its scores, learning curves, test confusion matrix (cells open their images), calibration
+// and per-class precision–recall.
 import { pct } from '../../app/format';
 import { ConfusionMatrix } from '../../charts/ConfusionMatrix';
 import { LineChart } from '../../charts/LineChart';
 import { Banner, Loading } from '../../ui/states';
+import { CalibrationPanel } from './CalibrationPanel';
 import { ConfusionModeToggle } from './CompareView';
 import { configSummary, modelLabel } from './compare';
 import { markDefault, renameRun, setRunNote } from './runs.actions';
@@ -121,6 +123,11 @@ export function RunDetailCard({ runId }: { runId: string }) {
           <p className="small faint">No test results: the run did not finish.</p>
         )}
       </div>
+      {d.status === 'completed' && (
+        <div style={{ marginTop: 16 }}>
+          <CalibrationPanel runId={d.id} />
+        </div>
+      )}
     </div>
   );
 }

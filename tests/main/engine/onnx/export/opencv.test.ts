@@ -11,6 +11,9 @@ import { decodeImage } from '../../../../../src/main/engine/data/images';
 import { makeTrainLibrary, RICE_CLASSES, riceFiles } from '../../../../helpers/train-lib';
 import { MOBILENET_DIR, tempDir } from '../../../../helpers/tmp';
 import { paddy } from '../../../../helpers/cli';
+import { openLibrary } from '../../../../../src/main/library';
+import { getCalibration } from '../../../../../src/main/repos/calibration.repo';
+import { calibrate } from '../../../../../src/main/services/calibration';
 
 /** A python3 whose cv2 imports (the Debian package installs it for /usr/bin/python3), or why there is none. */
 function findOpenCv(): { python: string; version: string } | { skip: string } {
@@ -56,7 +59,11 @@ async function checkRun(libDir: string, trainArgs: string[], size: number, label
   fs.writeFileSync(pixels, Buffer.concat(await Promise.all(FILES.map(async (f) => Buffer.from(await decodeImage(f, size))))));
   const cv = spawnSync(opencv.python, ['-c', SCRIPT, file, pixels, String(FILES.length), String(size)], { encoding: 'utf8', maxBuffer: 1 << 24 });
   assert.equal(cv.status, 0, `OpenCV ${opencv.version} could not run ${label}.onnx:\n${cv.stderr}`);
-  const cvProbs = JSON.parse(cv.stdout) as number[][];
+  // The exported model gives the raw probabilities; paddy predict applies the run's temperature (calibration, #13).
+  const calLib = openLibrary(libDir);
+  const T = getCalibration(calLib.db, runId)?.temperature ?? 1;
+  calLib.close();
+  const cvProbs = (JSON.parse(cv.stdout) as number[][]).map((row) => calibrate(row, T));
   assert.equal(cvProbs.length, FILES.length);
   let worst = 0;
   cvProbs.forEach((row, i) => {
