@@ -1,0 +1,15 @@
+import type { RequestName } from '../../shared/contract';
+import type { HandlerGroup } from './context';
+import { similarToImage } from '../services/similar';
+
+export const similarHandlers: HandlerGroup<Extract<RequestName, `similar.${string}`>> = {
+  // A library image: the host's in-memory index answers in milliseconds. A file or an upload needs its features
+  // extracted (a model load, seconds): the worker does it.
+  'similar.query': async (input, ctx) => {
+    if (input.imageId !== undefined) return similarToImage(ctx.library(), input.imageId, input.k);
+    const files = input.path !== undefined ? { paths: [input.path] } : { uploads: [input.upload!] };
+    const [result] = await ctx.workers.runJob(ctx.library(), 'similar.files', { ...files, ...(input.k ? { k: input.k } : {}) });
+    return result!;
+  },
+  'similar.files': (input, ctx) => ctx.workers.runJob(ctx.library(), 'similar.files', input),
+};

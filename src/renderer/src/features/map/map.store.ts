@@ -1,0 +1,108 @@
+// The Map view's state: the cached map and what colours its points, the computation (progress, Cancel), the
+// colouring choice, the point under the pointer and the lasso selection.
+import { create } from 'zustand';
+import { isCancelledError } from '../../../../shared/contract';
+import type { EmbeddingMap, MapPointInfo, MapPointsResult } from '../../../../shared/types';
+import { getApi } from '../../app/api';
+import { errorMessage } from '../../app/format';
+import { toast } from '../../app/app.store';
+
+export type ColorBy = 'label' | 'predicted' | 'split' | 'correctness' | 'suspect';
+
+interface MapState {
+  map: EmbeddingMap | null;
+  info: MapPointsResult | null;
+  loaded: boolean;
+  computing: boolean;
+  cancelling: boolean;
+  progress: { phase: string; done: number; total: number } | null;
+  error: string | null;
+  colorBy: ColorBy;
+  hover: number | null;
+  /** Image ids inside the last lasso. */
+  lasso: number[];
+}
+
+export const useMap = create<MapState>(() => ({
+  map: null,
+  info: null,
+  loaded: false,
+  computing: false,
+  cancelling: false,
+  progress: null,
+  error: null,
+  colorBy: 'label',
+  hover: null,
+  lasso: [],
+}));
+
+export async function loadMap(): Promise<void> {
+  try {
+    const api = getApi();
+    const [map, info] = await Promise.all([api['map.get']({}), api['map.points']({})]);
+    useMap.setState({ map, info, loaded: true, error: null });
+  } catch (e) {
+    useMap.setState({ loaded: true, error: errorMessage(e) });
+  }
+}
+
+export async function computeMap(): Promise<void> {
+  if (useMap.getState().computing) return;
+  const api = getApi();
+  useMap.setState({ computing: true, cancelling: false, progress: null, error: null });
+  const off = api.on('map.progress', (p) => useMap.setState({ progress: p }));
+  try {
+    const [map, info] = await Promise.all([api['map.compute']({}), api['map.points']({})]);
+    useMap.setState({ map, info, lasso: [] });
+  } catch (e) {
+    if (isCancelledError('map.compute', e)) toast('Map cancelled');
+    else useMap.setState({ error: errorMessage(e) });
+  } finally {
+    off();
+    useMap.setState({ computing: false, cancelling: false, progress: null });
+  }
+}
+
+export async function cancelMap(): Promise<void> {
+  useMap.setState({ cancelling: true });
+  await getApi()['jobs.cancel']({ name: 'map.compute' }).catch(() => undefined);
+}
+
+export const setColorBy = (colorBy: ColorBy) => useMap.setState({ colorBy });
+export const setHover = (hover: number | null) => useMap.getState().hover !== hover && useMap.setState({ hover });
+export const setLasso = (lasso: number[]) => useMap.setState({ lasso });
+
+/** Relabels the lasso's images at once (one undoable change), then refreshes the colours. */
+export async function relabelLasso(classId: number): Promise<void> {
+  const ids = useMap.getState().lasso;
+  if (!ids.length) return;
+  try {
+    const r = await getApi()['labels.set']({ imageIds: ids, classId });
+    toast(`${r.changed ?? ids.length} images relabeled`);
+    useMap.setState({ info: await getApi()['map.points']({}) });
+  } catch (e) {
+    toast(errorMessage(e), 'error');
+  }
+}
+
+/** Replaces the map with n synthetic points in a few clusters: the e2e test measures frame times at 75,000. */
+export function loadSyntheticMap(n: number, classes = ['A', 'B', 'C', 'D', 'E']): void {
+  let seed = 1;
+  const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const points = [];
+  const info: MapPointInfo[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = i % classes.length;
+    const r = Math.sqrt(-2 * Math.log(rand() + 1e-12));
+    const a = 2 * Math.PI * rand();
+    points.push({ imageId: i + 1, x: 10 * Math.cos((2 * Math.PI * c) / classes.length) + 2 * r * Math.cos(a), y: 10 * Math.sin((2 * Math.PI * c) / classes.length) + 2 * r * Math.sin(a) });
+    info.push({ imageId: i + 1, label: classes[c]!, predicted: null, split: null, correct: null, suspectScore: null });
+  }
+  useMap.setState({
+    map: { points, source: 'features', method: 'synthetic', params: {}, seconds: {}, createdAt: new Date().toISOString() },
+    info: { points: info, classes, runId: null },
+    loaded: true,
+    lasso: [],
+    colorBy: 'label',
+  });
+}

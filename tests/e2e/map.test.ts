@@ -1,0 +1,124 @@
+// The Map view and "More like this" in Chromium at 1440×900 and 1024×700, on a real library of 30 rice photos
+// whose map was computed by the map service with the real MobileNetV2 weights (the worker path is covered by
+// tests/main/cli/map-similar.test.ts): the map renders, the colouring switches with its legend, hover shows a
+// thumbnail, a lasso opens its images in Browse as a clearable image-set chip, the Browse detail panel shows
+// similar images with labels; a synthetic 75,000-point map is panned and zoomed while frame times are measured.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { computeMap } from '../../src/main/services/map';
+import { makeTrainLibrary } from '../helpers/train-lib';
+import { MOBILENET_DIR } from '../helpers/tmp';
+import { openStudio, shot, type Studio } from './harness';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const document: any;
+declare const window: any;
+declare const WheelEvent: any;
+declare const requestAnimationFrame: any;
+
+const testId = (id: string) => `[data-testid="${id}"]`;
+let studio: Studio;
+let page: Page;
+
+before(async () => {
+  const lib = makeTrainLibrary(6);
+  await computeMap(lib, () => undefined, { weightsDir: MOBILENET_DIR, nEpochs: 200 });
+  const dir = lib.paths.root;
+  lib.close();
+  studio = await openStudio(dir);
+  page = studio.page;
+});
+
+after(async () => {
+  await studio?.close();
+});
+
+describe('the Map view', { concurrency: false }, () => {
+  it('renders the cached map, switches colouring, shows a thumbnail on hover', async () => {
+    await page.click(testId('nav-map'));
+    await page.waitForSelector(testId('map-canvas'));
+    assert.match(await page.textContent(testId('map-count')) ?? '', /30 images · umap/);
+    const legend = async () => (await page.textContent(testId('map-legend'))) ?? '';
+    assert.match(await legend(), /Arborio 6.*Basmati 6.*Ipsala 6.*Jasmine 6.*Karacadag 6/);
+    const box = (await page.locator(testId('map-canvas')).boundingBox())!;
+    // Hover: sweep the canvas until a point is under the pointer.
+    let found = false;
+    for (let gy = 0.1; gy < 0.95 && !found; gy += 0.04) {
+      for (let gx = 0.1; gx < 0.95 && !found; gx += 0.02) {
+        await page.mouse.move(box.x + gx * box.width, box.y + gy * box.height);
+        found = await page.locator(testId('map-hover')).isVisible();
+      }
+    }
+    assert.ok(found, 'a point shows its thumbnail on hover');
+    assert.match((await page.textContent(testId('map-hover'))) ?? '', /Arborio|Basmati|Ipsala|Jasmine|Karacadag/);
+    await shot(page, 'map-1440-label');
+    await page.mouse.move(box.x + 2, box.y + 2);
+
+    await page.selectOption(testId('map-color-by'), 'split');
+    assert.match(await legend(), /test 5.*train 15.*val 10/);
+    await page.selectOption(testId('map-color-by'), 'correctness');
+    assert.match(await legend(), /not predicted 30/);
+    await page.selectOption(testId('map-color-by'), 'label');
+  });
+
+  it('a lasso opens its images in Browse as a clearable chip; the detail panel shows similar images', async () => {
+    await page.click(testId('map-lasso-mode'));
+    const box = (await page.locator(testId('map-canvas')).boundingBox())!;
+    // Around the whole canvas: every point is in.
+    await page.mouse.move(box.x + 3, box.y + 3);
+    await page.mouse.down();
+    for (const [x, y] of [[box.width - 3, 3], [box.width - 3, box.height - 3], [3, box.height - 3], [3, 4]] as const) {
+      await page.mouse.move(box.x + x, box.y + y, { steps: 4 });
+    }
+    await page.mouse.up();
+    await page.waitForSelector(testId('map-selection'));
+    assert.match((await page.textContent(testId('map-selection'))) ?? '', /30 images in the lasso/);
+    await shot(page, 'map-1440-lasso');
+
+    await page.click(testId('map-open-browse'));
+    await page.waitForSelector(testId('image-set'));
+    assert.match((await page.textContent(testId('image-set'))) ?? '', /Map lasso · 30 images/);
+    await page.waitForFunction(() => document.querySelector('[data-testid="grid"]')?.getAttribute('data-total') === '30');
+
+    await page.click(`${testId('cell')} >> nth=0`);
+    await page.waitForSelector(`${testId('detail-panel')} ${testId('similar-item')}`, { timeout: 30_000 });
+    const items = await page.locator(`${testId('detail-panel')} ${testId('similar-item')}`).count();
+    assert.equal(items, 8);
+    assert.match((await page.textContent(testId('similar-agree'))) ?? '', /of 8 are (Arborio|Basmati|Ipsala|Jasmine|Karacadag)/);
+    await shot(page, 'map-1440-browse-similar');
+
+    await page.click(testId('image-set-clear'));
+    await page.waitForSelector(testId('image-set'), { state: 'detached' });
+    assert.deepEqual(studio.errors, []);
+  });
+
+  it('75,000 synthetic points: pan and zoom frame times; the 1024×700 layout', async () => {
+    await page.click(testId('nav-map'));
+    await page.waitForSelector(testId('map-canvas'));
+    await page.evaluate(() => window.__paddyMapSynthetic(75_000));
+    await page.waitForFunction(() => /75,000 images/.test(document.querySelector('[data-testid="map-count"]')?.textContent ?? ''));
+    const stats = await page.evaluate(async () => {
+      const canvas = document.querySelector('[data-testid="map-canvas"]');
+      const r = canvas.getBoundingClientRect();
+      const frames: number[] = [];
+      let last = performance.now();
+      for (let i = 0; i < 60; i++) {
+        canvas.dispatchEvent(new WheelEvent('wheel', { deltaY: i < 30 ? -40 : 40, clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true }));
+        await new Promise((res) => requestAnimationFrame(() => res(null)));
+        const now = performance.now();
+        frames.push(now - last);
+        last = now;
+      }
+      frames.sort((a, b) => a - b);
+      return { renderer: canvas.getAttribute('data-renderer'), drawMs: Number(canvas.getAttribute('data-draw-ms')), medianFrameMs: frames[30], p90FrameMs: frames[54] };
+    });
+    console.log(`map 75k: ${JSON.stringify(stats)}`);
+    assert.ok(stats.drawMs > 0 && stats.medianFrameMs > 0);
+    await shot(page, 'map-1440-75k');
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await page.waitForTimeout(300);
+    await shot(page, 'map-1024-75k');
+    assert.deepEqual(studio.errors, []);
+  });
+});
