@@ -131,7 +131,7 @@ export async function predictLibrary(
 }
 
 /** One chunk's probabilities, per image (null: unreadable). The fast path reads caches; a bad file falls back to per-file. */
-async function scoreChunk(lib: Library, model: LoadedModel, chunk: ReadonlyArray<{ imageId: number; sha256: string; sourcePath: string }>, signal?: AbortSignal): Promise<Array<Float32Array | null>> {
+export async function scoreChunk(lib: Library, model: LoadedModel, chunk: ReadonlyArray<{ imageId: number; sha256: string; sourcePath: string }>, signal?: AbortSignal): Promise<Array<Float32Array | null>> {
   const k = model.meta.classes.length;
   const split = (m: Float32Array) => chunk.map((_, i) => m.subarray(i * k, (i + 1) * k));
   try {

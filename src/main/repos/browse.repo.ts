@@ -70,6 +70,21 @@ function build(filter: ImageFilter, sort: SortKey, desc: boolean, forCount: bool
     where.push(`p.confidence <= @confMax`);
     params.confMax = filter.confidenceMax;
   }
+  // Unlabeled images and their suggestions (#14): a suggestion counts only while its image has no label.
+  const needSuggestions = filter.suggestedClassIds !== undefined || filter.suggestionMin !== undefined || filter.suggestionMax !== undefined;
+  if (filter.unlabeledOnly || needSuggestions) where.push(`NOT EXISTS (SELECT 1 FROM labels lu WHERE lu.image_id = i.id)`);
+  if (filter.suggestedClassIds) {
+    where.push(`sg.class_id IN (SELECT value FROM json_each(@suggested))`);
+    params.suggested = JSON.stringify(filter.suggestedClassIds);
+  }
+  if (filter.suggestionMin !== undefined) {
+    where.push(`sg.confidence >= @sugMin`);
+    params.sugMin = filter.suggestionMin;
+  }
+  if (filter.suggestionMax !== undefined) {
+    where.push(`sg.confidence <= @sugMax`);
+    params.sugMax = filter.suggestionMax;
+  }
 
   const dir = desc ? 'DESC' : 'ASC';
   const key = !run && (sort === 'confidence' || sort === 'loss') ? 'name' : sort;
@@ -86,6 +101,7 @@ function build(filter: ImageFilter, sort: SortKey, desc: boolean, forCount: bool
     run ? `JOIN run_predictions p ON p.run_id = @runId AND p.image_id = i.id` : '',
     needLabels ? `JOIN labels l ON l.image_id = i.id` : '',
     needSplits ? `JOIN splits s ON s.image_id = i.id` : '',
+    needSuggestions ? `JOIN suggestions sg ON sg.image_id = i.id` : '', // #14
   ].filter(Boolean);
   return {
     from: `FROM images i ${joins.join(' ')}`,
@@ -101,7 +117,10 @@ type Row = Omit<SummaryRow, 'sourceState'> & { sourceState: ImageSummary['source
 
 // sourceState only when not ok (NULL otherwise, then left out): most tiles carry nothing extra.
 const DETAIL_COLUMNS = `i.id, i.file_name AS fileName, l.class_id AS classId, c.name AS className, l.origin,
-  s.split, i.conflict, i.width, i.height, NULLIF(i.source_state, 'ok') AS sourceState`;
+  s.split, i.conflict, i.width, i.height, NULLIF(i.source_state, 'ok') AS sourceState,
+  sg.class_id AS suggestedClassId, sc.name AS suggestedClassName, sg.confidence AS suggestionConfidence`;
+// An unlabeled image's current suggestion (#14); labeled images carry none.
+const SUGGESTION_JOIN = `LEFT JOIN suggestions sg ON sg.image_id = i.id AND l.image_id IS NULL LEFT JOIN classes sc ON sc.id = sg.class_id`;
 
 /**
  * Changes whenever the database may have: this connection's total_changes() plus data_version, which moves
@@ -142,7 +161,7 @@ export function imageSummaries(db: Database.Database, ids: readonly number[], ru
           `SELECT ${DETAIL_COLUMNS}
            FROM json_each(?) j JOIN images i ON i.id = j.value
            LEFT JOIN labels l ON l.image_id = i.id LEFT JOIN classes c ON c.id = l.class_id
-           LEFT JOIN splits s ON s.image_id = i.id
+           LEFT JOIN splits s ON s.image_id = i.id ${SUGGESTION_JOIN}
            ORDER BY j.key`,
         ).all(json)
       : stmt<[string, string], Row>(
@@ -151,8 +170,11 @@ export function imageSummaries(db: Database.Database, ids: readonly number[], ru
            FROM json_each(?) j JOIN images i ON i.id = j.value
            LEFT JOIN labels l ON l.image_id = i.id LEFT JOIN classes c ON c.id = l.class_id
            LEFT JOIN splits s ON s.image_id = i.id
-           LEFT JOIN run_predictions p ON p.run_id = ? AND p.image_id = i.id
+           LEFT JOIN run_predictions p ON p.run_id = ? AND p.image_id = i.id ${SUGGESTION_JOIN}
            ORDER BY j.key`,
         ).all(json, runId);
-  return rows.map(({ sourceState, ...r }) => ({ ...r, conflict: r.conflict === 1, ...(sourceState ? { sourceState } : {}) }));
+  return rows.map(({ sourceState, suggestedClassId, suggestedClassName, suggestionConfidence, ...r }) => ({
+    ...r, conflict: r.conflict === 1, ...(sourceState ? { sourceState } : {}),
+    ...(suggestedClassId != null ? { suggestedClassId, suggestedClassName, suggestionConfidence } : {}),
+  }));
 }

@@ -38,6 +38,10 @@ export function printImportReport(report: ImportReport, io: CliIo, json: boolean
     io.out('Library now has:');
     for (const n of names) io.out(`  ${n.padEnd(w)}  ${report.classes[n]}`);
   }
+  if (report.unlabeled) {
+    if (report.imported) io.out(`Imported without labels: ${report.imported} new image(s) have no class until labeled (\`paddy prelabel --run ID\` suggests one).`);
+    if (report.alreadyLabeled) io.out(`${report.alreadyLabeled} image(s) were already in the library with a label and keep it.`);
+  }
   if (report.conflicts) io.out(`Conflicts: ${report.conflicts} image(s) found under more than one class folder; each kept once, marked as a conflict.`);
   if (report.skipped.length) {
     io.out('Skipped:');
@@ -50,15 +54,17 @@ export function printImportReport(report: ImportReport, io: CliIo, json: boolean
 export const importCommand: Command = {
   name: 'import',
   summary: 'Import a folder with one sub-folder per class (images are referenced in place, never changed)',
-  usage: 'paddy import <folder> [--library DIR] [--json]',
-  options: {},
+  usage: 'paddy import <folder> [--unlabeled] [--library DIR] [--json]',
+  // --unlabeled: every image below the folder joins without a class (#14).
+  options: { unlabeled: { type: 'boolean' } },
   async run(args, io) {
     const [folder, ...extra] = args.positionals;
     if (!folder) throw new UsageError('give the folder to import: paddy import <folder>');
     if (extra.length) throw new UsageError(`one folder at a time (got ${args.positionals.length})`);
     const json = Boolean(args.values.json);
     return withLibrary(args, async (ctx) => {
-      const report = await withProgress(ctx, io, 'Importing', () => call(ctx, 'import.folder', { folder }));
+      const report = await withProgress(ctx, io, 'Importing', () =>
+        args.values.unlabeled ? call(ctx, 'import.unlabeled', { folder }) : call(ctx, 'import.folder', { folder }));
       printImportReport(report, io, json);
       return 0;
     }, { create: true });

@@ -68,6 +68,7 @@ export function FilterBar() {
         <input type="checkbox" checked={!!filter.missingOnly} onChange={(e) => setFilter({ missingOnly: e.target.checked })} />
         missing
       </label>
+      <UnlabeledFilters />
       <input
         className="input sm"
         placeholder="file name…"
@@ -151,5 +152,56 @@ function ConfidenceRange(props: { min?: number; max?: number }) {
       <span className="faint">–</span>
       <input className="input sm" style={{ width: 52 }} aria-label="Maximum confidence (%)" placeholder="100" defaultValue={props.max === undefined ? '' : Math.round(props.max * 100)} onBlur={(e) => commit('confidenceMax', e.target.value)} />
     </div>
+  );
+}
+
+/** Unlabeled images and their suggestions (#14): "unlabeled", then "suggested: <class>" and a confidence floor. */
+function UnlabeledFilters() {
+  const filter = useBrowse((s) => s.filter);
+  const library = useApp((s) => s.library);
+  const on = !!filter.unlabeledOnly || filter.suggestedClassIds !== undefined || filter.suggestionMin !== undefined;
+  return (
+    <>
+      <label className="check small" title="Images without a label (imported with --unlabeled)">
+        <input
+          type="checkbox"
+          data-testid="filter-unlabeled"
+          checked={on}
+          onChange={(e) => setFilter(e.target.checked ? { unlabeledOnly: true } : { unlabeledOnly: false, suggestedClassIds: [], suggestionMin: undefined })}
+        />
+        unlabeled
+      </label>
+      {on && (
+        <>
+          <select
+            className="select sm"
+            aria-label="Suggested class"
+            data-testid="filter-suggested"
+            value={filter.suggestedClassIds?.[0] ?? ''}
+            onChange={(e) => setFilter({ suggestedClassIds: e.target.value ? [Number(e.target.value)] : [] })}
+          >
+            <option value="">any suggestion</option>
+            {(library?.classes ?? []).map((c) => (
+              <option key={c.id} value={c.id}>
+                suggested: {c.name}
+              </option>
+            ))}
+          </select>
+          <input
+            className="input sm"
+            style={{ width: 52 }}
+            aria-label="Minimum suggestion confidence (%)"
+            title="Suggestion confidence at least (%)"
+            placeholder="≥ %"
+            data-testid="filter-suggestion-min"
+            defaultValue={filter.suggestionMin === undefined ? '' : Math.round(filter.suggestionMin * 100)}
+            onBlur={(e) => {
+              const v = e.target.value.trim() === '' ? undefined : Number(e.target.value) / 100;
+              if (v === undefined || (Number.isFinite(v) && v >= 0 && v <= 1)) setFilter({ suggestionMin: v });
+            }}
+          />
+        </>
+      )}
+    </>
   );
 }

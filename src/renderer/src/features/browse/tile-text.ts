@@ -30,6 +30,19 @@ export function predictionFlag(item: ImageSummary, classNames: ReadonlyMap<numbe
   return { wrong, text, title: `Predicted ${name} with ${pct(item.confidence ?? null)} confidence (${where})` };
 }
 
+/**
+ * An unlabeled image's suggestion (#14), written so it never reads as a label: "? Jasmine 87%". Null for a
+ * labeled image or one without a suggestion.
+ */
+export function suggestionText(item: ImageSummary): { text: string; title: string } | null {
+  if (item.classId !== null || item.suggestedClassId == null) return null;
+  const name = item.suggestedClassName ?? `class ${item.suggestedClassId}`;
+  return {
+    text: `? ${name} ${pct(item.suggestionConfidence ?? null, 0)}`,
+    title: `Suggested ${name} with ${pct(item.suggestionConfidence ?? null)} confidence — not a label until accepted (A)`,
+  };
+}
+
 /** The direction a sort starts in when chosen: loss starts with the worst, everything else ascending. */
 export function sortDirectionFor(sort: SortKey): boolean {
   return sort === 'loss';

@@ -17,6 +17,12 @@ export function ImportReportCard({ report }: { report: ImportReport }) {
           {importOutcome(report).text}.
         </p>
       )}
+      {report.unlabeled && (
+        <p className="small muted" style={{ margin: '0 0 12px' }} data-testid="report-unlabeled">
+          Imported without labels: the new images have no class until labeled (Browse → Pre-label suggests one).
+          {report.alreadyLabeled ? ` ${int(report.alreadyLabeled)} were already in the library with a label and keep it.` : ''}
+        </p>
+      )}
       <div className="metrics" style={{ marginBottom: 16 }}>
         <div className="metric">
           <span className="label">Imported</span>

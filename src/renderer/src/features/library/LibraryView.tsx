@@ -104,6 +104,8 @@ function ImportCard() {
   const progress = useLibrary((s) => s.progress);
   const error = useLibrary((s) => s.importError);
   const [folder, setFolder] = useState('');
+  // Import without labels (#14): every image below the folder, no class until labeled or a suggestion is accepted.
+  const [unlabeled, setUnlabeled] = useState(false);
   const electron = hostKind() === 'electron';
   return (
     <div className="card" data-testid="import-card">
@@ -115,7 +117,7 @@ function ImportCard() {
         className="row"
         onSubmit={(e) => {
           e.preventDefault();
-          void importFolder(folder);
+          void importFolder(folder, unlabeled);
         }}
       >
         <input
@@ -129,10 +131,14 @@ function ImportCard() {
           data-testid="import-path"
         />
         {electron && (
-          <button className="btn" type="button" disabled={importing} onClick={() => void pickAndImport()}>
+          <button className="btn" type="button" disabled={importing} onClick={() => void pickAndImport(unlabeled)}>
             Choose folder…
           </button>
         )}
+        <label className="check small" title="Every image below the folder joins with no class (sub-folders are not classes); images already in the library keep their label">
+          <input type="checkbox" checked={unlabeled} onChange={(e) => setUnlabeled(e.target.checked)} disabled={importing} data-testid="import-unlabeled" />
+          without labels
+        </label>
         <button className="btn primary" type="submit" disabled={importing} data-testid="import-start">
           {importing ? 'Importing…' : 'Import'}
         </button>

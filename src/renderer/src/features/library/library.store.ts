@@ -53,19 +53,20 @@ async function runImport(call: () => Promise<ImportReport>): Promise<void> {
  */
 export function importOutcome(report: ImportReport): { text: string; kind: 'ok' | 'info' } {
   const n = (v: number, one: string, many: string) => `${v.toLocaleString('en-US')} ${v === 1 ? one : many}`;
-  if (report.imported > 0) return { text: `Imported ${n(report.imported, 'image', 'images')}`, kind: 'ok' };
+  if (report.imported > 0) return { text: `Imported ${n(report.imported, 'image', 'images')}${report.unlabeled ? ' without labels' : ''}`, kind: 'ok' };
   const parts = [`${report.alreadyPresent.toLocaleString('en-US')} already in the library`];
   if (report.skipped.length) parts.push(`${n(report.skipped.length, 'file', 'files')} skipped`);
   return { text: `Nothing new: ${parts.join(', ')}`, kind: 'info' };
 }
 
-export function importFolder(folder: string): Promise<void> {
+/** `unlabeled`: every image below the folder joins without a class (#14); sub-folders are not classes then. */
+export function importFolder(folder: string, unlabeled = false): Promise<void> {
   const f = folder.trim();
   if (!f) {
-    useLibrary.setState({ importError: 'Type the path of a folder that holds one sub-folder per class.' });
+    useLibrary.setState({ importError: unlabeled ? 'Type the path of a folder of images.' : 'Type the path of a folder that holds one sub-folder per class.' });
     return Promise.resolve();
   }
-  return runImport(() => getApi()['import.folder']({ folder: f }));
+  return runImport(() => (unlabeled ? getApi()['import.unlabeled']({ folder: f }) : getApi()['import.folder']({ folder: f })));
 }
 
 export function importDemo(): Promise<void> {
@@ -73,10 +74,10 @@ export function importDemo(): Promise<void> {
 }
 
 /** Electron only: the native folder picker; on the web the path is typed. */
-export async function pickAndImport(): Promise<void> {
+export async function pickAndImport(unlabeled = false): Promise<void> {
   try {
     const folder = await getApi()['dialog.pickFolder']({});
-    if (folder) await importFolder(folder);
+    if (folder) await importFolder(folder, unlabeled);
   } catch (e) {
     toast(errorMessage(e), 'error');
   }

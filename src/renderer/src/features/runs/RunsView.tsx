@@ -5,6 +5,7 @@ import { bytes, duration, int, pct, runSeconds } from '../../app/format';
 import { EmptyState, ErrorState, Loading } from '../../ui/states';
 import { CompareView } from './CompareView';
 import { RunDetailCard } from './RunDetailCard';
+import { LearningCurve } from './LearningCurve'; // accuracy against labeled images (#14)
 import { configSummary, modelLabel } from './compare';
 import { deleteRun, loadRuns, pickRun, useRuns } from './runs.store';
 
@@ -135,6 +136,7 @@ export function RunsView() {
               </tbody>
             </table>
           </div>
+          <LearningCurve />
           {picked.length === 2 ? (
             <CompareView a={picked[0]} b={picked[1]} />
           ) : picked.length === 1 ? (
