@@ -6,9 +6,15 @@ import { runTraining } from './engine/train/run-training';
 import { evaluateRun } from './services/evaluation';
 import { predict } from './services/predict';
 import { predictWholeLibrary } from './services/library-predictions';
+import { prelabelUnlabeled } from './services/unlabeled/prelabel'; // pre-labels (#14)
 import { runLifecycle } from './services/runs';
 import { scanSuspects } from './services/suspects/index';
+import { computeMap } from './services/map'; // embedding map (#13)
+import { similarFiles } from './services/similar'; // similar images (#13)
 import type { JobRunners } from './workers/jobs';
+import type { MapSource } from '../shared/types'; // embedding map (#13)
+import { runCalibration } from './services/calibration'; // calibration (#13)
+import { explainImages } from './services/explain'; // Grad-CAM (#13, saliency)
 import { serveWorker } from './workers/worker-main';
 
 const jobs: JobRunners = {
@@ -20,6 +26,15 @@ const jobs: JobRunners = {
   'runs.evaluate': (lib, _emit, input, signal) => evaluateRun(lib, input.runId, input.folder, signal),
   'runs.predict': (lib, _emit, input, signal) => predict(lib, input.runId, input.paths, signal),
   'runs.predictAll': (lib, emit, input, signal) => predictWholeLibrary(lib, input.runId, emit, signal),
+  // Grad-CAM heat maps (#13, saliency)
+  'runs.explain': (lib, emit, input, signal) => explainImages(lib, input, emit, signal),
+  // Embedding map + similar images (#13)
+  'map.compute': (lib, emit, input, signal) => computeMap(lib, emit, { source: input.source as MapSource | undefined, weightsDir: input.weightsDir, signal }),
+  'similar.files': (lib, emit, input, signal) => similarFiles(lib, emit, { ...input, signal }),
+  // Pre-labels of unlabeled images (#14)
+  'runs.prelabel': (lib, emit, input, signal) => prelabelUnlabeled(lib, input.runId, emit, signal),
+  // Calibration of a run trained before its val predictions were stored (#13)
+  'runs.calibration': (lib, _emit, input, signal) => runCalibration(lib, input.runId, signal),
 };
 
 serveWorker({

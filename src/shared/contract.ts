@@ -4,6 +4,12 @@
 import { z } from 'zod';
 import type {
   LibraryPredictionResult,
+  // unlabeled images and pre-labels (#14)
+  AcceptPreview,
+  AcceptResult,
+  LearningCurvePoint,
+  PrelabelResult,
+  ReviewQueue,
   CompareResult,
   ImageDetail,
   ImagePage,
@@ -31,7 +37,13 @@ import type {
   TrainConfig,
   EpochMetrics,
   BackendName,
+  // calibration (#13)
+  RunCalibration,
 } from './types';
+// Grad-CAM (#13, saliency)
+import type { ExplainResult } from './types';
+// Embedding map + similar images (#13)
+import type { EmbeddingMap, MapPointsResult, SimilarResult } from './types';
 
 const id = z.number().int().nonnegative();
 const runId = z.string().regex(/^[a-z0-9-]{1,64}$/, 'run id: lowercase letters, digits and dashes');
@@ -39,6 +51,8 @@ const path = z.string().min(1).max(4096);
 const split = z.enum(['train', 'val', 'test']);
 const origin = z.enum(['folder', 'manual', 'suggestion']);
 const backendChoice = z.enum(['auto', 'tensorflow', 'wasm', 'cpu']);
+// embedding map (#13): 'features' or 'run:<run id>'
+const mapSource = z.string().regex(/^(features|run:[a-z0-9-]{1,64})$/, "source: 'features' or 'run:<run id>'");
 
 export const imageFilterSchema = z
   .object({
@@ -54,6 +68,11 @@ export const imageFilterSchema = z
     search: z.string().max(256).optional(),
     imageIds: z.array(id).max(100_000).optional(),
     missingOnly: z.boolean().optional(),
+    // unlabeled images and their suggestions (#14)
+    unlabeledOnly: z.boolean().optional(),
+    suggestedClassIds: z.array(id).max(1000).optional(),
+    suggestionMin: z.number().min(0).max(1).optional(),
+    suggestionMax: z.number().min(0).max(1).optional(),
   })
   .strict();
 
@@ -98,7 +117,7 @@ export const trainConfigSchema = z.discriminatedUnion('model', [
  * `jobs.cancel`. A cancelled request rejects with `cancelledMessage(name)` in every host, so the renderer and
  * the CLI can tell a cancellation from a failure by its message (errors cross IPC and HTTP as strings).
  */
-export const JOB_REQUESTS = ['suspects.scan', 'runs.evaluate', 'runs.predict', 'runs.predictAll'] as const;
+export const JOB_REQUESTS = ['suspects.scan', 'runs.evaluate', 'runs.predict', 'runs.predictAll', 'runs.prelabel', 'runs.explain', /* embedding map + similar (#13) */ 'map.compute', 'similar.files', /* calibration (#13) */ 'runs.calibration'] as const;
 export type JobRequestName = (typeof JOB_REQUESTS)[number];
 export const cancelledMessage = (name: JobRequestName): string => `${name} was cancelled`;
 export function isCancelledError(name: JobRequestName, e: unknown): boolean {
@@ -207,6 +226,35 @@ export const requests = {
     z.object({ runId, paths: z.array(path).min(1).max(1000) }).strict(),
   ),
   /** Files the user dropped or chose in the page (their bytes, base64): the browser studio has no paths. */
+  // ---- Grad-CAM (#13, saliency) ----
+  /**
+   * Grad-CAM heat maps of a completed run for library images, files and/or uploaded bytes, for each image's
+   * predicted class or the class picked (by id or name). A job; cached per (run, image, class) in
+   * <library>/cache/heatmaps/ (progress: runs.explainProgress).
+   */
+  'runs.explain': req<
+    z.ZodType<{
+      runId: string;
+      imageIds?: number[];
+      paths?: string[];
+      uploads?: Array<{ name: string; base64: string }>;
+      classId?: number;
+      className?: string;
+    }>,
+    ExplainResult[]
+  >(
+    z
+      .object({
+        runId,
+        imageIds: z.array(id).max(1000).optional(),
+        paths: z.array(path).max(1000).optional(),
+        uploads: z.array(z.object({ name: z.string().min(1).max(255), base64: z.string().min(1).max(8_000_000) }).strict()).max(100).optional(),
+        classId: id.optional(),
+        className: z.string().min(1).max(100).optional(),
+      })
+      .strict()
+      .refine((v) => (v.imageIds?.length ?? 0) + (v.paths?.length ?? 0) + (v.uploads?.length ?? 0) > 0, 'give imageIds, paths or uploads'),
+  ),
   'runs.predictUpload': req<z.ZodType<{ runId: string; files: Array<{ name: string; base64: string }> }>, PredictResult[]>(
     z
       .object({
@@ -248,9 +296,73 @@ export const requests = {
   /** Cancels the running jobs of one kind (the UI's Cancel buttons, the CLI's Ctrl-C); `cancelled`: how many. */
   'jobs.cancel': req<z.ZodType<{ name: JobRequestName }>, { cancelled: number }>(z.object({ name: z.enum(JOB_REQUESTS) }).strict()),
 
+  // ---- unlabeled images, pre-labels and the review queue (#14) ----
+  /** Imports every image below a folder without a label (sub-folders are not classes); known images keep theirs. */
+  'import.unlabeled': req<z.ZodType<{ folder: string }>, ImportReport>(z.object({ folder: path }).strict()),
+  /** The run suggests a class for every unlabeled image (a job; progress: runs.prelabelProgress). */
+  'runs.prelabel': req<z.ZodType<{ runId: string }>, PrelabelResult>(z.object({ runId }).strict()),
+  /** Completed runs' accuracy against the labeled images they used. */
+  'runs.learningCurve': req<typeof none, LearningCurvePoint[]>(none),
+  /** How many suggestions are at or above a confidence threshold, and the run's validation error rate there. */
+  'suggestions.preview': req<z.ZodType<{ threshold: number }>, AcceptPreview>(
+    z.object({ threshold: z.number().min(0).max(1) }).strict(),
+  ),
+  /** Accepts suggestions as labels (origin 'suggestion', one undoable label change): these images, or all ≥ minConfidence. */
+  'suggestions.accept': req<z.ZodType<{ imageIds?: number[]; minConfidence?: number }>, AcceptResult>(
+    z.object({ imageIds: z.array(id).min(1).max(100_000).optional(), minConfidence: z.number().min(0).max(1).optional() }).strict(),
+  ),
+  /** The N unlabeled images most worth a human look, least certain first, spread out over the features. */
+  'suggestions.next': req<z.ZodType<{ runId?: string; n: number }>, ReviewQueue>(
+    z.object({ runId: runId.optional(), n: z.number().int().min(1).max(10_000) }).strict(),
+  ),
+
+  // ---- Calibration and per-class curves (#13) ----
+  /** Temperature, reliability bins and ECE/NLL/Brier before and after on val and test, the per-class table and PR
+   * curves. Stored with the run; an older run's first call scores its val images (then a job). */
+  'runs.calibration': req<z.ZodType<{ runId: string }>, RunCalibration>(z.object({ runId }).strict()),
+
   /** Only in Electron: a native folder / file picker. The web host answers with an error. */
   'dialog.pickFolder': req<typeof none, string | null>(none),
   'dialog.pickFiles': req<typeof none, string[]>(none),
+
+  // ---- Embedding map + similar images (#13) ----
+  /** A 2-D UMAP map of every readable image (a job, progress: map.progress), cached per library state and source. */
+  'map.compute': req<z.ZodType<{ source?: string; weightsDir?: string }>, EmbeddingMap>(
+    z.object({ source: mapSource.optional(), weightsDir: path.optional() }).strict(),
+  ),
+  /** The cached map of the library as it is now (null when none: compute it). */
+  'map.get': req<z.ZodType<{ source?: string }>, EmbeddingMap | null>(z.object({ source: mapSource.optional() }).strict()),
+  /** What each image can be coloured by: label, predicted class and correctness (the run asked for, else the default run), split, suspect score. */
+  'map.points': req<z.ZodType<{ runId?: string }>, MapPointsResult>(z.object({ runId: runId.optional() }).strict()),
+  /** The k library images most like one image (by id: the in-memory index) or a file / upload (extracted in a worker). */
+  'similar.query': req<
+    z.ZodType<{ imageId?: number; path?: string; upload?: { name: string; base64: string }; k?: number }>,
+    SimilarResult
+  >(
+    z
+      .object({
+        imageId: id.optional(),
+        path: path.optional(),
+        upload: z.object({ name: z.string().min(1).max(255), base64: z.string().min(1).max(8_000_000) }).strict().optional(),
+        k: z.number().int().min(1).max(200).optional(),
+      })
+      .strict()
+      .refine((v) => [v.imageId, v.path, v.upload].filter((x) => x !== undefined).length === 1, 'give exactly one of imageId, path or upload'),
+  ),
+  /** The k most similar library images for each file (inside or outside the library): a job (progress: similar.progress). */
+  'similar.files': req<
+    z.ZodType<{ paths?: string[]; uploads?: Array<{ name: string; base64: string }>; k?: number; weightsDir?: string }>,
+    SimilarResult[]
+  >(
+    z
+      .object({
+        paths: z.array(path).max(1000).optional(),
+        uploads: z.array(z.object({ name: z.string().min(1).max(255), base64: z.string().min(1).max(8_000_000) }).strict()).max(100).optional(),
+        k: z.number().int().min(1).max(200).optional(),
+        weightsDir: path.optional(),
+      })
+      .strict(),
+  ),
 } as const;
 
 export type RequestName = keyof typeof requests;
@@ -289,9 +401,16 @@ export interface EventMap {
   'runs.predictProgress': { runId: string } & Progress;
   /** The dataset export (export.folder): images handled so far. */
   'export.progress': Progress;
+  /** runs.prelabel: unlabeled images predicted so far (#14). */
+  'runs.prelabelProgress': { runId: string } & Progress;
+  /** runs.explain: images explained so far (#13, saliency). */
+  'runs.explainProgress': { runId: string } & Progress;
+  /** map.compute / similar.files: phase (features, pca, neighbours, layout) and how far (#13). */
+  'map.progress': { phase: string } & Progress;
+  'similar.progress': { phase: string } & Progress;
 }
 export type EventName = keyof EventMap;
-export const EVENT_NAMES: readonly EventName[] = ['import.progress', 'train.event', 'suspects.progress', 'library.changed', 'sources.progress', 'export.progress', 'runs.predictProgress'];
+export const EVENT_NAMES: readonly EventName[] = ['import.progress', 'train.event', 'suspects.progress', 'library.changed', 'sources.progress', 'export.progress', 'runs.predictProgress', 'runs.prelabelProgress', 'runs.explainProgress', /* #13 map + similar */ 'map.progress', 'similar.progress'];
 
 export type Emit = <K extends EventName>(name: K, payload: EventMap[K]) => void;
 

@@ -211,6 +211,8 @@ export interface TestMetrics {
   confusion: number[][];
   /** Evaluation on the library: test images left out because their source file is missing or changed. */
   excludedMissing?: number;
+  // Calibration (issue 13): an evaluation's calibration scores with the run's temperature, and without it.
+  calibration?: EvalCalibration;
 }
 
 export interface RunSummary {
@@ -382,4 +384,250 @@ export interface LibraryPredictionResult {
   predicted: number;
   /** What the run has stored now, per split of its snapshot ('none': an image outside it). */
   bySplit: Record<Split | 'none', number>;
+}
+
+// --- Calibration and per-class curves (issue 13) ---
+/** One of the 10 equal-width confidence bins of a reliability diagram (confidence = the top class's probability). */
+export interface ReliabilityBin {
+  lo: number;
+  hi: number;
+  count: number;
+  /** Mean confidence of the answers in the bin (0 when empty). */
+  confidence: number;
+  /** Share of those answers that are right (0 when empty). */
+  accuracy: number;
+}
+
+export interface CalibrationScores {
+  n: number;
+  accuracy: number;
+  /** Expected calibration error over the 10 bins. */
+  ece: number;
+  /** Mean negative log-likelihood of the true class. */
+  nll: number;
+  /** Multi-class Brier score: mean over rows of the summed squared error (0 best, 2 worst). */
+  brier: number;
+  bins: ReliabilityBin[];
+}
+
+/** One split's scores with the raw probabilities and with the run's temperature. */
+export interface SplitCalibration {
+  before: CalibrationScores;
+  after: CalibrationScores;
+}
+
+export interface PrPoint {
+  recall: number;
+  precision: number;
+  /** The class probability from which an image counts as this class. */
+  threshold: number;
+}
+
+/** A class's row of the per-class table and its precision–recall curve (one-vs-rest on the test split). */
+export interface ClassCurve {
+  name: string;
+  support: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Average precision: the area under the step-wise precision–recall curve. */
+  ap: number;
+  /** At most 100 points, recall rising. */
+  curve: PrPoint[];
+}
+
+/** runs.calibration: a run's temperature, what it does on val and test, and its per-class curves. */
+export interface RunCalibration {
+  runId: string;
+  /** p_T ∝ exp(log p / T), fitted on val by minimising NLL (1 when the run has too few val images: see fittedOn). */
+  temperature: number;
+  /** The val images T was fitted on; 0 when there were fewer than MIN_FIT_IMAGES (20), and T is then 1. */
+  fittedOn: number;
+  val: SplitCalibration | null;
+  test: SplitCalibration | null;
+  /** On the test split with calibrated probabilities. */
+  perClass: ClassCurve[];
+  /** Predict's default "unsure" line: the lowest calibrated confidence above which val answers are ≥ 99% right. */
+  unsureThreshold: number;
+  computedAt: string;
+}
+
+/** What `runs.evaluate` (and `paddy eval --json`) adds: scores with the temperature, and without. */
+export interface EvalCalibration {
+  temperature: number;
+  ece: number;
+  nll: number;
+  brier: number;
+  uncalibrated: { ece: number; nll: number; brier: number };
+}
+
+// ---- unlabeled images, pre-labels and the review queue (issue #14) ---------------------------------
+// Interfaces declared again here merge with the ones above: the fields below are added to them.
+
+export interface ImportReport {
+  /** The folder was imported without labels (`paddy import DIR --unlabeled`). */
+  unlabeled?: boolean;
+  /** Unlabeled files whose bytes were already in the library with a label: they keep it. */
+  alreadyLabeled?: number;
+}
+
+export interface ImageFilter {
+  /** Only images with no label. */
+  unlabeledOnly?: boolean;
+  /** Unlabeled images whose current suggestion is one of these classes. */
+  suggestedClassIds?: number[];
+  /** Unlabeled images whose suggestion's confidence is in [min, max]. */
+  suggestionMin?: number;
+  suggestionMax?: number;
+}
+
+export interface ImageSummary {
+  /** The current pre-label of an unlabeled image (not a label): class and confidence. */
+  suggestedClassId?: number | null;
+  suggestedClassName?: string | null;
+  suggestionConfidence?: number | null;
+}
+
+/** runs.prelabel: every unlabeled image's suggestion from one run. */
+export interface PrelabelResult {
+  runId: string;
+  /** Unlabeled images that now have this run's suggestion. */
+  predicted: number;
+  /** Unlabeled images left out: their source file is missing, changed or unreadable. */
+  skipped: SkippedFile[];
+  /** Confidence is the run's calibrated probability (temperature scaling) rather than the softmax. */
+  calibrated: boolean;
+  byClass: Record<string, number>;
+  seconds: number;
+}
+
+/** What "accept all with confidence ≥ T" would do, and what it is expected to get wrong. */
+export interface AcceptPreview {
+  runId: string | null;
+  threshold: number;
+  /** Unlabeled images whose suggestion is at or above the threshold. */
+  count: number;
+  unlabeled: number;
+  suggested: number;
+  /** Error rate among the run's validation images at or above the threshold (null: no validation predictions). */
+  expectedErrorRate: number | null;
+  /** Validation images at or above the threshold (what the rate is measured on). */
+  valCount: number;
+}
+
+export interface AcceptResult {
+  batchId: number | null;
+  changed: number;
+  /** Newly labeled images that got a split, and how many of those followed a near-duplicate into val/test. */
+  splitsAssigned: number;
+  nearDuplicateSplits: number;
+}
+
+/** One image of the review queue (`paddy next`): the least certain, spread out over the feature space. */
+export interface ReviewItem {
+  imageId: number;
+  path: string;
+  fileName: string;
+  suggested: string;
+  suggestedClassId: number;
+  confidence: number;
+  /** Uncertainty (1 − margin between the top two classes, higher = look first). */
+  score: number;
+  probabilities: Record<string, number>;
+}
+
+export interface ReviewQueue {
+  runId: string;
+  /** What the diversity rule ran over: 'features' (cached MobileNetV2), 'probabilities' or 'none'. */
+  diversity: 'features' | 'probabilities' | 'none';
+  /** Unlabeled images with a suggestion from this run (the pool the queue was drawn from). */
+  pool: number;
+  images: ReviewItem[];
+}
+
+/** One point of the learning curve: a completed run, the labeled images it used, and its accuracy. */
+export interface LearningCurvePoint {
+  runId: string;
+  name: string | null;
+  model: ModelKind;
+  createdAt: string;
+  /** Labeled images in the run's snapshot (train + val + test) and in its train split. */
+  labeled: number;
+  train: number;
+  testAccuracy: number | null;
+  valAccuracy: number | null;
+}
+
+// ---- Grad-CAM (issue 13, saliency) ----
+/** A heat map at the model's input resolution: row-major, ≥ 0, max 1 (all 0 when nothing speaks for the class). */
+export interface Heatmap {
+  width: number;
+  height: number;
+  values: number[];
+}
+
+/** One image explained by a run (runs.explain, `paddy explain`). */
+export interface ExplainResult {
+  /** The file (or, for an upload, the name the user gave it). */
+  path: string;
+  /** The library image explained, when asked by id. */
+  imageId?: number;
+  predicted: string | null;
+  probabilities: Record<string, number>;
+  /** The class the heat map is for: the predicted one unless one was picked. */
+  class: string | null;
+  heatmap: Heatmap | null;
+  /** What kept this image from being explained (the others still are). */
+  error?: string;
+  /** Served from the heat map cache (<library>/cache/heatmaps/). */
+  cached?: boolean;
+}
+
+// ---- Embedding map + similar images (issue 13) ----
+/** Where the map's vectors come from: the cached MobileNetV2 features or a completed run's penultimate layer. */
+export type MapSource = 'features' | `run:${string}`;
+export interface MapPoint {
+  imageId: number;
+  x: number;
+  y: number;
+}
+/** A 2-D map of the library (map.compute / map.get, `paddy map`), cached per library state. */
+export interface EmbeddingMap {
+  points: MapPoint[];
+  source: MapSource;
+  method: string;
+  params: Record<string, number | null>;
+  /** Seconds per phase of the computation (features, pca, neighbours, layout). */
+  seconds: Record<string, number>;
+  createdAt: string;
+}
+/** What a map point can be coloured by (map.points); null where it does not apply. */
+export interface MapPointInfo {
+  imageId: number;
+  label: string | null;
+  predicted: string | null;
+  split: 'train' | 'val' | 'test' | null;
+  correct: boolean | null;
+  suspectScore: number | null;
+}
+export interface MapPointsResult {
+  points: MapPointInfo[];
+  classes: string[];
+  /** The run whose predictions colour "predicted" and "correctness": the one asked for, else the default run. */
+  runId: string | null;
+}
+export interface SimilarNeighbour {
+  imageId: number;
+  path: string;
+  label: string | null;
+  /** Cosine distance (1 − cosine similarity) of the feature vectors. */
+  distance: number;
+}
+export interface SimilarResult {
+  path: string;
+  /** The library image queried, when the query is one. */
+  imageId: number | null;
+  neighbours: SimilarNeighbour[];
+  /** What kept this file from being answered (the others still are). */
+  error?: string;
 }

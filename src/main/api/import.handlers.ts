@@ -8,4 +8,6 @@ export const importHandlers: HandlerGroup<Extract<RequestName, `import.${string}
   'import.demo': (_input, ctx) => importDemo(ctx.library(), { emit: ctx.emit }),
   'import.list': (_input, ctx) => listImports(ctx.library().db),
   'import.report': (input, ctx) => importReport(ctx.library(), input.importId),
+  // Unlabeled import (#14)
+  'import.unlabeled': (input, ctx) => importFolder(ctx.library(), input.folder, { emit: ctx.emit, unlabeled: true }),
 };

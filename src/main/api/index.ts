@@ -13,8 +13,11 @@ import { libraryHandlers } from './library.handlers';
 import { runsHandlers } from './runs.handlers';
 import { settingsHandlers } from './settings.handlers';
 import { sourcesHandlers } from './sources.handlers';
+import { suggestionsHandlers } from './suggestions.handlers'; // pre-labels and the review queue (#14)
 import { suspectsHandlers } from './suspects.handlers';
 import { systemHandlers } from './system.handlers';
+import { mapHandlers } from './map.handlers'; // embedding map (#13)
+import { similarHandlers } from './similar.handlers'; // similar images (#13)
 import { trainHandlers } from './train.handlers';
 
 export const handlers: Handlers = {
@@ -32,6 +35,9 @@ export const handlers: Handlers = {
   ...suspectsHandlers,
   ...dialogHandlers,
   ...sourcesHandlers,
+  ...suggestionsHandlers, // pre-labels and the review queue (#14)
+  ...mapHandlers, // embedding map (#13)
+  ...similarHandlers, // similar images (#13)
 };
 
 export { dispatch } from './context';

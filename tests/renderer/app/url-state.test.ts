@@ -19,6 +19,8 @@ test('a Browse filter round-trips through the address; other views are just thei
   assert.deepEqual(fromHash(hash), state);
   assert.equal(toHash({ view: 'train', filter: { classIds: [1] }, sort: 'name', desc: false }), '#/train');
   assert.equal(toHash({ view: 'browse', filter: {}, sort: 'name', desc: false }), '#/browse');
+  // Every view comes back from its address (the review queue and the map were once dropped on reload).
+  for (const view of ['library', 'suspects', 'review', 'map', 'train', 'runs', 'predict'] as const) assert.equal(fromHash(`#/${view}`)?.view, view);
   assert.equal(toHash({ view: 'browse', filter: { imageIds: [1, 2, 3] }, sort: 'name', desc: false }), '#/browse', 'image lists are not written');
 });
 

@@ -17,3 +17,11 @@ import './weights';
 import './doctor';
 import './sources';
 import './predict-all';
+// Pre-labels and the review queue (#14)
+import './prelabel';
+import './next';
+// Embedding map + similar images (#13)
+import './map';
+import './similar';
+// Grad-CAM heat maps (#13, saliency)
+import './explain';

@@ -3,6 +3,8 @@ import { useEffect } from 'react';
 import { BrowseView } from '../features/browse/BrowseView';
 import { LibraryView } from '../features/library/LibraryView';
 import { PredictView } from '../features/predict/PredictView';
+import { ReviewView } from '../features/review/ReviewView'; // the review queue of unlabeled images (#14)
+import { MapView } from '../features/map/MapView'; // the embedding map (#13)
 import { RunsView } from '../features/runs/RunsView';
 import { SuspectsView } from '../features/suspects/SuspectsView';
 import { TrainView } from '../features/train/TrainView';
@@ -20,6 +22,8 @@ const VIEWS: Array<{ id: ViewId; label: string; icon: string }> = [
   { id: 'library', label: 'Library', icon: '▤' },
   { id: 'browse', label: 'Browse', icon: '▦' },
   { id: 'suspects', label: 'Suspects', icon: '⚑' },
+  { id: 'review', label: 'Review', icon: '✎' }, // unlabeled images, least certain first (#14)
+  { id: 'map', label: 'Map', icon: '⁘' }, // the embedding map (#13)
   { id: 'train', label: 'Train', icon: '◔' },
   { id: 'runs', label: 'Runs & compare', icon: '≋' },
   { id: 'predict', label: 'Predict', icon: '◎' },
@@ -80,6 +84,8 @@ export function App() {
         {view === 'train' && <TrainView />}
         {view === 'runs' && <RunsView />}
         {view === 'predict' && <PredictView />}
+        {view === 'review' && <ReviewView />}
+        {view === 'map' && <MapView />}{/* the embedding map (#13) */}
       </main>
       <StatusBar />
       <ShortcutsDialog />

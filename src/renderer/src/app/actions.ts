@@ -3,6 +3,9 @@ import { toggleDetail } from '../features/browse/browse.store';
 import { assignClassAt, clearSelection, moveCursor, redo, selectAllInFilter, undo } from '../features/labels/labels.actions';
 import { acceptSuggestion, keepLabel, moveSuspect, relabelSuspectAt, undoDecision } from '../features/suspects/suspects.actions';
 import { toggleHelp } from './app.store';
+// Pre-labels and the review queue (#14)
+import { acceptSelected } from '../features/browse/suggestions';
+import { acceptCurrent, labelCurrentAt, moveReview, skipCurrent } from '../features/review/review.actions';
 import type { Resolved } from './keymap';
 
 export function perform(r: Resolved): void {
@@ -33,5 +36,16 @@ export function perform(r: Resolved): void {
       return moveSuspect(r.delta);
     case 'suspects.undo':
       return void undoDecision();
+    // Pre-labels and the review queue (#14)
+    case 'suggestions.accept':
+      return void acceptSelected();
+    case 'review.label':
+      return void labelCurrentAt(r.position);
+    case 'review.accept':
+      return void acceptCurrent();
+    case 'review.skip':
+      return skipCurrent();
+    case 'review.move':
+      return moveReview(r.delta);
   }
 }

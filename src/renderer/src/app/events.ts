@@ -7,6 +7,7 @@ import { onExportProgress } from '../features/export/export.actions';
 import { onTrainEvent } from '../features/train/train.store';
 import { refreshLibrarySoon } from './app.store';
 import { onPredictAllProgress } from '../features/browse/predict-all';
+import { onPrelabelProgress } from '../features/browse/suggestions';
 
 export function subscribeEvents(): () => void {
   const api = getApi();
@@ -16,6 +17,7 @@ export function subscribeEvents(): () => void {
     api.on('suspects.progress', onSuspectsProgress),
     api.on('export.progress', onExportProgress),
     api.on('runs.predictProgress', onPredictAllProgress),
+    api.on('runs.prelabelProgress', onPrelabelProgress),
     api.on('library.changed', ({ reason }) => {
       refreshLibrarySoon();
       // Label changes keep the grid in place (a relabeled image does not vanish from a class filter while the

@@ -1,7 +1,9 @@
 // Every keyboard shortcut in one table. A key press resolves to an action id (+ argument); the same action
 // functions are called by buttons and menus, so the keyboard is never a second implementation.
 
-export type ViewId = 'library' | 'browse' | 'train' | 'runs' | 'predict' | 'suspects';
+export type ViewId = 'library' | 'browse' | 'train' | 'runs' | 'predict' | 'suspects'
+  | 'review' // the review queue of unlabeled images (#14)
+  | 'map'; // the embedding map (#13)
 
 export type Resolved =
   | { action: 'label.assign'; position: number }
@@ -16,7 +18,13 @@ export type Resolved =
   | { action: 'suspects.keep' }
   | { action: 'suspects.relabel'; position: number }
   | { action: 'suspects.move'; delta: 1 | -1 }
-  | { action: 'suspects.undo' };
+  | { action: 'suspects.undo' }
+  // Pre-labels and the review queue (#14)
+  | { action: 'suggestions.accept' }
+  | { action: 'review.label'; position: number }
+  | { action: 'review.accept' }
+  | { action: 'review.skip' }
+  | { action: 'review.move'; delta: 1 | -1 };
 
 export interface KeyLike {
   key: string;
@@ -56,6 +64,15 @@ export function resolveKey(e: KeyLike, view: ViewId): Resolved | null {
     if (e.key === 'ArrowDown' || key === 'j') return { action: 'suspects.move', delta: 1 };
     if (e.key === 'ArrowUp') return { action: 'suspects.move', delta: -1 };
   }
+  // Pre-labels and the review queue (#14): A accepts a suggestion; in Review, digits label, K skips.
+  if (view === 'browse' && key === 'a') return { action: 'suggestions.accept' };
+  if (view === 'review') {
+    if (digit !== null) return { action: 'review.label', position: digit };
+    if (key === 'a' || e.key === 'Enter') return { action: 'review.accept' };
+    if (key === 'k') return { action: 'review.skip' };
+    if (e.key === 'ArrowDown' || key === 'j') return { action: 'review.move', delta: 1 };
+    if (e.key === 'ArrowUp') return { action: 'review.move', delta: -1 };
+  }
   return null;
 }
 
@@ -73,6 +90,11 @@ export const SHORTCUTS: Array<{ scope: string; keys: string[]; what: string }> =
   { scope: 'Suspects', keys: ['K'], what: 'Keep the current label' },
   { scope: 'Suspects', keys: ['Ctrl', 'Z'], what: 'Undo the last decision (its image comes back)' },
   { scope: 'Suspects', keys: ['1', '…', '9'], what: 'Give the class at that position' },
+  // Pre-labels and the review queue (#14)
+  { scope: 'Browse', keys: ['A'], what: 'Accept the suggestion of the selected (or focused) unlabeled images' },
+  { scope: 'Review', keys: ['A'], what: 'Accept the suggested class' },
+  { scope: 'Review', keys: ['K'], what: 'Skip this image for now' },
+  { scope: 'Review', keys: ['1', '…', '9'], what: 'Label with the class at that position' },
   { scope: 'Everywhere', keys: ['?'], what: 'Show this sheet' },
 ];
 

@@ -14,7 +14,9 @@ export interface ViewState {
   desc: boolean;
 }
 
-const VIEWS: readonly ViewId[] = ['library', 'browse', 'suspects', 'train', 'runs', 'predict'];
+// A record, not a list: a view added to ViewId and not here is a compile error, so every view survives a reload.
+const VIEW_SET: Record<ViewId, true> = { library: true, browse: true, suspects: true, review: true, map: true, train: true, runs: true, predict: true };
+const VIEWS = Object.keys(VIEW_SET) as ViewId[];
 const SPLITS: readonly Split[] = ['train', 'val', 'test'];
 const ORIGINS: readonly LabelOrigin[] = ['folder', 'manual', 'suggestion'];
 const SORTS: readonly SortKey[] = ['name', 'date', 'confidence', 'loss'];

@@ -10,6 +10,7 @@ import { FilterBar } from './FilterBar';
 import { Grid } from './Grid';
 import { ImageSetChip } from './ImageSetChip';
 import { PredictAllBar } from './PredictAllBar';
+import { SuggestionsBar } from './SuggestionsBar'; // pre-labels of unlabeled images (#14)
 
 export function BrowseView() {
   const library = useApp((s) => s.library);
@@ -43,6 +44,7 @@ export function BrowseView() {
           <FilterBar />
           <SelectionBar />
           <PredictAllBar />
+          <SuggestionsBar />
           {error ? (
             <ErrorState error={error} title="The images could not be listed" />
           ) : total === 0 ? (

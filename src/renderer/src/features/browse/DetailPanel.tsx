@@ -7,6 +7,8 @@ import { bytes, errorMessage, pct } from '../../app/format';
 import { modelLabel } from '../runs/compare';
 import { cache, useBrowse } from './browse.store';
 import { ProbabilityBars } from '../predict/ProbabilityBars';
+import { HeatmapOverlay, useBrowseExplainRun } from '../explain/HeatmapOverlay'; // Grad-CAM (#13, saliency)
+import { SimilarStrip } from '../similar/SimilarStrip'; // More like this (#13, similar images)
 
 export function DetailPanel() {
   const focus = useBrowse((s) => s.selection.focus);
@@ -15,6 +17,7 @@ export function DetailPanel() {
   const id = focus === null ? undefined : cache.item(focus)?.id;
   const [detail, setDetail] = useState<ImageDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const explainRun = useBrowseExplainRun(); // Grad-CAM (#13, saliency)
 
   useEffect(() => {
     if (id === undefined) {
@@ -42,7 +45,10 @@ export function DetailPanel() {
         </div>
       ) : (
         <>
+          {/* Grad-CAM (#13, saliency): the heat map over the image, with its switch, opacity and class */}
+          <HeatmapOverlay runId={explainRun} target={{ imageId: id }} fit="contain" imageAspect={detail ? detail.width / detail.height : 1} pad>
           <img className="detail-img" src={imageUrl('full', id)} alt={detail?.fileName ?? ''} />
+          </HeatmapOverlay>
           {error ? (
             <div className="detail-body">
               <div className="banner error">
@@ -53,7 +59,11 @@ export function DetailPanel() {
               </div>
             </div>
           ) : detail ? (
+            <>
             <DetailBody d={detail} />
+            {/* More like this (#13, similar images) */}
+            <div className="detail-body"><SimilarStrip imageId={id} compareTo={detail.className} /></div>
+            </>
           ) : (
             <div className="detail-body muted small">Loading…</div>
           )}

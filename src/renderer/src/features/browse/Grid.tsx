@@ -7,7 +7,11 @@ import { classSlot, useApp } from '../../app/app.store';
 import { clickImage } from '../labels/labels.actions';
 import { PAGE_SIZE, cache, ensurePages, reportLayout, useBrowse } from './browse.store';
 import { predictionFlag } from './tile-text';
+import { suggestionText } from './tile-text'; // pre-labels (#14)
 import { cellPosition, gridGeometry, pagesFor, scrollToReveal, totalHeight, visibleRange } from './grid-math';
+// Grad-CAM heat on the tiles (#13, saliency)
+import { TileHeat, TileHeatToggle } from '../explain/HeatmapOverlay';
+import { useExplain } from '../explain/explain.store';
 
 const CELL = 148;
 const GAP = 8;
@@ -105,6 +109,7 @@ export function Grid() {
 
   return (
     <div className="grid-scroll" ref={ref} data-testid="grid" data-total={total} data-version={version}>
+      <TileHeatToggle /> {/* Grad-CAM (#13, saliency) */}
       <div className="grid-spacer" style={{ height: totalHeight(geo, total) }}>
         {cells}
       </div>
@@ -124,6 +129,7 @@ interface CellProps {
 }
 
 const Cell = memo(function Cell({ index, x, y, item, slot, selected, focused, classNames }: CellProps) {
+  const tileRun = useExplain((s) => (s.tiles ? s.tileRun : '')); // Grad-CAM (#13, saliency)
   const style = { transform: `translate(${x}px, ${y}px)`, width: CELL, height: CELL };
   if (!item) return <div className="cell placeholder" style={style} />;
   const flag = predictionFlag(item, classNames);
@@ -142,6 +148,7 @@ const Cell = memo(function Cell({ index, x, y, item, slot, selected, focused, cl
       title={item.fileName}
     >
       <img src={imageUrl('thumb', item.id)} alt={item.fileName} decoding="async" draggable={false} />
+      {tileRun && <TileHeat runId={tileRun} imageId={item.id} imageAspect={item.width / item.height} />} {/* Grad-CAM (#13, saliency) */}
       {item.conflict && <span className="cell-flag conflict" title="Seen under two class folders">conflict</span>}
       {item.sourceState && (
         <span className="cell-flag conflict" title={item.sourceState === 'missing' ? 'Source file is missing' : 'Source file changed since import'}>
@@ -153,6 +160,7 @@ const Cell = memo(function Cell({ index, x, y, item, slot, selected, focused, cl
           {flag.text}
         </span>
       )}
+      <SuggestionMark item={item} />
       <div className="cell-label">
         <i className="dot" style={{ background: slot >= 0 ? `var(--class-${slot})` : 'var(--fg-3)' }} />
         <span>{item.className ?? 'unlabeled'}</span>
@@ -161,3 +169,22 @@ const Cell = memo(function Cell({ index, x, y, item, slot, selected, focused, cl
     </div>
   );
 });
+
+/** Pre-labels (#14): an unlabeled tile's suggestion, dashed so it never passes for a label. */
+function SuggestionMark({ item }: { item: ImageSummary }) {
+  const s = suggestionText(item);
+  if (!s) return null;
+  return (
+    <>
+      <span style={{ position: 'absolute', inset: 4, border: '2px dashed var(--accent)', borderRadius: 'var(--radius)', pointerEvents: 'none' }} />
+      <span
+        className="cell-flag"
+        data-testid="cell-suggestion"
+        title={s.title}
+        style={{ left: 6, top: 'auto', bottom: 30, background: 'rgba(0, 0, 0, 0.75)', color: 'var(--accent)', border: '1px dashed var(--accent)' }}
+      >
+        {s.text}
+      </span>
+    </>
+  );
+}

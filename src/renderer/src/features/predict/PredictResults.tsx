@@ -3,7 +3,10 @@
 import type { PredictResult } from '../../../../shared/types';
 import { int, pct } from '../../app/format';
 import { ProbabilityBars } from './ProbabilityBars';
+import { UnsureAnswer, useIsSure } from './UnsureAnswer'; // unsure band (calibration, #13)
 import { clearResults, previewUrl, usePredict, type ResultSource } from './predict.store';
+import { PredictHeat } from '../explain/HeatPanels'; // Grad-CAM (#13, saliency)
+import { SimilarStrip } from '../similar/SimilarStrip'; // More like this (#13, similar images)
 
 export function PredictResults() {
   const results = usePredict((s) => s.results);
@@ -32,6 +35,8 @@ export function PredictResults() {
 
 function ResultCard({ result: r, source }: { result: PredictResult; source: ResultSource | undefined }) {
   const preview = previewUrl(r, source);
+  // Unsure band (calibration, #13): below the line, the two likeliest classes instead of one answer.
+  const sure = useIsSure(r, source?.runId);
   return (
     <div className="card" data-testid="predict-result">
       <div className="row" style={{ alignItems: 'flex-start', marginBottom: 8 }}>
@@ -62,10 +67,20 @@ function ResultCard({ result: r, source }: { result: PredictResult; source: Resu
         <div className="bad small">{r.error}</div>
       ) : (
         <>
+          <UnsureAnswer result={r} runId={source?.runId} />
+          {sure && (
           <h3 style={{ marginBottom: 8 }}>
             {r.predicted} <span className="muted small">{pct(r.predicted ? r.probabilities[r.predicted] : null)}</span>
           </h3>
+          )}
           <ProbabilityBars probabilities={r.probabilities} />
+          {/* Grad-CAM (#13, saliency): where the model looked, on demand */}
+          <PredictHeat result={r} runId={source?.runId} preview={source?.preview ?? null} />
+          {/* More like this (#13, similar images): a library image by id, a typed path or the dropped bytes */}
+          <SimilarStrip
+            {...(r.match ? { imageId: r.match.imageId } : source?.preview ? { upload: { url: source.preview, name: r.path } } : { path: r.path })}
+            compareTo={r.predicted}
+          />
         </>
       )}
     </div>

@@ -7,6 +7,8 @@ import { EmptyState, ErrorState, ProgressBar } from '../../ui/states';
 import { ProbabilityBars } from '../predict/ProbabilityBars';
 import { acceptShown, acceptSuggestion, cancelScan, keepLabel, pickSuspect, relabelSuspectAt, scanSuspects, setPairFilter, undoDecision } from './suspects.actions';
 import { loadSuspects, positionText, shownSuspects, suspectPairs, useSuspects } from './suspects.store';
+import { SuspectHeat } from '../explain/HeatPanels'; // Grad-CAM (#13, saliency)
+import { SimilarStrip } from '../similar/SimilarStrip'; // More like this (#13, similar images)
 
 export function SuspectsView() {
   const list = useSuspects((s) => s.list);
@@ -132,7 +134,10 @@ export function SuspectsView() {
             <div className="card" data-testid="suspect-current" data-image={current.imageId}>
               {/* Side by side when there is room for both, else the photo above its decision buttons. */}
               <div style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 280px), 1fr))', gap: 24 }}>
+                {/* Grad-CAM (#13, saliency): the heat map over the suspect */}
+                <SuspectHeat imageId={current.imageId}>
                 <img src={imageUrl('full', current.imageId)} alt="" style={{ width: '100%', maxWidth: 360, borderRadius: 6, background: '#000' }} />
+                </SuspectHeat>
                 <div className="stack">
                   <div className="mono xs muted" style={{ wordBreak: 'break-all' }}>{current.path}</div>
                   <div className="row">
@@ -159,6 +164,8 @@ export function SuspectsView() {
                     ))}
                   </div>
                   <p className="xs faint">Ctrl+Z here takes the last decision back and puts its image in the queue again.</p>
+                  {/* More like this (#13, similar images): do the neighbours agree with the label or the suggestion? */}
+                  <SimilarStrip imageId={current.imageId} compareTo={current.suggested} title="Most similar images" />
                 </div>
               </div>
             </div>
