@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import type { RunCalibration } from '../../src/shared/types';
 import { riceFiles, riceSubset } from '../helpers/rice-subset';
 import { tempDir } from '../helpers/tmp';
-import { openStudio, shot, type Studio } from './harness';
+import { openStudio, shot, type Studio, hostApi, atBothSizes, testId } from './harness';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any;
@@ -23,29 +23,8 @@ let page: Page;
 let dataset: string;
 const runIds: string[] = [];
 
-const testId = (id: string) => `[data-testid="${id}"]`;
 const text = async (sel: string) => ((await page.textContent(sel)) ?? '').trim();
-const api = async <T>(name: string, input: unknown): Promise<T> => {
-  const res = await fetch(`http://127.0.0.1:${studio.host.port}/api/${name}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${studio.host.token}` },
-    body: JSON.stringify(input),
-  });
-  const body = (await res.json()) as { ok: boolean; value: T; error: string };
-  if (!body.ok) throw new Error(body.error);
-  return body.value;
-};
-const overflowX = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-
-async function atBothSizes(name: string, check: () => Promise<void>): Promise<void> {
-  for (const [w, h] of [[1440, 900], [1024, 700]] as const) {
-    await page.setViewportSize({ width: w, height: h });
-    await check();
-    assert.ok((await overflowX()) <= 0, `no sideways scrolling at ${w}×${h}`);
-    await shot(page, `${name}-${w}x${h}`);
-  }
-  await page.setViewportSize({ width: 1440, height: 900 });
-}
+const api = <T>(name: string, input: unknown): Promise<T> => hostApi(studio)<T>(name, input);
 
 async function trainTiny(seed: number, epochs: number): Promise<string> {
   const config = { model: 'cnn', imageSize: 24, filters: [4], dense: [8], epochs, batchSize: 16, augment: false, earlyStopping: false, seed };
@@ -96,7 +75,7 @@ describe('calibration in Chromium', { concurrency: false }, () => {
     const rows = await page.$$eval(`${testId('per-class-table')} tbody tr`, (trs: any[]) => trs.map((t) => t.textContent));
     assert.equal(rows.length, 5);
     assert.ok(rows[0].startsWith('Arborio') && rows[0].includes(c.perClass[0]!.ap.toFixed(3)), rows[0]);
-    await atBothSizes('calibration-run-detail', async () => {
+    await atBothSizes(page, 'calibration-run-detail', async () => {
       await page.locator(testId('calibration')).scrollIntoViewIfNeeded();
     });
   });
@@ -115,7 +94,7 @@ describe('calibration in Chromium', { concurrency: false }, () => {
     const cb = await api<RunCalibration>('runs.calibration', { runId: b });
     assert.equal(Number(tb), cb.temperature);
     assert.ok(ta !== null);
-    await atBothSizes('calibration-compare', async () => {
+    await atBothSizes(page, 'calibration-compare', async () => {
       await page.locator(testId('compare-calibration')).scrollIntoViewIfNeeded();
     });
   });
@@ -137,7 +116,7 @@ describe('calibration in Chromium', { concurrency: false }, () => {
     assert.equal(await page.locator(testId('predict-unsure-answer')).count(), 2);
     const answer = await text(testId('predict-unsure-answer'));
     assert.match(answer, /^unsure \S+ [\d.]+% or \S+ [\d.]+%/);
-    await atBothSizes('calibration-predict-unsure', async () => {
+    await atBothSizes(page, 'calibration-predict-unsure', async () => {
       await page.locator(testId('predict-results')).scrollIntoViewIfNeeded();
     });
     // A line of 0: nothing is unsure; back to the val default.

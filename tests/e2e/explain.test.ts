@@ -10,7 +10,7 @@ import { saveScan, type SuspectRow } from '../../src/main/repos/suspects.repo';
 import { riceFiles, riceSubset } from '../helpers/rice-subset';
 import { RICE_DIR, tempDir } from '../helpers/tmp';
 import { savedCnnRun } from '../helpers/saved-run';
-import { openStudio, shot, type Studio } from './harness';
+import { openStudio, shot, type Studio, atBothSizes, testId } from './harness';
 import path from 'node:path';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -21,9 +21,7 @@ const RUN = 'cnn-20260301-000000-explai';
 const CLASSES = ['Arborio', 'Basmati', 'Ipsala'];
 let studio: Studio;
 let page: Page;
-const testId = (id: string) => `[data-testid="${id}"]`;
 const text = async (sel: string) => ((await page.textContent(sel)) ?? '').trim();
-const overflowX = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 /** The canvas has pixels drawn (some alpha) — the heat layer is really there. */
 const painted = (sel: string) =>
   page.$eval(sel, (c: any) => {
@@ -32,16 +30,6 @@ const painted = (sel: string) =>
     for (let i = 3; i < d.length; i += 4) a += d[i];
     return c.width > 0 && a > 0;
   });
-
-async function atBothSizes(name: string, check: () => Promise<void>): Promise<void> {
-  for (const [w, h] of [[1440, 900], [1024, 700]] as const) {
-    await page.setViewportSize({ width: w, height: h });
-    await check();
-    assert.ok((await overflowX()) <= 0, `no sideways scrolling at ${w}×${h}`);
-    await shot(page, `${name}-${w}x${h}`);
-  }
-  await page.setViewportSize({ width: 1440, height: 900 });
-}
 
 before(async () => {
   const dataset = riceSubset(3, { classes: CLASSES });
@@ -91,7 +79,7 @@ describe('Grad-CAM overlays', { concurrency: false }, () => {
     await page.waitForSelector(`${testId('detail-panel')} ${testId('heat-canvas')}[data-class="Ipsala"]`, { timeout: 60_000 });
     assert.match(await text(`${testId('detail-panel')} ${testId('heat-status')}`), /Evidence for Ipsala \(predicted \w+\)/);
     await page.fill(`${testId('detail-panel')} ${testId('heat-opacity')}`, '90');
-    await atBothSizes('explain-browse-detail', async () => {
+    await atBothSizes(page, 'explain-browse-detail', async () => {
       assert.ok(await page.isVisible(canvas));
       assert.ok(await page.isVisible(`${testId('detail-panel')} ${testId('heat-opacity')}`), 'the opacity slider is in view');
     });
@@ -104,7 +92,7 @@ describe('Grad-CAM overlays', { concurrency: false }, () => {
   it('the grid\'s "heat" toggle draws the heat on the visible tiles', async () => {
     await page.click(testId('grid-heat-toggle'));
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="tile-heat"]').length >= 9, null, { timeout: 60_000 });
-    await atBothSizes('explain-grid-tiles', async () => {
+    await atBothSizes(page, 'explain-grid-tiles', async () => {
       assert.ok((await page.$$(testId('tile-heat'))).length >= 9);
     });
     await page.click(testId('grid-heat-toggle'));
@@ -120,7 +108,7 @@ describe('Grad-CAM overlays', { concurrency: false }, () => {
     const canvas = `${testId('predict-heat')} ${testId('heat-canvas')}`;
     await page.waitForSelector(canvas, { timeout: 60_000 });
     assert.ok(await painted(canvas));
-    await atBothSizes('explain-predict', async () => {
+    await atBothSizes(page, 'explain-predict', async () => {
       await page.locator(testId('predict-heat')).scrollIntoViewIfNeeded();
       assert.ok(await page.isVisible(canvas));
     });
@@ -131,7 +119,7 @@ describe('Grad-CAM overlays', { concurrency: false }, () => {
     const canvas = `${testId('suspect-heat')} ${testId('heat-canvas')}`;
     await page.waitForSelector(canvas, { timeout: 60_000 });
     assert.ok(await painted(canvas));
-    await atBothSizes('explain-suspects', async () => {
+    await atBothSizes(page, 'explain-suspects', async () => {
       assert.ok(await page.isVisible(canvas));
     });
     assert.deepEqual(studio.errors, []);

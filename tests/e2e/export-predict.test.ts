@@ -11,7 +11,7 @@ import ort from 'onnxruntime-node';
 import type { Page } from 'playwright-core';
 import { riceFiles, riceSubset } from '../helpers/rice-subset';
 import { RICE_DIR, tempDir } from '../helpers/tmp';
-import { openStudio, shot, type Studio } from './harness';
+import { openStudio, shot, type Studio, hostApi, testId } from './harness';
 
 // Code passed to page.evaluate runs in the page (the node tsconfig has no DOM library).
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -26,18 +26,8 @@ let dataset: string;
 let runId: string;
 const out = tempDir('paddy-e2e-export-');
 
-const testId = (id: string) => `[data-testid="${id}"]`;
 const text = async (sel: string) => ((await page.textContent(sel)) ?? '').trim();
-const api = async <T>(name: string, input: unknown): Promise<T> => {
-  const res = await fetch(`http://127.0.0.1:${studio.host.port}/api/${name}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${studio.host.token}` },
-    body: JSON.stringify(input),
-  });
-  const body = (await res.json()) as { ok: boolean; value: T; error: string };
-  if (!body.ok) throw new Error(body.error);
-  return body.value;
-};
+const api = <T>(name: string, input: unknown): Promise<T> => hostApi(studio)<T>(name, input);
 /** Nothing in the view is wider than the window (no sideways scrolling at this size). */
 const overflowX = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 

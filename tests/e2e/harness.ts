@@ -1,5 +1,6 @@
 // Shared set-up of the end-to-end tests: a fresh build of the renderer when the sources are newer, the real web
 // host on a temp library, and Debian's headless Chromium driven by playwright-core.
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -67,4 +68,35 @@ export async function openStudio(libraryDir: string, viewport = { width: 1440, h
 export async function shot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+}
+
+export const testId = (id: string): string => `[data-testid="${id}"]`;
+
+/** The studio's API as the page reaches it (POST with the bearer token): the value, or the host's error thrown. */
+export function hostApi(studio: Pick<Studio, 'host'>): <T>(name: string, input: unknown) => Promise<T> {
+  return async <T>(name: string, input: unknown): Promise<T> => {
+    const res = await fetch(`http://127.0.0.1:${studio.host.port}/api/${name}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${studio.host.token}` },
+      body: JSON.stringify(input),
+    });
+    const body = (await res.json()) as { ok: boolean; value: T; error: string };
+    if (!body.ok) throw new Error(body.error);
+    return body.value;
+  };
+}
+
+/**
+ * Runs `check` at 1440×900 and at 1024×700 — the sizes every view must work at — with a screenshot of each and
+ * no sideways scrolling of the page; leaves the page at 1440×900.
+ */
+export async function atBothSizes(page: Page, name: string, check: () => Promise<void>): Promise<void> {
+  for (const [w, h] of [[1440, 900], [1024, 700]] as const) {
+    await page.setViewportSize({ width: w, height: h });
+    await check();
+    const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
+    assert.ok((overflow as number) <= 0, `${name}: no sideways scrolling at ${w}×${h}`);
+    await shot(page, `${name}-${w}x${h}`);
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
 }

@@ -9,12 +9,11 @@ import type { Page } from 'playwright-core';
 import { openLibrary } from '../../src/main/library';
 import { saveScan, type SuspectRow } from '../../src/main/repos/suspects.repo';
 import { makeTrainLibrary } from '../helpers/train-lib';
-import { openStudio, shot, type Studio } from './harness';
+import { openStudio, shot, type Studio, atBothSizes, testId } from './harness';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any;
 
-const testId = (id: string) => `[data-testid="${id}"]`;
 let studio: Studio;
 let page: Page;
 let dir = '';
@@ -81,15 +80,6 @@ after(async () => {
   await studio?.close();
 });
 
-async function atBothSizes(name: string, check: () => Promise<void>): Promise<void> {
-  for (const [w, h] of [[1440, 900], [1024, 700]] as const) {
-    await page.setViewportSize({ width: w, height: h });
-    await check();
-    await shot(page, `${name}-${w}x${h}`);
-  }
-  await page.setViewportSize({ width: 1440, height: 900 });
-}
-
 describe('the loop: Suspects, Runs and Compare', { concurrency: false }, () => {
   it('Suspects before any scan says "not scanned yet", not a ✓', async () => {
     await page.click(testId('nav-suspects'));
@@ -111,7 +101,7 @@ describe('the loop: Suspects, Runs and Compare', { concurrency: false }, () => {
     assert.match(await text(testId('suspect-result')), /Arborio → Basmati/);
     assert.equal(await text(testId('suspect-position')), '1 of 3');
     assert.notEqual(await page.getAttribute(testId('suspect-current'), 'data-image'), first);
-    await atBothSizes('loop-suspects-after-accept', async () => {
+    await atBothSizes(page, 'loop-suspects-after-accept', async () => {
       assert.ok(await page.isVisible(testId('suspect-undo')), 'Undo is in view');
     });
 
@@ -131,7 +121,7 @@ describe('the loop: Suspects, Runs and Compare', { concurrency: false }, () => {
 
     await page.selectOption(testId('suspect-pair'), 'Arborio → Basmati');
     assert.equal(await text(testId('suspect-position')), '1 of 3');
-    await atBothSizes('loop-suspects-pair', async () => {
+    await atBothSizes(page, 'loop-suspects-pair', async () => {
       assert.ok(await page.isVisible(testId('suspect-accept-shown')));
     });
     await page.click(testId('suspect-accept-shown'));
@@ -159,7 +149,7 @@ describe('the loop: Suspects, Runs and Compare', { concurrency: false }, () => {
     assert.match(row, /small and quick/);
     assert.match(row, /lr too high\?/);
     assert.match(row, /★ default/);
-    await atBothSizes('loop-runs-table', async () => {
+    await atBothSizes(page, 'loop-runs-table', async () => {
       const [table, room] = await page.$eval(testId('runs-table'), (t: any) => [t.parentElement.scrollWidth, t.parentElement.clientWidth]);
       assert.ok(table <= room + 1, `the runs table fits without scrolling sideways: ${table} > ${room}`);
     });
@@ -178,11 +168,11 @@ describe('the loop: Suspects, Runs and Compare', { concurrency: false }, () => {
     assert.match(await text(testId('compare-bars-axis')), /Axis from/);
     await page.click(`${testId('cm-mode')} button:has-text("% of true class")`);
     await page.locator(testId('compare-per-class')).scrollIntoViewIfNeeded();
-    await atBothSizes('loop-compare', async () => {
+    await atBothSizes(page, 'loop-compare', async () => {
       assert.ok(await page.isVisible(testId('compare-per-class')));
     });
     await page.locator(testId('cm-a')).scrollIntoViewIfNeeded();
-    await atBothSizes('loop-compare-confusion', async () => {
+    await atBothSizes(page, 'loop-compare-confusion', async () => {
       // Headers inside the drawing: the longest column header's box ends within the svg.
       const inside = await page.$eval(`${testId('cm-a')} svg`, (svg: any) => {
         const box = svg.getBoundingClientRect();

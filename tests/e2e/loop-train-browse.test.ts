@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { riceSubset } from '../helpers/rice-subset';
 import { tempDir } from '../helpers/tmp';
-import { openStudio, shot, type Studio } from './harness';
+import { openStudio, shot, type Studio, hostApi, testId } from './harness';
 import type { Page } from 'playwright-core';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -14,22 +14,12 @@ declare const document: any;
 declare const window: any;
 declare const MutationObserver: any;
 
-const testId = (id: string) => `[data-testid="${id}"]`;
 let studio: Studio;
 let page: Page;
 let runId = '';
 let libraryDir = '';
 
-const api = async <T>(name: string, input: unknown): Promise<T> => {
-  const res = await fetch(`http://127.0.0.1:${studio.host.port}/api/${name}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${studio.host.token}` },
-    body: JSON.stringify(input),
-  });
-  const body = (await res.json()) as { ok: boolean; value: T; error: string };
-  if (!body.ok) throw new Error(body.error);
-  return body.value;
-};
+const api = <T>(name: string, input: unknown): Promise<T> => hostApi(studio)<T>(name, input);
 
 before(async () => {
   libraryDir = tempDir('paddy-e2e-loop-');

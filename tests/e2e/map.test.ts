@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { computeMap } from '../../src/main/services/map';
 import { makeTrainLibrary } from '../helpers/train-lib';
 import { MOBILENET_DIR } from '../helpers/tmp';
-import { openStudio, shot, type Studio } from './harness';
+import { openStudio, shot, type Studio, testId } from './harness';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any;
@@ -17,7 +17,6 @@ declare const window: any;
 declare const WheelEvent: any;
 declare const requestAnimationFrame: any;
 
-const testId = (id: string) => `[data-testid="${id}"]`;
 let studio: Studio;
 let page: Page;
 

@@ -8,18 +8,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { openLibrary } from '../../src/main/library';
-import { resolveConfig } from '../../src/main/engine/config';
-import { runTraining } from '../../src/main/engine/train/run-training';
-import { useBackend } from '../../src/main/engine/backends';
-import { createRun, runLifecycle } from '../../src/main/services/runs';
-import { makeTrainLibrary, riceFiles } from '../helpers/train-lib';
+import { makeTrainLibrary, riceFiles, trainTinyCnn } from '../helpers/train-lib';
 import { tempDir } from '../helpers/tmp';
-import { openStudio, shot, type Studio } from './harness';
+import { openStudio, shot, type Studio, atBothSizes, testId } from './harness';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any;
 
-const testId = (id: string) => `[data-testid="${id}"]`;
 let studio: Studio;
 let page: Page;
 let dir = '';
@@ -27,23 +22,10 @@ let folder = '';
 const text = async (sel: string) => ((await page.textContent(sel)) ?? '').trim();
 const unlabeledCount = () => page.evaluate(() => Number((document.querySelector('[data-testid="unlabeled-count"] b')?.textContent ?? '-1').replace(/,/g, '')));
 
-async function atBothSizes(name: string, check: () => Promise<void>): Promise<void> {
-  for (const [w, h] of [[1440, 900], [1024, 700]] as const) {
-    await page.setViewportSize({ width: w, height: h });
-    await check();
-    await shot(page, `${name}-${w}x${h}`);
-  }
-  await page.setViewportSize({ width: 1440, height: 900 });
-}
-
 before(async () => {
   const lib = makeTrainLibrary(6, { classes: 2 });
   dir = lib.dir;
-  const config = resolveConfig({ model: 'cnn', imageSize: 16, filters: [4], dense: [8], epochs: 1, batchSize: 4, backend: 'wasm' });
-  const runId = createRun(lib, config);
-  await useBackend('wasm');
-  const ac = new AbortController();
-  assert.equal(await runTraining(lib, runId, config, () => undefined, { cancelled: () => false, signal: ac.signal }, runLifecycle(lib)), 'completed');
+  const runId = await trainTinyCnn(lib);
   // An earlier, smaller run (as rows) so the learning curve has two points.
   const old = 'cnn-20250101-000000-aaaaaa';
   lib.db.prepare(`INSERT INTO runs (id, model, status, config, seed, created_at, finished_at, classes, test_accuracy, macro_f1, seconds)
@@ -85,7 +67,7 @@ describe('unlabeled images: import, pre-label, accept, review', { concurrency: f
     assert.equal(marks.length, 10);
     for (const m of marks) assert.match(m, /^\? (Arborio|Basmati) \d+%$/);
     assert.match(await text(testId('accept-preview')), /\d+ images? · (expected error [\d.]+%|no validation images that sure)/);
-    await atBothSizes('review-browse-suggestions', async () => {
+    await atBothSizes(page, 'review-browse-suggestions', async () => {
       assert.ok(await page.isVisible(testId('prelabel-start')));
     });
   });
@@ -118,7 +100,7 @@ describe('unlabeled images: import, pre-label, accept, review', { concurrency: f
     await page.keyboard.press('1');
     await page.waitForFunction((k: number) => document.querySelectorAll('[data-testid="review-item"]').length === k, n - 2);
     assert.match(await text(testId('review-result')), /→ Arborio/);
-    await atBothSizes('review-queue', async () => {
+    await atBothSizes(page, 'review-queue', async () => {
       assert.ok(await page.isVisible(testId('review-accept')));
     });
   });
@@ -143,7 +125,7 @@ describe('unlabeled images: import, pre-label, accept, review', { concurrency: f
     await page.click(testId('nav-runs'));
     await page.waitForSelector(testId('learning-curve'));
     assert.equal(await page.locator(testId('learning-point')).count(), 2);
-    await atBothSizes('review-learning-curve', async () => {
+    await atBothSizes(page, 'review-learning-curve', async () => {
       await page.locator(testId('learning-curve')).scrollIntoViewIfNeeded();
       assert.ok(await page.isVisible(testId('learning-curve')));
     });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { MOBILENET_DIR, tempDir } from '../helpers/tmp';
-import { openStudio, shot, type Studio } from './harness';
+import { openStudio, shot, type Studio, testId } from './harness';
 
 // Code passed to page.evaluate runs in the page (the node tsconfig has no DOM library).
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -17,7 +17,6 @@ declare const document: any;
 let studio: Studio;
 let page: Page;
 let libDir: string;
-const testId = (id: string) => `[data-testid="${id}"]`;
 const text = async (p: Page, sel: string) => ((await p.textContent(sel)) ?? '').trim();
 const waitTotal = (p: Page, n: number) =>
   p.waitForFunction((n) => document.querySelector('[data-testid="grid"]')?.getAttribute('data-total') === String(n), n, { timeout: 30_000 });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { riceSubset } from '../helpers/rice-subset';
 import { tempDir } from '../helpers/tmp';
-import { ARTIFACTS, launchChromium, openStudio, shot, type Studio } from './harness';
+import { ARTIFACTS, launchChromium, openStudio, shot, type Studio, hostApi, testId } from './harness';
 import type { Page } from 'playwright-core';
 
 // Code passed to page.evaluate runs in the page; these names exist there (the node tsconfig has no DOM library).
@@ -23,21 +23,11 @@ const TOTAL = 5 * PER_CLASS;
 let studio: Studio;
 let page: Page;
 
-const testId = (id: string) => `[data-testid="${id}"]`;
 const text = async (sel: string) => ((await page.textContent(sel)) ?? '').trim();
 const total = () => page.getAttribute(testId('grid'), 'data-total');
 const waitTotal = (n: number) =>
   page.waitForFunction((n) => document.querySelector('[data-testid="grid"]')?.getAttribute('data-total') === String(n), n, { timeout: 30_000 });
-const api = async <T>(name: string, input: unknown): Promise<T> => {
-  const res = await fetch(`http://127.0.0.1:${studio.host.port}/api/${name}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${studio.host.token}` },
-    body: JSON.stringify(input),
-  });
-  const body = (await res.json()) as { ok: boolean; value: T; error: string };
-  if (!body.ok) throw new Error(body.error);
-  return body.value;
-};
+const api = <T>(name: string, input: unknown): Promise<T> => hostApi(studio)<T>(name, input);
 
 /** Fills the CNN form with a tiny configuration and starts it from the Train view; returns the run id. */
 async function startRun(p: { epochs: number; seed: number; batchSize?: number }): Promise<string> {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { riceFiles, riceSubset } from '../helpers/rice-subset';
 import { MOBILENET_DIR, RICE_DIR, tempDir } from '../helpers/tmp';
-import { openStudio, shot, type Studio } from './harness';
+import { openStudio, shot, type Studio, hostApi, testId } from './harness';
 
 // Code passed to page.evaluate runs in the page; these names exist there. Declared here (module scope, not
 // global) because the node tsconfig has no DOM library.
@@ -25,18 +25,8 @@ let studio: Studio;
 let page: Page;
 let dataset: string;
 
-const testId = (id: string) => `[data-testid="${id}"]`;
 const text = async (sel: string) => ((await page.textContent(sel)) ?? '').trim();
-const api = async <T>(name: string, input: unknown): Promise<T> => {
-  const res = await fetch(`http://127.0.0.1:${studio.host.port}/api/${name}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${studio.host.token}` },
-    body: JSON.stringify(input),
-  });
-  const body = (await res.json()) as { ok: boolean; value: T; error: string };
-  if (!body.ok) throw new Error(body.error);
-  return body.value;
-};
+const api = <T>(name: string, input: unknown): Promise<T> => hostApi(studio)<T>(name, input);
 const cellClass = (index: number) => page.getAttribute(`${testId('cell')}[data-index="${index}"]`, 'data-class');
 
 before(async () => {

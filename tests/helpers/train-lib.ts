@@ -5,6 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openLibrary, type Library } from '../../src/main/library';
 import { RICE_DIR, tempDir } from './tmp';
+import { resolveConfig } from '../../src/main/engine/config';
+import { useBackend } from '../../src/main/engine/backends';
+import { runTraining } from '../../src/main/engine/train/run-training';
+import { createRun, getRun, runLifecycle } from '../../src/main/services/runs';
 
 export const RICE_CLASSES = ['Arborio', 'Basmati', 'Ipsala', 'Jasmine', 'Karacadag'];
 
@@ -35,4 +39,14 @@ export function makeTrainLibrary(perClass: number, opts: { classes?: number; dir
     });
   })();
   return lib;
+}
+
+/** The tiny CNN many tests need one completed run of (16 px, one conv of 4, dense 8, 1 epoch, wasm): its run id. */
+export async function trainTinyCnn(lib: Library): Promise<string> {
+  const config = resolveConfig({ model: 'cnn', imageSize: 16, filters: [4], dense: [8], epochs: 1, batchSize: 4, backend: 'wasm' });
+  const runId = createRun(lib, config);
+  await useBackend('wasm');
+  const status = await runTraining(lib, runId, config, () => undefined, { cancelled: () => false, signal: new AbortController().signal }, runLifecycle(lib));
+  if (status !== 'completed') throw new Error(`the tiny CNN run ended ${status}: ${getRun(lib, runId).error ?? ''}`);
+  return runId;
 }

@@ -47,3 +47,37 @@ export function formatSeconds(s: number): string {
   if (m < 60) return `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
+
+/** A job's progress events that come in phases (features, then pca, …): `{ phase, done, total }`. */
+type PhaseEvent = { phase: string; done: number; total: number };
+
+/**
+ * One bar per phase of a job's progress events, each replacing the last (labels: a fixed-width name per phase,
+ * so the bars line up). `stop()` unsubscribes and clears the bar; `done()` only clears it (Ctrl-C's message).
+ */
+export function phaseBars(
+  listen: (fn: (name: string, payload: unknown) => void) => () => void,
+  event: string,
+  interactive: boolean,
+  labels: Record<string, string> = {},
+): { done(): void; stop(): void } {
+  let bar: ProgressBar | null = null;
+  let phase = '';
+  const off = listen((name, payload) => {
+    if (name !== event) return;
+    const p = payload as PhaseEvent;
+    if (p.phase !== phase) {
+      bar?.done();
+      phase = p.phase;
+      bar = new ProgressBar(labels[p.phase] ?? p.phase, interactive);
+    }
+    bar?.update(p.done, p.total);
+  });
+  return {
+    done: () => bar?.done(),
+    stop: () => {
+      off();
+      bar?.done();
+    },
+  };
+}

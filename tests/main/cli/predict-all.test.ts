@@ -1,21 +1,13 @@
 // `paddy predict-all --run ID`: a run from before (only its test split predicted) gets a prediction on every image.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { makeTrainLibrary } from '../../helpers/train-lib';
-import { resolveConfig } from '../../../src/main/engine/config';
-import { runTraining } from '../../../src/main/engine/train/run-training';
-import { useBackend } from '../../../src/main/engine/backends';
-import { createRun, runLifecycle } from '../../../src/main/services/runs';
+import { makeTrainLibrary, trainTinyCnn } from '../../helpers/train-lib';
 import { openLibrary } from '../../../src/main/library';
 import { paddy } from '../../helpers/cli';
 
 test('paddy predict-all --run ID predicts every image of the library, split by split', async () => {
   const lib = makeTrainLibrary(5, { classes: 2 });
-  const config = resolveConfig({ model: 'cnn', imageSize: 16, filters: [4], dense: [8], epochs: 1, batchSize: 4, backend: 'wasm' });
-  const runId = createRun(lib, config);
-  await useBackend('wasm');
-  const ac = new AbortController();
-  assert.equal(await runTraining(lib, runId, config, () => undefined, { cancelled: () => false, signal: ac.signal }, runLifecycle(lib)), 'completed');
+  const runId = await trainTinyCnn(lib);
   // As a run trained before whole-library predictions: its test split alone.
   lib.db.prepare(`DELETE FROM run_predictions WHERE split <> 'test'`).run();
   const dir = lib.dir;

@@ -3,21 +3,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { makeTrainLibrary, riceFiles } from '../../helpers/train-lib';
+import { makeTrainLibrary, riceFiles, trainTinyCnn } from '../../helpers/train-lib';
 import { tempDir } from '../../helpers/tmp';
-import { resolveConfig } from '../../../src/main/engine/config';
-import { runTraining } from '../../../src/main/engine/train/run-training';
-import { useBackend } from '../../../src/main/engine/backends';
-import { createRun, runLifecycle } from '../../../src/main/services/runs';
 import { paddy } from '../../helpers/cli';
 
 test('paddy import --unlabeled, prelabel and next drive the loop; bad input exits with one clear line', async () => {
   const lib = makeTrainLibrary(5, { classes: 2 });
-  const config = resolveConfig({ model: 'cnn', imageSize: 16, filters: [4], dense: [8], epochs: 1, batchSize: 4, backend: 'wasm' });
-  const runId = createRun(lib, config);
-  await useBackend('wasm');
-  const ac = new AbortController();
-  assert.equal(await runTraining(lib, runId, config, () => undefined, { cancelled: () => false, signal: ac.signal }, runLifecycle(lib)), 'completed');
+  const runId = await trainTinyCnn(lib);
   const dir = lib.dir;
   lib.close();
   const folder = tempDir('paddy-cli-unl-');

@@ -5,13 +5,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { makeTrainLibrary, riceFiles } from '../../helpers/train-lib';
+import { makeTrainLibrary, riceFiles, trainTinyCnn } from '../../helpers/train-lib';
 import { tempDir } from '../../helpers/tmp';
 import { fixtureContext } from '../../helpers/fixture-library';
-import { resolveConfig } from '../../../src/main/engine/config';
-import { runTraining } from '../../../src/main/engine/train/run-training';
-import { useBackend } from '../../../src/main/engine/backends';
-import { createRun, runLifecycle } from '../../../src/main/services/runs';
 import { importFolder } from '../../../src/main/services/import/index';
 import { prelabelUnlabeled } from '../../../src/main/services/unlabeled/prelabel';
 import { acceptSuggestions, previewAccept } from '../../../src/main/services/unlabeled/accept';
@@ -27,11 +23,7 @@ const UNLABELED = `SELECT COUNT(*) AS n FROM images i WHERE NOT EXISTS (SELECT 1
 
 before(async () => {
   lib = makeTrainLibrary(6, { classes: 2 });
-  const config = resolveConfig({ model: 'cnn', imageSize: 16, filters: [4], dense: [8], epochs: 1, batchSize: 4, backend: 'wasm' });
-  runId = createRun(lib, config);
-  await useBackend('wasm');
-  const ac = new AbortController();
-  assert.equal(await runTraining(lib, runId, config, () => undefined, { cancelled: () => false, signal: ac.signal }, runLifecycle(lib)), 'completed');
+  runId = await trainTinyCnn(lib);
   unlabeledDir = tempDir('paddy-pre-');
   for (const cls of ['Arborio', 'Basmati']) for (const f of riceFiles(cls, 4, 30)) fs.copyFileSync(f, path.join(unlabeledDir, `${cls[0]}-${path.basename(f)}`));
   await importFolder(lib, unlabeledDir, { unlabeled: true, concurrency: 2 });

@@ -4,7 +4,7 @@
 import { call, withWorkers } from '../call';
 import { str, UsageError, type Command } from '../command';
 import { cancellableJob } from '../job-cancel';
-import { ProgressBar } from '../progress';
+import { phaseBars } from '../progress';
 import type { MapSource } from '../../../shared/types';
 import { register } from './index';
 
@@ -20,24 +20,12 @@ export const mapCommand: Command = {
     if (!/^(features|run:[a-z0-9-]{1,64})$/.test(source)) throw new UsageError(`--source must be "features" or "run:ID" (got "${source}")`);
     const weights = str(args, 'weights');
     return withWorkers(args, async (ctx) => {
-      let bar: ProgressBar | null = null;
-      let phase = '';
-      const stop = ctx.listen((name, payload) => {
-        if (name !== 'map.progress') return;
-        const p = payload as { phase: string; done: number; total: number };
-        if (p.phase !== phase) {
-          bar?.done();
-          phase = p.phase;
-          bar = new ProgressBar(PHASES[p.phase] ?? p.phase, io.interactive);
-        }
-        bar?.update(p.done, p.total);
-      });
+      const bars = phaseBars(ctx.listen, 'map.progress', io.interactive, PHASES);
       let map;
       try {
-        map = await cancellableJob(ctx, io, 'map.compute', () => call(ctx, 'map.compute', { source: source as MapSource, ...(weights ? { weightsDir: weights } : {}) }), () => (bar as ProgressBar | null)?.done());
+        map = await cancellableJob(ctx, io, 'map.compute', () => call(ctx, 'map.compute', { source: source as MapSource, ...(weights ? { weightsDir: weights } : {}) }), () => bars.done());
       } finally {
-        stop();
-        (bar as ProgressBar | null)?.done();
+        bars.stop();
       }
       if (args.values.json) {
         io.out(JSON.stringify({ points: map.points, source: map.source, method: map.method, params: map.params, seconds: map.seconds }));

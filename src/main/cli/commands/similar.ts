@@ -5,7 +5,7 @@ import path from 'node:path';
 import { call, withWorkers } from '../call';
 import { num, str, UsageError, type Command } from '../command';
 import { cancellableJob } from '../job-cancel';
-import { ProgressBar } from '../progress';
+import { phaseBars } from '../progress';
 import { register } from './index';
 
 export const similarCommand: Command = {
@@ -20,25 +20,13 @@ export const similarCommand: Command = {
     const weights = str(args, 'weights');
     return withWorkers(args, async (ctx) => {
       const paths = args.positionals.map((p) => path.resolve(p));
-      let bar: ProgressBar | null = null;
-      let phase = '';
-      const stop = ctx.listen((name, payload) => {
-        if (name !== 'similar.progress') return;
-        const p = payload as { phase: string; done: number; total: number };
-        if (p.phase !== phase) {
-          bar?.done();
-          phase = p.phase;
-          bar = new ProgressBar(p.phase, io.interactive);
-        }
-        bar?.update(p.done, p.total);
-      });
+      const bars = phaseBars(ctx.listen, 'similar.progress', io.interactive);
       let results;
       try {
         results = await cancellableJob(ctx, io, 'similar.files', () =>
-          call(ctx, 'similar.files', { paths, ...(k !== undefined ? { k } : {}), ...(weights ? { weightsDir: weights } : {}) }), () => (bar as ProgressBar | null)?.done());
+          call(ctx, 'similar.files', { paths, ...(k !== undefined ? { k } : {}), ...(weights ? { weightsDir: weights } : {}) }), () => bars.done());
       } finally {
-        stop();
-        (bar as ProgressBar | null)?.done();
+        bars.stop();
       }
       if (args.values.json) {
         io.out(JSON.stringify({

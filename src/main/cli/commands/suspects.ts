@@ -4,7 +4,7 @@
 import { call, withWorkers } from '../call';
 import { num, str, UsageError, type Command } from '../command';
 import { cancellableJob } from '../job-cancel';
-import { ProgressBar } from '../progress';
+import { phaseBars } from '../progress';
 import { register } from './index';
 
 const PHASES: Record<string, string> = {
@@ -33,24 +33,12 @@ export const suspectsCommand: Command = {
     };
     // The scan runs in a worker process (workers/jobs.ts), like training.
     return withWorkers(args, async (ctx) => {
-      let bar: ProgressBar | null = null;
-      let phase = '';
-      const stop = ctx.listen((name, payload) => {
-        if (name !== 'suspects.progress') return;
-        const p = payload as { phase: string; done: number; total: number };
-        if (p.phase !== phase) {
-          bar?.done();
-          phase = p.phase;
-          bar = new ProgressBar(PHASES[p.phase] ?? p.phase, io.interactive);
-        }
-        bar?.update(p.done, p.total);
-      });
+      const bars = phaseBars(ctx.listen, 'suspects.progress', io.interactive, PHASES);
       let scan;
       try {
-        scan = await cancellableJob(ctx, io, 'suspects.scan', () => call(ctx, 'suspects.scan', input), () => (bar as ProgressBar | null)?.done());
+        scan = await cancellableJob(ctx, io, 'suspects.scan', () => call(ctx, 'suspects.scan', input), () => bars.done());
       } finally {
-        stop();
-        (bar as ProgressBar | null)?.done();
+        bars.stop();
       }
       if (args.values.json) {
         io.out(

@@ -15,6 +15,7 @@
 // Parameters go in and gradients come out in tfjs layout (pointwise [1, 1, in, out], depthwise [k, k, c, 1],
 // dense [in, out] and [out]), so they pair with the tfjs layers' trainable weights as they are.
 import { GraphBuilder } from '../onnx/export/onnx-graph';
+import type { StepBatch, StepGraph } from './step-graph';
 
 /** [top, left, bottom, right] zero padding of a feature map. */
 export type Pads4 = [number, number, number, number];
@@ -42,20 +43,10 @@ export interface BlockNet {
   params: number[][];
 }
 
-export interface BlockSpec extends BlockNet {
-  /** Rows in this graph's batch. */
-  batch: number;
-  /** Rows in the whole batch (default `batch`): gradients are of the summed loss divided by this. */
-  wholeBatch?: number;
-}
+export interface BlockSpec extends BlockNet, StepBatch {}
 
-export interface BlockGraph {
-  bytes: Uint8Array;
-  params: number[][];
-  /** Per dropout node: the [batch, units] mask input's name and width, in node order. */
-  masks: Array<{ name: string; units: number; rate: number }>;
-  numClasses: number;
-}
+/** The same outputs as the CNN's step graph (masks in node order), so one trainer loop feeds either. */
+export type BlockGraph = StepGraph;
 
 const inName = (n: BlockNode): string[] => (n.op === 'add' ? n.inputs : [n.input]);
 

@@ -23,9 +23,8 @@ export const inputShape = (input: StepInput): number[] => ('size' in input ? [3,
 /** Floats per row of the x the caller feeds (NHWC images or vectors). */
 export const inputLength = (input: StepInput): number => inputShape(input).reduce((a, b) => a * b, 1);
 
-export interface StepSpec {
-  input: StepInput;
-  layers: StepLayer[];
+/** How many rows a step graph takes, and how many the gradients are averaged over. */
+export interface StepBatch {
   /** Rows in this graph's batch. */
   batch: number;
   /**
@@ -33,6 +32,11 @@ export interface StepSpec {
    * gradients of a batch's parts, computed by different workers, add up to the whole batch's mean-loss gradient.
    */
   wholeBatch?: number;
+}
+
+export interface StepSpec extends StepBatch {
+  input: StepInput;
+  layers: StepLayer[];
 }
 
 export interface StepGraph {

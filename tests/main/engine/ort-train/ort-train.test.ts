@@ -2,9 +2,6 @@
 // Adam, the worker split against one session, and fitImages on real rice images following the tfjs curve.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs';
 import { buildCnn } from '../../../../src/main/engine/models/cnn';
 import { buildReferenceCnn } from '../../../../src/main/engine/models/reference-cnn';
@@ -14,7 +11,7 @@ import { createGradEngine } from '../../../../src/main/engine/ort-train/grad-eng
 import { stepLayersOf } from '../../../../src/main/engine/ort-train/model-spec';
 import { createOrtTrainer } from '../../../../src/main/engine/ort-train/ort-trainer';
 import { rng } from '../../../../src/main/engine/random';
-import { RICE_DIR } from '../../../helpers/tmp';
+import { tinyRice } from '../../../helpers/rice-subset';
 
 const maxAbs = (a: ArrayLike<number>) => { let m = 0; for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]!)); return m; };
 const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => { let m = 0; for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!)); return m; };
@@ -128,19 +125,6 @@ test('Adam steps match tfjs Adam, and 2 worker threads match one session', async
   }
 });
 
-async function tinyRice(size: number, perClass: number): Promise<{ pixels: Uint8Array[]; y: Int32Array }> {
-  const classes = fs.readdirSync(RICE_DIR).filter((d) => fs.statSync(path.join(RICE_DIR, d)).isDirectory()).sort();
-  const pixels: Uint8Array[] = [];
-  const y: number[] = [];
-  for (let k = 0; k < perClass; k++) {
-    for (const [ci, c] of classes.entries()) {
-      const file = fs.readdirSync(path.join(RICE_DIR, c)).sort()[k]!;
-      pixels.push(new Uint8Array(await sharp(path.join(RICE_DIR, c, file)).resize(size, size).removeAlpha().raw().toBuffer()));
-      y.push(ci);
-    }
-  }
-  return { pixels, y: Int32Array.from(y) };
-}
 
 test('fitImages on real rice: the ONNX Runtime engine follows the tfjs curve, leaks no tensors, reports itself', async () => {
   await tf.setBackend('cpu');

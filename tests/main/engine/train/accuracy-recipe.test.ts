@@ -2,9 +2,6 @@
 // schedule, and label smoothing — the same on the tfjs and ONNX Runtime engines, CNN and head alike.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import fs from 'node:fs';
-import path from 'node:path';
-import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs';
 import { augment } from '../../../../src/main/engine/data/images';
 import { rng } from '../../../../src/main/engine/random';
@@ -13,7 +10,7 @@ import { fitImages } from '../../../../src/main/engine/train/cnn-trainer';
 import { trainHead } from '../../../../src/main/engine/train/head-trainer';
 import { buildCnn } from '../../../../src/main/engine/models/cnn';
 import { CNN_RECIPE, defaultConfig } from '../../../../src/main/engine/config';
-import { RICE_DIR } from '../../../helpers/tmp';
+import { tinyRice } from '../../../helpers/rice-subset';
 
 /** The eight flips/quarter turns of a size×size×3 image. */
 function dihedral(src: Uint8Array, size: number): Uint8Array[] {
@@ -67,19 +64,6 @@ test('learning rate: warm-up from a tenth, then cosine to 5%; smoothed targets s
   for (const row of [0, 1]) assert.ok(Math.abs(y.subarray(row * 5, row * 5 + 5).reduce((a, b) => a + b, 0) - 1) < 1e-6);
 });
 
-async function tinyRice(size: number, perClass: number): Promise<{ pixels: Uint8Array[]; y: Int32Array }> {
-  const classes = fs.readdirSync(RICE_DIR).filter((d) => fs.statSync(path.join(RICE_DIR, d)).isDirectory()).sort();
-  const pixels: Uint8Array[] = [];
-  const y: number[] = [];
-  for (let k = 0; k < perClass; k++) {
-    for (const [ci, c] of classes.entries()) {
-      const file = fs.readdirSync(path.join(RICE_DIR, c)).sort()[k]!;
-      pixels.push(new Uint8Array(await sharp(path.join(RICE_DIR, c, file)).resize(size, size).removeAlpha().raw().toBuffer()));
-      y.push(ci);
-    }
-  }
-  return { pixels, y: Int32Array.from(y) };
-}
 
 test('the CNN recipe (augment, warm-up, label smoothing): ONNX Runtime follows tfjs, same seed → same run', async () => {
   await tf.setBackend('cpu');
