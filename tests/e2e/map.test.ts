@@ -7,7 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { computeMap } from '../../src/main/services/map';
-import { makeTrainLibrary } from '../helpers/train-lib';
+import { makeTrainLibrary, trainTinyCnn } from '../helpers/train-lib';
+import { openLibrary } from '../../src/main/library';
 import { MOBILENET_DIR } from '../helpers/tmp';
 import { openStudio, shot, type Studio, testId } from './harness';
 
@@ -19,13 +20,14 @@ declare const requestAnimationFrame: any;
 
 let studio: Studio;
 let page: Page;
+let libDir = '';
 
 before(async () => {
   const lib = makeTrainLibrary(6);
   await computeMap(lib, () => undefined, { weightsDir: MOBILENET_DIR, nEpochs: 200 });
-  const dir = lib.paths.root;
+  libDir = lib.paths.root;
   lib.close();
-  studio = await openStudio(dir);
+  studio = await openStudio(libDir);
   page = studio.page;
 });
 
@@ -119,5 +121,28 @@ describe('the Map view', { concurrency: false }, () => {
     await page.waitForTimeout(300);
     await shot(page, 'map-1024-75k');
     assert.deepEqual(studio.errors, []);
+  });
+
+  it('lays out by a trained run\'s last hidden layer too: each source has its own map', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    const lib = openLibrary(libDir);
+    const runId = await trainTinyCnn(lib);
+    lib.close();
+    await page.reload();
+    await page.waitForSelector(testId('map-source'));
+    const options = await page.$$eval(`${testId('map-source')} option`, (os: any[]) => os.map((o) => o.value));
+    assert.deepEqual(options, ['features', `run:${runId}`]);
+    await page.selectOption(testId('map-source'), `run:${runId}`);
+    await page.waitForFunction(() => /No map for the library as it is now/.test(document.querySelector('[data-testid="view-map"]')?.textContent ?? ''));
+    assert.equal(await page.locator(testId('map-canvas')).count(), 0, 'the run has no map yet: nothing of the features map is shown for it');
+    await page.setViewportSize({ width: 1024, height: 700 });
+    // A long run name must not squeeze the view's heading into a column.
+    const subHeight = await page.$eval(`${testId('view-map')} .view-head .sub`, (el: any) => el.getBoundingClientRect().height);
+    assert.ok(subHeight < 60, `the heading's line stays readable at 1024×700 (${subHeight}px tall)`);
+    await shot(page, 'map-1024-source-run');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.selectOption(testId('map-source'), 'features');
+    await page.waitForSelector(testId('map-canvas'));
+    assert.match((await page.textContent(testId('map-count'))) ?? '', /30 images · umap/);
   });
 });

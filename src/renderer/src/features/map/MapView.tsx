@@ -10,7 +10,10 @@ import { setSelection, toggleDetail } from '../browse/browse.store';
 import { openImagesInBrowse } from '../runs/runs.store';
 import { MapCanvas } from './MapCanvas';
 import { pointColors } from './map-colors';
-import { cancelMap, computeMap, loadMap, loadSyntheticMap, relabelLasso, setColorBy, setHover, setLasso, useMap, type ColorBy } from './map.store';
+import { cancelMap, computeMap, loadMap, loadSyntheticMap, relabelLasso, setColorBy, setHover, setLasso, setSource, useMap, type ColorBy } from './map.store';
+import { loadRuns, useRuns } from '../runs/runs.store';
+import { modelLabel } from '../runs/compare';
+import type { MapSource } from '../../../../shared/types';
 import './map.css';
 
 const COLOR_BY: Array<{ id: ColorBy; label: string }> = [
@@ -42,11 +45,15 @@ export function MapView() {
   const hover = useMap((s) => s.hover);
   const lasso = useMap((s) => s.lasso);
   const library = useApp((s) => s.library);
+  const source = useMap((s) => s.source);
+  const runs = useRuns((s) => s.runs);
+  const completed = (runs ?? []).filter((r) => r.status === 'completed');
   const [lassoMode, setLassoMode] = useState(false);
   const [hoverAt, setHoverAt] = useState<{ x: number; y: number } | null>(null);
 
   useEffect(() => {
     void loadMap();
+    if (!runs) void loadRuns();
   }, []);
   const lassoSet = useMemo(() => new Set(lasso), [lasso]);
   const { rgba, legend } = useMemo(() => pointColors(map?.points ?? [], info, colorBy, lassoSet), [map, info, colorBy, lassoSet]);
@@ -60,6 +67,23 @@ export function MapView() {
           <div className="sub">Every image placed by what it looks like: clusters, outliers and mislabels stand out.</div>
         </div>
         <div className="spacer" />
+        <select
+          className="select sm"
+          style={{ flex: '0 1 auto', width: 'auto', minWidth: 170, maxWidth: 280, marginRight: 8 }}
+          aria-label="Lay out by"
+          title="What places the images: what MobileNetV2 sees, or what a trained run learned (its last hidden layer)"
+          value={source}
+          disabled={computing}
+          onChange={(e) => setSource(e.target.value as MapSource)}
+          data-testid="map-source"
+        >
+          <option value="features">MobileNetV2 features</option>
+          {completed.map((r) => (
+            <option key={r.id} value={`run:${r.id}`}>
+              {r.name ?? `${modelLabel(r.model)} · ${r.id}`} · hidden layer
+            </option>
+          ))}
+        </select>
         <button className="btn primary" disabled={computing || !library?.imageCount} onClick={() => void computeMap()} data-testid="map-compute">
           {computing ? 'Computing…' : map ? 'Recompute' : 'Compute the map'}
         </button>

@@ -2,7 +2,7 @@
 // colouring choice, the point under the pointer and the lasso selection.
 import { create } from 'zustand';
 import { isCancelledError } from '../../../../shared/contract';
-import type { EmbeddingMap, MapPointInfo, MapPointsResult } from '../../../../shared/types';
+import type { EmbeddingMap, MapPointInfo, MapPointsResult, MapSource } from '../../../../shared/types';
 import { getApi } from '../../app/api';
 import { errorMessage } from '../../app/format';
 import { toast } from '../../app/app.store';
@@ -18,6 +18,8 @@ interface MapState {
   progress: { phase: string; done: number; total: number } | null;
   error: string | null;
   colorBy: ColorBy;
+  /** What the layout is computed from: the cached MobileNetV2 features, or a run's last hidden layer. */
+  source: MapSource;
   hover: number | null;
   /** Image ids inside the last lasso. */
   lasso: number[];
@@ -32,14 +34,20 @@ export const useMap = create<MapState>(() => ({
   progress: null,
   error: null,
   colorBy: 'label',
+  source: 'features',
   hover: null,
   lasso: [],
 }));
 
+/** A run's map colours "predicted" and "correctness" by that run; the features map by the default run. */
+const pointsInput = (source: MapSource) => (source.startsWith('run:') ? { runId: source.slice(4) } : {});
+
 export async function loadMap(): Promise<void> {
+  const { source } = useMap.getState();
   try {
     const api = getApi();
-    const [map, info] = await Promise.all([api['map.get']({}), api['map.points']({})]);
+    const [map, info] = await Promise.all([api['map.get']({ source }), api['map.points'](pointsInput(source))]);
+    if (useMap.getState().source !== source) return;
     useMap.setState({ map, info, loaded: true, error: null });
   } catch (e) {
     useMap.setState({ loaded: true, error: errorMessage(e) });
@@ -52,7 +60,8 @@ export async function computeMap(): Promise<void> {
   useMap.setState({ computing: true, cancelling: false, progress: null, error: null });
   const off = api.on('map.progress', (p) => useMap.setState({ progress: p }));
   try {
-    const [map, info] = await Promise.all([api['map.compute']({}), api['map.points']({})]);
+    const { source } = useMap.getState();
+    const [map, info] = await Promise.all([api['map.compute']({ source }), api['map.points'](pointsInput(source))]);
     useMap.setState({ map, info, lasso: [] });
   } catch (e) {
     if (isCancelledError('map.compute', e)) toast('Map cancelled');
@@ -69,6 +78,12 @@ export async function cancelMap(): Promise<void> {
 }
 
 export const setColorBy = (colorBy: ColorBy) => useMap.setState({ colorBy });
+/** Another source: its own cached map (or none yet), loaded at once. */
+export function setSource(source: MapSource): void {
+  if (useMap.getState().computing || useMap.getState().source === source) return;
+  useMap.setState({ source, map: null, info: null, loaded: false, lasso: [], error: null });
+  void loadMap();
+}
 export const setHover = (hover: number | null) => useMap.getState().hover !== hover && useMap.setState({ hover });
 export const setLasso = (lasso: number[]) => useMap.setState({ lasso });
 
