@@ -15,7 +15,7 @@
 // Parameters go in and gradients come out in tfjs layout (pointwise [1, 1, in, out], depthwise [k, k, c, 1],
 // dense [in, out] and [out]), so they pair with the tfjs layers' trainable weights as they are.
 import { GraphBuilder } from '../onnx/export/onnx-graph';
-import type { StepBatch, StepGraph } from './step-graph';
+import { GraphOps, type StepBatch, type StepGraph } from './step-graph';
 
 /** [top, left, bottom, right] zero padding of a feature map. */
 export type Pads4 = [number, number, number, number];
@@ -106,7 +106,6 @@ export function blockShapes(net: BlockNet): Map<string, number[]> {
   return shapes;
 }
 
-const f32 = (...xs: number[]) => new Float32Array(xs);
 
 /** A frozen BatchNorm folded into the convolution before it: y = conv(x, W·scale) + shift. */
 interface Folded {
@@ -139,8 +138,7 @@ function foldAffine(nodes: BlockNode[]): GraphNode[] {
   return out;
 }
 
-class BlockWriter {
-  readonly g: GraphBuilder;
+class BlockWriter extends GraphOps {
   readonly B: number;
   readonly shapes: Map<string, number[]>;
   /** ONNX value of each net tensor. */
@@ -155,21 +153,12 @@ class BlockWriter {
   readonly zero: string;
 
   constructor(readonly spec: BlockSpec, inputs: string[]) {
+    super(new GraphBuilder(['loss', 'correct', ...spec.params.map((_, i) => `g${i}`), ...inputs]));
     this.shapes = blockShapes(spec);
     this.B = spec.batch;
-    this.g = new GraphBuilder(['loss', 'correct', ...spec.params.map((_, i) => `g${i}`), ...inputs]);
     this.grads = new Array(spec.params.length);
     this.zero = this.c('zero', 0);
     this.v.set('x', 'x');
-  }
-  c(name: string, ...v: number[]): string {
-    return this.g.floatTensor(name, v.length === 1 ? [] : [v.length], f32(...v));
-  }
-  i64(name: string, v: number[]): string {
-    return this.g.int64Tensor(name, v);
-  }
-  n1(op: string, ins: string[], base: string, attrs = {}): string {
-    return this.g.node(op, ins, base, attrs)[0]!;
   }
   shape(t: string): number[] {
     return this.shapes.get(t)!;

@@ -106,24 +106,9 @@ interface LayerValues {
   mask?: string;
 }
 
-/** The graph being written, with the spec's facts and the small op helpers every layer uses. */
-class StepWriter {
-  readonly g: GraphBuilder;
-  readonly B: number;
-  readonly layers: StepLayer[];
-  readonly out: number[][];
-  readonly params: number[][];
-  readonly paramAt: number[];
-  readonly zero: string;
-
-  constructor(readonly spec: StepSpec) {
-    ({ out: this.out, params: this.params } = shapes(spec));
-    this.B = spec.batch;
-    this.layers = spec.layers;
-    this.paramAt = paramIndices(spec.layers);
-    this.g = new GraphBuilder(['loss', 'correct', ...this.params.map((_, i) => `g${i}`)]);
-    this.zero = this.c('zero', 0);
-  }
+/** The small op helpers every graph writer uses (this file's CNN step, block-step-graph.ts's MobileNetV2 blocks). */
+export class GraphOps {
+  constructor(readonly g: GraphBuilder) {}
 
   /** A float constant: a scalar, or a vector of several values. */
   c(name: string, ...v: number[]): string {
@@ -136,6 +121,25 @@ class StepWriter {
   /** A node with one output; returns that output's name. */
   n1(op: string, ins: string[], base: string, attrs = {}): string {
     return this.g.node(op, ins, base, attrs)[0]!;
+  }
+}
+
+/** The graph being written, with the spec's facts and the small op helpers every layer uses. */
+class StepWriter extends GraphOps {
+  readonly B: number;
+  readonly layers: StepLayer[];
+  readonly out: number[][];
+  readonly params: number[][];
+  readonly paramAt: number[];
+  readonly zero: string;
+
+  constructor(readonly spec: StepSpec) {
+    super(new GraphBuilder(['loss', 'correct', ...shapes(spec).params.map((_, i) => `g${i}`)]));
+    ({ out: this.out, params: this.params } = shapes(spec));
+    this.B = spec.batch;
+    this.layers = spec.layers;
+    this.paramAt = paramIndices(spec.layers);
+    this.zero = this.c('zero', 0);
   }
   /** The [C, H, W] or [units] shape of layer li's input. */
   inShape(li: number): number[] {
