@@ -1,6 +1,7 @@
 // Grouped horizontal bars: per class, one bar per series (precision / recall / F1 of runs A and B). The value
 // axis starts just below the smallest score (scoreDomain), not at 0, so differences of a few points show; the
 // chart says where it starts.
+import { ChartFigure } from './Axes';
 import { linear, scoreDomain, ticks } from './scale';
 
 export interface BarGroup {
@@ -22,18 +23,13 @@ export function BarChart(props: { groups: BarGroup[]; title: string; testId?: st
   const axisTicks = ticks(d0, d1, 4);
   const legend = props.groups[0]?.values ?? [];
   return (
-    <figure style={{ margin: 0 }} data-testid={props.testId}>
-      <div className="row" style={{ justifyContent: 'space-between', marginBottom: 6 }}>
-        <h4>{props.title}</h4>
-        <div className="legend">
-          {legend.map((v) => (
-            <span key={v.name}>
-              <i style={{ background: v.color }} />
-              {v.name}
-            </span>
-          ))}
-        </div>
-      </div>
+    <ChartFigure
+      title={props.title}
+      testId={props.testId}
+      legend={legend}
+      caption={d0 > 0 ? `Axis from ${Math.round(d0 * 100)}% to ${Math.round(d1 * 100)}% (not from 0), so small differences show.` : 'Axis from 0 to 100%.'}
+      captionTestId={props.testId ? `${props.testId}-axis` : undefined}
+    >
       <svg className="chart" viewBox={`0 0 ${W} ${H}`} width="100%" style={{ maxWidth: W * 1.25, display: 'block' }} role="img" aria-label={props.title}>
         {axisTicks.map((t) => (
           <g key={t}>
@@ -70,9 +66,6 @@ export function BarChart(props: { groups: BarGroup[]; title: string; testId?: st
           );
         })}
       </svg>
-      <figcaption className="xs faint" data-testid={props.testId ? `${props.testId}-axis` : undefined}>
-        {d0 > 0 ? `Axis from ${Math.round(d0 * 100)}% to ${Math.round(d1 * 100)}% (not from 0), so small differences show.` : 'Axis from 0 to 100%.'}
-      </figcaption>
-    </figure>
+    </ChartFigure>
   );
 }

@@ -1,4 +1,5 @@
 // Line chart for training curves: several series over epochs, a dashed style for validation.
+import { Axes, ChartFigure } from './Axes';
 import { axisRangeText, extent, linePath, linear, ticks } from './scale';
 
 export interface Series {
@@ -23,33 +24,22 @@ export function LineChart(props: { x: number[]; series: Series[]; height?: numbe
   const decimals = yt.length > 1 ? Math.max(0, Math.ceil(-Math.log10(yt[1] - yt[0]) - 1e-9)) : 2;
   const xt = ticks(xMin, xMax, Math.min(6, xMax - xMin)).filter((v) => Number.isInteger(v));
   return (
-    <figure style={{ margin: 0 }} data-testid={props.testId}>
-      <div className="row" style={{ justifyContent: 'space-between', marginBottom: 6 }}>
-        <h4>{props.title}</h4>
-        <div className="legend">
-          {props.series.map((s) => (
-            <span key={s.name}>
-              <i className={s.dashed ? 'dashed' : ''} style={{ background: s.color, color: s.color }} />
-              {s.name}
-            </span>
-          ))}
-        </div>
-      </div>
-      <svg className="chart" viewBox={`0 0 ${W} ${H}`} width="100%" style={{ maxWidth: W * 1.6, display: 'block' }} role="img" aria-label={props.title}>
-        {yt.map((v) => (
-          <g key={v}>
-            <line className="gridline" x1={m.l} x2={W - m.r} y1={sy(v)} y2={sy(v)} />
-            <text x={m.l - 6} y={sy(v) + 3} textAnchor="end">
-              {props.percent ? `${(v * 100).toFixed(Math.max(0, decimals - 2))}%` : v.toFixed(decimals)}
-            </text>
-          </g>
-        ))}
-        {xt.map((v) => (
-          <text key={v} x={sx(v)} y={H - 6} textAnchor="middle">
-            {v}
-          </text>
-        ))}
-        <line className="axis" x1={m.l} x2={W - m.r} y1={H - m.b} y2={H - m.b} />
+    <ChartFigure
+      title={props.title}
+      testId={props.testId}
+      legend={props.series}
+      caption={xs.length > 0 ? `${axisRangeText(y0, y1, props.percent ?? false, decimals)} · epochs ${xMin}–${xMax}` : undefined}
+      captionTestId={props.testId ? `${props.testId}-range` : undefined}
+    >
+      <Axes
+        box={{ width: W, height: H, margin: m }}
+        x={{ scale: sx, ticks: xt, format: (v) => v }}
+        y={{ scale: sy, ticks: yt, format: (v) => (props.percent ? `${(v * 100).toFixed(Math.max(0, decimals - 2))}%` : v.toFixed(decimals)) }}
+        gaps={{ y: 6, x: 18 }}
+        baseline="under"
+        label={props.title}
+        maxScale={1.6}
+      >
         {xs.length === 0 && (
           <text x={W / 2} y={H / 2} textAnchor="middle">
             waiting for the first epoch…
@@ -63,17 +53,11 @@ export function LineChart(props: { x: number[]; series: Series[]; height?: numbe
             )}
           </g>
         ))}
-      </svg>
-      {xs.length > 0 && (
-        <figcaption className="xs faint" data-testid={props.testId ? `${props.testId}-range` : undefined}>
-          {axisRangeText(y0, y1, props.percent ?? false, decimals)} · epochs {xMin}–{xMax}
-        </figcaption>
-      )}
-    </figure>
+      </Axes>
+    </ChartFigure>
   );
 }
 
 function clampUnit([a, b]: [number, number]): [number, number] {
   return [Math.max(0, a), Math.min(1, b)];
 }
-

@@ -2,6 +2,7 @@
 // scaling, against the diagonal a perfectly calibrated model would sit on. A bar below the diagonal is over-
 // confidence. Bins with no answers draw nothing (their share says nothing).
 import type { ReliabilityBin } from '../../../shared/types';
+import { Axes, ChartFigure } from './Axes';
 import { linear, ticks } from './scale';
 
 export interface ReliabilitySeries {
@@ -9,6 +10,8 @@ export interface ReliabilitySeries {
   bins: ReliabilityBin[];
   color: string;
 }
+
+const percent = (v: number) => `${Math.round(v * 100)}%`;
 
 export function ReliabilityDiagram(props: { series: ReliabilitySeries[]; title: string; testId?: string }) {
   const W = 300;
@@ -21,33 +24,14 @@ export function ReliabilityDiagram(props: { series: ReliabilitySeries[]; title: 
   const barW = Math.max(2, (slot - 4) / Math.max(1, props.series.length));
   const grid = ticks(0, 1, 4);
   return (
-    <figure style={{ margin: 0 }} data-testid={props.testId}>
-      <div className="row" style={{ justifyContent: 'space-between', marginBottom: 6 }}>
-        <h4>{props.title}</h4>
-        <div className="legend">
-          {props.series.map((s) => (
-            <span key={s.name}>
-              <i style={{ background: s.color }} />
-              {s.name}
-            </span>
-          ))}
-        </div>
-      </div>
-      <svg className="chart" viewBox={`0 0 ${W} ${H}`} width="100%" style={{ maxWidth: W * 1.4, display: 'block' }} role="img" aria-label={props.title}>
-        {grid.map((v) => (
-          <g key={v}>
-            <line className="gridline" x1={m.l} x2={W - m.r} y1={sy(v)} y2={sy(v)} />
-            <text x={m.l - 5} y={sy(v) + 3} textAnchor="end">
-              {Math.round(v * 100)}%
-            </text>
-            <text x={sx(v)} y={H - m.b + 12} textAnchor="middle">
-              {Math.round(v * 100)}%
-            </text>
-          </g>
-        ))}
-        <text x={(m.l + W - m.r) / 2} y={H - 4} textAnchor="middle">
-          confidence
-        </text>
+    <ChartFigure title={props.title} testId={props.testId} legend={props.series} caption="bar: share right in each confidence bin · dashed: perfectly calibrated">
+      <Axes
+        box={{ width: W, height: H, margin: m }}
+        x={{ scale: sx, ticks: grid, format: percent, title: 'confidence' }}
+        y={{ scale: sy, ticks: grid, format: percent }}
+        label={props.title}
+        maxScale={1.4}
+      >
         {props.series.map((s, si) =>
           s.bins.map((b, i) =>
             b.count ? (
@@ -67,9 +51,7 @@ export function ReliabilityDiagram(props: { series: ReliabilitySeries[]; title: 
           ),
         )}
         <line x1={sx(0)} y1={sy(0)} x2={sx(1)} y2={sy(1)} stroke="var(--fg-2)" strokeDasharray="4 4" strokeWidth={1} />
-        <line className="axis" x1={m.l} x2={W - m.r} y1={sy(0)} y2={sy(0)} />
-      </svg>
-      <figcaption className="xs faint">bar: share right in each confidence bin · dashed: perfectly calibrated</figcaption>
-    </figure>
+      </Axes>
+    </ChartFigure>
   );
 }

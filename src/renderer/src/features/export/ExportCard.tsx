@@ -3,6 +3,7 @@
 import { useEffect } from 'react';
 import { hostKind } from '../../api';
 import { bytes, int, pct } from '../../app/format';
+import { PathInput } from '../../ui/PathInput';
 import { Banner, ProgressBar } from '../../ui/states';
 import { modelLabel } from '../runs/compare';
 import { useFinishedRuns } from '../predict/predict.store';
@@ -18,6 +19,7 @@ import {
   setWithCsv,
 } from './export.actions';
 import { csvBeside, useExport } from './export.store';
+import { ShowInFolderButton } from '../browse/ShowInFolder'; // Show in folder (#11, desktop shell only)
 
 export function ExportCard() {
   useEffect(() => {
@@ -62,21 +64,15 @@ function DatasetExport() {
           Corrected dataset · a folder per class
         </label>
         <div className="row">
-          <input
+          <PathInput
             id="export-folder"
-            className="input"
-            style={{ flex: 1, minWidth: 0 }}
             placeholder="/path/to/new-folder"
             value={folder}
-            onChange={(e) => setExportFolder(e.target.value)}
+            onChange={setExportFolder}
             disabled={busy}
-            data-testid="export-folder"
+            onPick={() => void pickExportFolder('dataset')}
+            testId="export-folder"
           />
-          {hostKind() === 'electron' && (
-            <button className="btn" type="button" disabled={busy} onClick={() => void pickExportFolder('dataset')}>
-              Choose…
-            </button>
-          )}
         </div>
         <span className="help">A new or empty folder. Current labels; images whose source is missing or changed are listed, not exported.</span>
       </div>
@@ -102,6 +98,7 @@ function DatasetExport() {
           <div className="mono xs" style={{ wordBreak: 'break-all' }} data-testid="export-location">
             {result.outDir}
           </div>
+          <ShowInFolderButton target={{ lastExport: 'dataset' }} testId="export-show-in-folder" /> {/* #11 */}
           {result.csv && (
             <div className="mono xs" style={{ wordBreak: 'break-all' }} data-testid="export-csv-location">
               {result.csv}
@@ -160,21 +157,15 @@ function OnnxExport() {
         </select>
       </div>
       <div className="row">
-        <input
-          className="input"
-          style={{ flex: 1, minWidth: 0 }}
+        <PathInput
           placeholder="/path/to/model.onnx (or a folder)"
           value={file}
-          onChange={(e) => setOnnxFile(e.target.value)}
+          onChange={setOnnxFile}
           disabled={busy}
-          aria-label="ONNX file"
-          data-testid="export-onnx-file"
+          onPick={() => void pickExportFolder('onnx')}
+          ariaLabel="ONNX file"
+          testId="export-onnx-file"
         />
-        {hostKind() === 'electron' && (
-          <button className="btn" type="button" disabled={busy} onClick={() => void pickExportFolder('onnx')}>
-            Choose…
-          </button>
-        )}
         <button className="btn primary" type="submit" disabled={busy || !file.trim() || !runId} data-testid="export-onnx">
           {busy ? 'Exporting…' : 'Export model'}
         </button>
@@ -186,6 +177,7 @@ function OnnxExport() {
           <div className="mono xs" style={{ wordBreak: 'break-all' }} data-testid="export-onnx-location">
             {result.file}
           </div>
+          <ShowInFolderButton target={{ lastExport: 'onnx' }} testId="export-onnx-show-in-folder" /> {/* #11 */}
           <div className="xs">
             input “{result.input.name}” [{result.input.shape.join(', ')}] · output “{result.output.name}” · {result.classes.join(', ')}
           </div>

@@ -1,8 +1,8 @@
 // Library: where the library is, importing into it (with progress and the report), its classes, its history.
 import { useEffect, useState } from 'react';
-import { hostKind } from '../../api';
 import { useApp } from '../../app/app.store';
 import { int } from '../../app/format';
+import { PathInput } from '../../ui/PathInput';
 import { Banner, EmptyState, ErrorState, Loading, ProgressBar } from '../../ui/states';
 import { ClassesCard } from './ClassesCard';
 import { ImportReportCard } from './ImportReportCard';
@@ -106,7 +106,6 @@ function ImportCard() {
   const [folder, setFolder] = useState('');
   // Import without labels (#14): every image below the folder, no class until labeled or a suggestion is accepted.
   const [unlabeled, setUnlabeled] = useState(false);
-  const electron = hostKind() === 'electron';
   return (
     <div className="card" data-testid="import-card">
       <div className="card-head">
@@ -120,21 +119,16 @@ function ImportCard() {
           void importFolder(folder, unlabeled);
         }}
       >
-        <input
-          className="input"
-          style={{ flex: 1 }}
+        <PathInput
           placeholder="/path/to/dataset (holds Arborio/, Basmati/, …)"
           value={folder}
-          onChange={(e) => setFolder(e.target.value)}
+          onChange={setFolder}
           disabled={importing}
-          aria-label="Folder to import"
-          data-testid="import-path"
+          onPick={() => void pickAndImport(unlabeled)}
+          pickLabel="Choose folder…"
+          ariaLabel="Folder to import"
+          testId="import-path"
         />
-        {electron && (
-          <button className="btn" type="button" disabled={importing} onClick={() => void pickAndImport(unlabeled)}>
-            Choose folder…
-          </button>
-        )}
         <label className="check small" title="Every image below the folder joins with no class (sub-folders are not classes); images already in the library keep their label">
           <input type="checkbox" checked={unlabeled} onChange={(e) => setUnlabeled(e.target.checked)} disabled={importing} data-testid="import-unlabeled" />
           without labels

@@ -5,6 +5,7 @@ import { imageUrl } from '../../app/api';
 import { navigate, useApp } from '../../app/app.store';
 import { pct } from '../../app/format';
 import { EmptyState, ErrorState, Loading } from '../../ui/states';
+import { ClassButtons } from '../labels/ClassButtons';
 import { ProbabilityBars } from '../predict/ProbabilityBars';
 import { modelLabel } from '../runs/compare';
 import { loadRuns, useRuns } from '../runs/runs.store';
@@ -133,13 +134,7 @@ export function ReviewView() {
                         Skip <span className="kbd">K</span>
                       </button>
                     </div>
-                    <div className="row wrap">
-                      {(library?.classes ?? []).map((c, i) => (
-                        <button key={c.id} className="btn sm ghost" onClick={() => void labelCurrentAt(i)} data-testid={`review-label-${c.name}`}>
-                          {c.name} {i < 9 && <span className="kbd">{i + 1}</span>}
-                        </button>
-                      ))}
-                    </div>
+                    <ClassButtons classes={library?.classes ?? []} onPick={(i) => void labelCurrentAt(i)} testIdPrefix="review-label-" />
                   </div>
                 </div>
               </div>

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import type { LearningCurvePoint } from '../../../../shared/types';
 import { getApi } from '../../app/api';
 import { pct } from '../../app/format';
+import { Axes, Legend } from '../../charts/Axes';
 import { linear, linePath, ticks } from '../../charts/scale';
 import { useRuns } from './runs.store';
 
@@ -37,26 +38,17 @@ export function LearningCurve() {
         <h3>Learning curve</h3>
         <span className="muted small">accuracy against the labeled images each run used</span>
         <div className="spacer" />
-        <div className="legend">
-          {series.map((s) => (
-            <span key={s.name}>
-              <i className={s.dashed ? 'dashed' : ''} style={{ background: s.color, color: s.color }} />
-              {s.name}
-            </span>
-          ))}
-        </div>
+        <Legend items={series} />
       </div>
-      <svg className="chart" viewBox={`0 0 ${W} ${H}`} width="100%" style={{ maxWidth: W * 1.5, display: 'block' }} role="img" aria-label="Learning curve">
-        {ticks(y0, y1, 4).map((v) => (
-          <g key={`y${v}`}>
-            <line x1={M.l} x2={W - M.r} y1={sy(v)} y2={sy(v)} stroke="var(--line)" />
-            <text x={M.l - 6} y={sy(v) + 4} textAnchor="end" fontSize="10" fill="var(--fg-2)">{pct(v, 0)}</text>
-          </g>
-        ))}
-        {ticks(x0, x1, 5).map((v) => (
-          <text key={`x${v}`} x={sx(v)} y={H - M.b + 16} textAnchor="middle" fontSize="10" fill="var(--fg-2)">{v.toLocaleString('en-US')}</text>
-        ))}
-        <text x={(M.l + W - M.r) / 2} y={H - 2} textAnchor="middle" fontSize="10" fill="var(--fg-2)">labeled images</text>
+      <Axes
+        box={{ width: W, height: H, margin: M }}
+        x={{ scale: sx, ticks: ticks(x0, x1, 5), format: (v) => v.toLocaleString('en-US'), title: 'labeled images' }}
+        y={{ scale: sy, ticks: ticks(y0, y1, 4), format: (v) => pct(v, 0) }}
+        gaps={{ y: 6, yDy: 4, x: 16, xTitle: 2 }}
+        baseline="none"
+        label="Learning curve"
+        maxScale={1.5}
+      >
         {series.map((s) => (
           <g key={s.name}>
             <path d={linePath(xs, s.values, sx, sy)} fill="none" stroke={s.color} strokeWidth={2} strokeDasharray={s.dashed ? '5 4' : undefined} />
@@ -69,7 +61,7 @@ export function LearningCurve() {
             )}
           </g>
         ))}
-      </svg>
+      </Axes>
     </div>
   );
 }

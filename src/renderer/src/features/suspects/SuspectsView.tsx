@@ -4,6 +4,7 @@ import { imageUrl } from '../../app/api';
 import { classSlot, navigate, useApp } from '../../app/app.store';
 import { num } from '../../app/format';
 import { EmptyState, ErrorState, ProgressBar } from '../../ui/states';
+import { ClassButtons } from '../labels/ClassButtons';
 import { ProbabilityBars } from '../predict/ProbabilityBars';
 import { acceptShown, acceptSuggestion, cancelScan, keepLabel, pickSuspect, relabelSuspectAt, scanSuspects, setPairFilter, undoDecision } from './suspects.actions';
 import { loadSuspects, positionText, shownSuspects, suspectPairs, useSuspects } from './suspects.store';
@@ -156,13 +157,7 @@ export function SuspectsView() {
                       Keep {current.label} <span className="kbd">K</span>
                     </button>
                   </div>
-                  <div className="row wrap">
-                    {library.classes.map((c, i) => (
-                      <button key={c.id} className="btn sm ghost" onClick={() => void relabelSuspectAt(i)}>
-                        {c.name} {i < 9 && <span className="kbd">{i + 1}</span>}
-                      </button>
-                    ))}
-                  </div>
+                  <ClassButtons classes={library.classes} onPick={(i) => void relabelSuspectAt(i)} />
                   <p className="xs faint">Ctrl+Z here takes the last decision back and puts its image in the queue again.</p>
                   {/* More like this (#13, similar images): do the neighbours agree with the label or the suggestion? */}
                   <SimilarStrip imageId={current.imageId} compareTo={current.suggested} title="Most similar images" />
