@@ -1,5 +1,5 @@
 // Micro-benchmark of the gradient kernels at the reference CNN's shapes (min of several runs, ms).
-import * as tf from '@tensorflow/tfjs';
+import tf from '../src/main/engine/tfjs.cjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { conv2DBackpropFilter } from '../src/main/engine/kernels/conv2d-grads';
 import { maxPoolGrad } from '../src/main/engine/kernels/maxpool-grad';

@@ -1,6 +1,6 @@
 // Per-kernel profile of one reference-CNN training step on wasm (tf.profile), to see where the time goes.
 // Usage: node --import tsx bench/profile-cnn.ts [--naive]
-import * as tf from '@tensorflow/tfjs';
+import tf from '../src/main/engine/tfjs.cjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../src/main/engine/kernels/index';
 import { buildReferenceCnn } from '../src/main/engine/models/reference-cnn';

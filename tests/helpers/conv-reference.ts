@@ -1,6 +1,6 @@
 // A float64 reference convolution (NHWC, regular or depthwise) and finite-difference gradients, used by the
 // kernel tests as ground truth independent of any tfjs backend.
-import * as tf from '@tensorflow/tfjs';
+import tf from '../../src/main/engine/tfjs.cjs';
 
 export interface ConvCase {
   x: [number, number, number, number];

@@ -2,7 +2,7 @@
 // did train), and is byte-identical everywhere else.
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import tf from '../../src/main/engine/tfjs.cjs';
 import type { Library } from '../../src/main/library';
 import { fileLoader, findWeights, loadBase } from '../../src/main/engine/weights/find';
 import { fineTuneLayers } from '../../src/main/engine/train/mobilenet-trainer';

@@ -1,8 +1,8 @@
 // Picks the tfjs backend for this process: tfjs-node-gpu → tfjs-node → wasm (+ Paddy's gradient kernels) → cpu.
 // The native packages are optional dependencies that cannot install everywhere, so they are loaded lazily
 // and their absence is a normal outcome, never an error.
-import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import tf from './tfjs.cjs';
+import tfjsWasm from './tfjs-wasm.cjs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { BackendChoice, BackendName } from '../../shared/types';
@@ -39,7 +39,7 @@ function prepareWasm(): void {
   if (wasmPathsSet) return;
   // Node cannot fetch the .wasm over http; point the backend at the files inside the package.
   const dir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
-  setWasmPaths(`${dir}${path.sep}`);
+  tfjsWasm.setWasmPaths(`${dir}${path.sep}`);
   wasmPathsSet = true;
 }
 

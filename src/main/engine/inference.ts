@@ -2,7 +2,7 @@
 // frozen) or for arbitrary files (a file that cannot be decoded gets its own error, never a crash), and a run's
 // predictions for the whole library, stored. A signal
 // (jobs.cancel) is checked before every batch, so a cancelled evaluation stops within one batch.
-import * as tf from '@tensorflow/tfjs';
+import tf from './tfjs.cjs';
 import type { Library } from '../library';
 import { getRunRow, predictableImages, saveLibraryPredictions, type LibraryPrediction, type RunClass } from '../repos/runs.repo';
 import type { Split } from '../../shared/types';

@@ -1,7 +1,7 @@
 // A run's penultimate layer for library images: what its last (softmax) layer sees, so the map can show how the
 // trained model groups the images rather than how ImageNet features do. CNN: its own pixels (the pixel cache at
 // the run's size); a frozen MobileNetV2: the cached features through the head; fine-tuned: its own base first.
-import * as tf from '@tensorflow/tfjs';
+import tf from './tfjs.cjs';
 import type { Library } from '../library';
 import { decodeCached } from './data/pixel-cache';
 import { decodeMany, toBatch } from './data/images';

@@ -1,7 +1,7 @@
 // A run's model on disk under <library>/models/<run-id>/: meta.json says how to rebuild the predictor.
 // CNN: the whole tfjs model. MobileNetV2 frozen: the head only + the base weights' hash (the base is found
 // again by the weights lookup and checked against it). Fine-tuned: the head and the tuned base.
-import * as tf from '@tensorflow/tfjs';
+import tf from './tfjs.cjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ModelKind } from '../../shared/types';

@@ -7,7 +7,7 @@
 // trained on them, and max-pooling costs depend on the data (uniform noise is its worst case) — else noise.
 import fs from 'node:fs';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import tf from './tfjs.cjs';
 import type { BackendName } from '../../shared/types';
 import { useBackend } from './backends';
 import { defaultConfig } from './config';

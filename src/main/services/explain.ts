@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import tf from '../engine/tfjs.cjs';
 import type { Emit, RequestInput } from '../../shared/contract';
 import type { ExplainResult } from '../../shared/types';
 import type { Library } from '../library';

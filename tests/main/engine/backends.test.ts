@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as tf from '@tensorflow/tfjs';
+import tf from '../../../src/main/engine/tfjs.cjs';
 import { activeBackend, availableBackends, useBackend, wasmCanTrain, wasmTrainingKernels } from '../../../src/main/engine/backends';
 
 test('backends: native ones are optional, wasm (with Paddy kernels) and cpu are always there', async () => {

@@ -3,7 +3,7 @@
 // predict answers and evaluation use the temperature; the request through dispatch. (`paddy eval --json`: tests/main/cli/train.test.ts.)
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import * as tf from '@tensorflow/tfjs';
+import tf from '../../../src/main/engine/tfjs.cjs';
 import { dispatch, handlers } from '../../../src/main/api/index';
 import { resolveConfig } from '../../../src/main/engine/config';
 import { runTraining } from '../../../src/main/engine/train/run-training';

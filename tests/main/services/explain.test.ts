@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { test } from 'node:test';
-import * as tf from '@tensorflow/tfjs';
+import tf from '../../../src/main/engine/tfjs.cjs';
 import type { ExplainResult } from '../../../src/shared/types';
 import { explainImages, explainRequest, type ExplainInput } from '../../../src/main/services/explain';
 import { makeTrainLibrary, riceFiles } from '../../helpers/train-lib';

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import tf from '../../../src/main/engine/tfjs.cjs';
 import type { EventMap } from '../../../src/shared/contract';
 import { computeMap, getMap, mapPoints } from '../../../src/main/services/map';
 import { knnLabelAgreement } from '../../../src/main/engine/projection';

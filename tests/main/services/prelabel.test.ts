@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
-import * as tf from '@tensorflow/tfjs';
+import tf from '../../../src/main/engine/tfjs.cjs';
 import { makeTrainLibrary, riceFiles, trainTinyCnn } from '../../helpers/train-lib';
 import { tempDir } from '../../helpers/tmp';
 import { fixtureContext } from '../../helpers/fixture-library';

@@ -4,7 +4,7 @@
 // gradient wrt A, averaged over the map, weighs A's channels, and ReLU(Σ_k w_k A_k), upsampled bilinearly to the
 // model's input size and scaled to max 1, is the heat map. For MobileNetV2 the head sits on the pooled vector,
 // so autodiff spreads the head's gradient evenly over the map (the mean's gradient).
-import * as tf from '@tensorflow/tfjs';
+import tf from '../tfjs.cjs';
 import type { LoadedModel } from '../saved-model';
 
 /** A model split at its Grad-CAM layer. `toMap` and `toLogits` are pure tensor functions (call them in tf.tidy). */

@@ -1,5 +1,5 @@
 // The frozen MobileNetV2 base run by tfjs (whatever backend is active, wasm preferred): pooled `out_relu`.
-import * as tf from '@tensorflow/tfjs';
+import tf from '../tfjs.cjs';
 import type { BackendChoice, BackendName } from '../../../shared/types';
 import { activeBackend, useBackend } from '../backends';
 import type { FeatureExtractor } from './extractor';

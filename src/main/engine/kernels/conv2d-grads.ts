@@ -1,6 +1,6 @@
 // Conv2D gradients for the wasm backend, both expressed as XNNPACK forward convolutions (the fast kernels
 // this backend has) instead of im2col + transposed matmuls, which profiled at ~10x slower per step.
-import * as tf from '@tensorflow/tfjs';
+import tf from '../tfjs.cjs';
 import { dilateSpatial, geometry, padOrCrop, withInputs, type Info } from './util';
 
 type ConvAttrs = {

@@ -1,5 +1,5 @@
 // Depthwise-conv gradients for the wasm backend (MobileNetV2 fine-tuning needs them; the frozen base does not).
-import * as tf from '@tensorflow/tfjs';
+import tf from '../tfjs.cjs';
 import { dilateSpatial, geometry, padOrCrop, withInputs, type Info } from './util';
 
 type DwAttrs = {

@@ -1,7 +1,7 @@
 // Paddy's gradient kernels for the tfjs `wasm` backend. tfjs-backend-wasm 4.22 lacks Conv2DBackpropFilter and
 // the depthwise backprop kernels, and its Conv2DBackpropInput is a slow scalar loop; these replace all four
 // with formulations built from the backend's fast XNNPACK forward kernels (see conv2d-grads.ts).
-import * as tf from '@tensorflow/tfjs';
+import tf from '../tfjs.cjs';
 // Loaded first so its own kernel registrations (which would overwrite ours) have already run.
 import '@tensorflow/tfjs-backend-wasm';
 import { conv2DBackpropFilter, conv2DBackpropInput } from './conv2d-grads';

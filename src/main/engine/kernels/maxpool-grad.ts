@@ -1,7 +1,7 @@
 // MaxPoolGrad for wasm as a JS loop over the heap. tfjs-backend-wasm's own kernel profiled at 84 ms per
 // reference-CNN step (batch 32); this one is memory-bound and routes each window's gradient to its first
 // maximum in row-major order, exactly like the cpu backend (ties after ReLU are common, so this matters).
-import * as tf from '@tensorflow/tfjs';
+import tf from '../tfjs.cjs';
 import { f32, type WasmBackendLike } from './heap';
 
 type PoolAttrs = {

@@ -1,7 +1,7 @@
 // Sum over leading axes (the bias gradient: Σ over n,h,w of an NHWC dy) as one pass over the heap. tfjs-wasm
 // first transposes the reduced axes to the end (a full copy of dy) and then reduces; here each row is added
 // into a per-channel accumulator. Any other reduction goes to tfjs's own kernel.
-import * as tf from '@tensorflow/tfjs';
+import tf from '../tfjs.cjs';
 import { f32, type WasmBackendLike } from './heap';
 
 type SumArgs = { inputs: { x: tf.TensorInfo }; backend: WasmBackendLike; attrs: { axis: number | number[]; keepDims?: boolean } };

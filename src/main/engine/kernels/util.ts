@@ -1,7 +1,7 @@
 // Shared plumbing for Paddy's wasm gradient kernels. The kernels are written with tf ops: inside a kernel the
 // engine runs nested ops on the same (wasm) backend without recording them on the gradient tape, so each
 // gradient becomes a handful of XNNPACK-backed forward kernels (Conv2D, DepthwiseConv2dNative, Transpose…).
-import * as tf from '@tensorflow/tfjs';
+import tf from '../tfjs.cjs';
 
 export type Info = tf.TensorInfo;
 

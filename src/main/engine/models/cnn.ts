@@ -1,6 +1,6 @@
 // Paddy's custom CNN: blocks of conv3×3 + ReLU (+ optional BatchNorm) + maxpool, then dense layers with
 // dropout and a softmax. Seeded initialisers so a run is reproducible on one backend.
-import * as tf from '@tensorflow/tfjs';
+import tf from '../tfjs.cjs';
 
 export interface CnnSpec {
   imageSize: number;

@@ -1,7 +1,7 @@
 // MobileNetV2 without its top, built with tf.layers as a port of keras.applications.mobilenet_v2 (Keras 2.2
 // era, the one that wrote the official .h5 weights): same layer names, order, configs and weight shapes as the
 // converted models Paddy already loads, so the .h5 weights can be set by layer name.
-import * as tf from '@tensorflow/tfjs';
+import tf from '../tfjs.cjs';
 import type { Alpha } from '../weights/find';
 
 /** keras.applications' rounding of channel counts to a multiple of 8 (never dropping more than 10%). */

@@ -1,6 +1,6 @@
 // The reference CNN, exactly: 64×64×3 → conv16 3×3 valid+ReLU → pool2 → conv32 3×3 same+ReLU → pool2 →
 // conv64 3×3 same+ReLU → pool2 → flatten → dense softmax; Adam. Used by the bench and the parallel tests.
-import * as tf from '@tensorflow/tfjs';
+import tf from '../tfjs.cjs';
 
 export function buildReferenceCnn(numClasses = 5, seed = 1, size = 64, lr = 1e-3): tf.LayersModel {
   const init = (s: number) => tf.initializers.glorotUniform({ seed: seed * 100 + s });

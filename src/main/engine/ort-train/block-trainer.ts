@@ -3,7 +3,7 @@
 // big GEMMs and grouped convolutions that MLAS spreads over its threads), and Adam applied here exactly as tfjs
 // applies it. The tfjs layers keep serving prediction, validation and saving: copyInto writes the parameters
 // back into their variables.
-import * as tf from '@tensorflow/tfjs';
+import tf from '../tfjs.cjs';
 import os from 'node:os';
 import { loadOrt, sessionOptions } from '../onnx/runtime/extractor';
 import { buildBlockGraph, type BlockNet } from './block-step-graph';

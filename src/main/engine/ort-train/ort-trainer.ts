@@ -4,7 +4,7 @@
 // exactly as tfjs does, each to its share of the parameters (adam.ts). When threads cannot start (or for heads,
 // or one core), one in-process session does the work and Adam runs here. The caller keeps the tfjs model for
 // everything else (prediction, saving) and copies `params()` into it when it needs them.
-import * as tf from '@tensorflow/tfjs';
+import tf from '../tfjs.cjs';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -1,6 +1,6 @@
 // The CNN's training loop over in-memory uint8 images: seeded shuffles and augmentation, batches built on the
 // fly, cancel checked between batches, validation each epoch, optional early stopping keeping the best weights.
-import * as tf from '@tensorflow/tfjs';
+import tf from '../tfjs.cjs';
 import os from 'node:os';
 import type { EpochMetrics } from '../../../shared/types';
 import { augment, toBatch, type AugmentOptions } from '../data/images';

@@ -1,6 +1,6 @@
 // Early stopping on validation loss, shared by the CNN and head trainers: remembers the weights of the best
 // epoch so they can be put back when training stops after `patience` epochs without improvement.
-import * as tf from '@tensorflow/tfjs';
+import tf from '../tfjs.cjs';
 
 export class EarlyStopping {
   private best = Infinity;

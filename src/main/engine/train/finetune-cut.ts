@@ -2,7 +2,7 @@
 // mode, so each image's activation at the input of the first tuned block (the "cut") is fixed for the whole
 // run. splitBase cuts the base there into `bottom` (frozen: run once per image) and `top` (trained every
 // step). Both wrappers reuse base's own layer objects, so training `top` trains `base` — the model that is saved.
-import * as tf from '@tensorflow/tfjs';
+import tf from '../tfjs.cjs';
 import type { FeatureExtractor } from '../features/extractor';
 import { extractFiles, FEATURE_SIZE } from '../features/feature-cache';
 

@@ -1,6 +1,6 @@
 // A dense classifier head on fixed feature vectors (pooled MobileNetV2 features): trained in seconds, used by
 // MobileNetV2 runs with a frozen base and by label review's k-fold cross-validation.
-import * as tf from '@tensorflow/tfjs';
+import tf from '../tfjs.cjs';
 import type { EpochMetrics } from '../../../shared/types';
 import { rng } from '../random';
 import { crossEntropySum, lossAndAccuracy } from '../metrics';

@@ -7,7 +7,7 @@
 // (ort-train/block-trainer.ts) unless the backend is native TensorFlow, onnxruntime-node does not load or the
 // graph cannot express the tuned layers (then tfjs, with the reason in the engine name).
 import os from 'node:os';
-import * as tf from '@tensorflow/tfjs';
+import tf from '../tfjs.cjs';
 import type { EpochMetrics } from '../../../shared/types';
 import { decodeMany, toBatch } from '../data/images';
 import { lossAndAccuracy } from '../metrics';

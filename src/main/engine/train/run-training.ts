@@ -2,7 +2,7 @@
 // It writes what the run produces (snapshot, epochs, predictions, model) and reports progress as TrainEvents;
 // each change of the run's status goes through the RunLifecycle it is given (the runs service's). A cancel
 // between batches ends it as 'cancelled'; any error as 'failed'.
-import * as tf from '@tensorflow/tfjs';
+import tf from '../tfjs.cjs';
 import fs from 'node:fs';
 import type { TrainEvent } from '../../../shared/contract';
 import type { EpochMetrics, MobileNetConfig, CnnConfig, TestMetrics, TrainCommon, TrainConfig } from '../../../shared/types';

@@ -2,7 +2,7 @@
 // Weights are matched by layer name and weight name with shape checks: every weight in the file is used and
 // none of the model's is left at its random initial value. The folder is written next to its destination
 // and renamed into place, then verified; a kill at any moment leaves either no model or a whole one.
-import * as tf from '@tensorflow/tfjs';
+import tf from '../tfjs.cjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { activeBackend, useBackend } from '../backends';

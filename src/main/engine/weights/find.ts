@@ -2,7 +2,7 @@
 // network: a Node IOHandler reads the files. Lookup order: <library>/models/mobilenet_v2, then the settings'
 // weightsDir / --weights DIR, then $PADDY_MOBILENET_DIR. Paths are stored absolute; an old relative one is tried
 // from the current folder, then from the library folder.
-import * as tf from '@tensorflow/tfjs';
+import tf from '../tfjs.cjs';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -6,7 +6,7 @@
 // then checked exactly, so no pair below the threshold is ever reported.
 // Features are centred on their mean first: pooled ReLU activations are all positive, so raw cosines of any
 // two rice grains sit near 1 and would not separate copies from look-alikes.
-import * as tf from '@tensorflow/tfjs';
+import tf from '../../engine/tfjs.cjs';
 import { rng } from '../../engine/random';
 
 export interface DuplicatePair {

@@ -2,7 +2,7 @@
 // the map is at the input size, ≥ 0 with max 1, and on real rice photos a tiny trained CNN puts its heat on the grain.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as tf from '@tensorflow/tfjs';
+import tf from '../../../../src/main/engine/tfjs.cjs';
 import { useBackend } from '../../../../src/main/engine/backends';
 import { buildCnn } from '../../../../src/main/engine/models/cnn';
 import { channelWeights, cnnTarget, gradCam, mobilenetTarget, upsampleHeat, type GradCamTarget } from '../../../../src/main/engine/explain/gradcam';

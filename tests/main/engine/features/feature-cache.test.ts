@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as tf from '@tensorflow/tfjs';
+import tf from '../../../../src/main/engine/tfjs.cjs';
 import { useBackend } from '../../../../src/main/engine/backends';
 import { ensureFeatures } from '../../../../src/main/engine/features/feature-cache';
 import type { FeatureExtractor } from '../../../../src/main/engine/features/extractor';

@@ -2,7 +2,7 @@
 // backend kernels, over a grid of shapes, strides, paddings and depthwise multipliers.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import tf from '../../../../src/main/engine/tfjs.cjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../../../../src/main/engine/kernels/index';
 import { conv, maxAbsDiff, numericGrad, outShape, rand, type ConvCase } from '../../../helpers/conv-reference';

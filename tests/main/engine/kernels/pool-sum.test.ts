@@ -2,7 +2,7 @@
 // full of equal zeros, and the gradient must go to the first maximum exactly as on cpu).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import tf from '../../../../src/main/engine/tfjs.cjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../../../../src/main/engine/kernels/index';
 import { maxAbsDiff, rand } from '../../../helpers/conv-reference';

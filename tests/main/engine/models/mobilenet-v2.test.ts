@@ -1,6 +1,6 @@
 // The tf.layers port of Keras' MobileNetV2 against the converted models Paddy ships with (the ground truth for
 // names, order, configs and weight shapes), and the sharded saver + verification on the α1.0 size (3 shards).
-import * as tf from '@tensorflow/tfjs';
+import tf from '../../../../src/main/engine/tfjs.cjs';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';

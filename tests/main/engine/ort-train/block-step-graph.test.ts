@@ -4,7 +4,7 @@
 // ONNX step: reproducible, following tfjs, leaving no tensors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import tf from '../../../../src/main/engine/tfjs.cjs';
 import { useBackend } from '../../../../src/main/engine/backends';
 import { buildBlockGraph } from '../../../../src/main/engine/ort-train/block-step-graph';
 import { blockModelOf } from '../../../../src/main/engine/ort-train/block-spec';

@@ -2,7 +2,7 @@
 // Adam, the worker split against one session, and fitImages on real rice images following the tfjs curve.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import tf from '../../../../src/main/engine/tfjs.cjs';
 import { buildCnn } from '../../../../src/main/engine/models/cnn';
 import { buildReferenceCnn } from '../../../../src/main/engine/models/reference-cnn';
 import { fitImages } from '../../../../src/main/engine/train/cnn-trainer';

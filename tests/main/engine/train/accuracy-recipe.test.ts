@@ -2,7 +2,7 @@
 // schedule, and label smoothing — the same on the tfjs and ONNX Runtime engines, CNN and head alike.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as tf from '@tensorflow/tfjs';
+import tf from '../../../../src/main/engine/tfjs.cjs';
 import { augment } from '../../../../src/main/engine/data/images';
 import { rng } from '../../../../src/main/engine/random';
 import { learningRateAt, smoothedTargets } from '../../../../src/main/engine/train/schedule';

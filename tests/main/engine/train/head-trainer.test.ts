@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as tf from '@tensorflow/tfjs';
+import tf from '../../../../src/main/engine/tfjs.cjs';
 import { useBackend } from '../../../../src/main/engine/backends';
 import { predictHead, trainHead } from '../../../../src/main/engine/train/head-trainer';
 import { rng } from '../../../../src/main/engine/random';

@@ -1,7 +1,7 @@
 // `paddy weights download` end to end against a local HTTP server (never the internet): a Keras-layout .h5
 // written from the shared MobileNetV2 α0.35 weights is downloaded, converted and verified; the converted
 // weights must be bit-identical to the shared ones and give the same features on a real rice grain.
-import * as tf from '@tensorflow/tfjs';
+import tf from '../../../../src/main/engine/tfjs.cjs';
 import { BIN } from '../../../helpers/root';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';

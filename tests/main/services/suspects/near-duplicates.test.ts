@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import tf from '../../../../src/main/engine/tfjs.cjs';
 import { centeredUnitRows, nearDuplicatePairs } from '../../../../src/main/services/suspects/near-duplicates';
 import { rng } from '../../../../src/main/engine/random';
 

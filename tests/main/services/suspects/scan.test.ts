@@ -5,7 +5,7 @@ import { ROOT } from '../../../helpers/root';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import tf from '../../../../src/main/engine/tfjs.cjs';
 import type { EventMap } from '../../../../src/shared/contract';
 import { openLibrary } from '../../../../src/main/library';
 import { importFolder } from '../../../../src/main/services/import/index';

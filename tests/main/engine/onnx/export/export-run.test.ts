@@ -1,6 +1,6 @@
 // "Export to ONNX" for trained runs: a run's saved model (as the trainer saves it) becomes one .onnx that takes
 // raw RGB and gives the same probabilities as Paddy's tfjs model; the CLI writes it; bad runs fail clearly.
-import * as tf from '@tensorflow/tfjs';
+import tf from '../../../../../src/main/engine/tfjs.cjs';
 import { ROOT } from '../../../../helpers/root';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

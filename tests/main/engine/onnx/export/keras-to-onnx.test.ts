@@ -2,7 +2,7 @@
 // what MobileNetV2 does not: asymmetric 'same' padding at stride 2 on odd sizes, depthwise multipliers,
 // standalone BatchNormalization, explicit pads, pooling, Flatten order before Dense, softmax; Paddy's own CNN
 // (Sequential); and a classifier head chained onto the frozen base.
-import * as tf from '@tensorflow/tfjs';
+import tf from '../../../../../src/main/engine/tfjs.cjs';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';

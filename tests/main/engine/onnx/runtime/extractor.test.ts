@@ -1,7 +1,7 @@
 // The ONNX path for the frozen MobileNetV2 base: Paddy's own export run by onnxruntime-node must give the same
 // pooled features as tfjs running the same tfjs layers model, on real rice photos; the export is cached by
 // weights hash; bad weight folders fail with the file named.
-import * as tf from '@tensorflow/tfjs';
+import tf from '../../../../../src/main/engine/tfjs.cjs';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';

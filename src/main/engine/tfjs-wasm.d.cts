@@ -1,0 +1,2 @@
+import * as wasm from '@tensorflow/tfjs-backend-wasm';
+export = wasm;
