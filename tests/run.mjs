@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cliBundle } from '../scripts/cli-bundle.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const filters = process.argv.slice(2);
@@ -22,6 +23,8 @@ if (!selected.length) {
   console.log('0 passed, 1 failed');
   process.exit(1);
 }
+// The CLI's bundle, built once here rather than by the first test that runs a command.
+await cliBundle();
 const args = ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...selected];
 const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
 let tail = '';

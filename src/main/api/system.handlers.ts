@@ -1,11 +1,13 @@
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { RequestName } from '../../shared/contract';
 import type { HandlerGroup } from './context';
 import { activeBackend, availableBackends } from '../engine/backends';
+import { projectRoot } from '../util/project-root';
 
 function version(): string {
   try {
-    return (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
+    return (createRequire(import.meta.url)(path.join(projectRoot(), 'package.json')) as { version: string }).version;
   } catch {
     return process.env.npm_package_version ?? 'unknown';
   }

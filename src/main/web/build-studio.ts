@@ -4,9 +4,9 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectRoot } from '../util/project-root';
 
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const PROJECT_ROOT = projectRoot();
 export const RENDERER_OUT = path.join(PROJECT_ROOT, 'out/renderer');
 
 function newestMtime(dir: string): number {

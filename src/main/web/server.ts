@@ -5,8 +5,8 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { projectRoot } from '../util/project-root';
 import {
   REQUEST_NAMES,
   WEB_IMAGE_PREFIX,
@@ -53,8 +53,7 @@ export interface WebHost {
 }
 
 export function defaultStaticDir(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  return path.resolve(here, '../../../out/renderer');
+  return path.join(projectRoot(), 'out/renderer');
 }
 
 export async function startWebHost(opts: WebHostOptions = {}): Promise<WebHost> {

@@ -2,7 +2,7 @@
 // available one with --all; one JSON object per backend. Where Debian's python3-torch is installed, PyTorch's
 // numbers for the same work (../shared/peers) are measured in the same run and printed beside Paddy's as ratios.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectRoot } from '../../util/project-root';
 import { availableBackends } from '../../engine/backends';
 import { runSpeedBench, type BenchResult } from '../../engine/speed-bench';
 import type { BackendName } from '../../../shared/types';
@@ -30,12 +30,12 @@ export const benchCommand: Command = {
     if (!Number.isInteger(threads) || threads < 1 || threads > 16) throw new UsageError(`--threads must be an integer 1..16 (got ${threads})`);
     const available = await availableBackends();
     const list: BackendName[] = choice ? [choice as BackendName] : args.values.all ? available : [available[0]];
-    const here = path.dirname(fileURLToPath(import.meta.url));
-    const mobilenetDir = str(args, 'weights') ?? process.env.PADDY_MOBILENET_DIR ?? path.resolve(here, '../../../../../shared/models/mobilenet_v2');
+    const shared = path.resolve(projectRoot(), '../shared');
+    const mobilenetDir = str(args, 'weights') ?? process.env.PADDY_MOBILENET_DIR ?? path.join(shared, 'models/mobilenet_v2');
     // Training batches: a folder with one sub-folder per class (default: the rice dataset beside the project).
-    const riceDir = str(args, 'images') ?? process.env.PADDY_RICE_DIR ?? path.resolve(here, '../../../../../shared/datasets/rice');
+    const riceDir = str(args, 'images') ?? process.env.PADDY_RICE_DIR ?? path.join(shared, 'datasets/rice');
     // PyTorch side by side (issue 12): the peer scripts beside the project; $PYTHON picks the interpreter.
-    const peersDir = process.env.PADDY_PEERS_DIR ?? path.resolve(here, '../../../../../shared/peers');
+    const peersDir = process.env.PADDY_PEERS_DIR ?? path.join(shared, 'peers');
     const results: BenchResult[] = [];
     for (const b of list) {
       results.push(await runSpeedBench(b, {
