@@ -1,11 +1,4 @@
-// The tfjs wasm backend loaded through require, for the reason tfjs.cjs gives (no export lexing, no .map parsing).
+// The tfjs wasm backend, loaded the cheap way (require-without-maps.cjs says why).
 'use strict';
-const maps = process.sourceMapsEnabled;
-if (maps) process.setSourceMapsEnabled(false);
-let wasm;
-try {
-  wasm = require('@tensorflow/tfjs-backend-wasm');
-} finally {
-  if (maps) process.setSourceMapsEnabled(true);
-}
-module.exports = wasm;
+const requireWithoutMaps = require('./require-without-maps.cjs');
+module.exports = requireWithoutMaps('@tensorflow/tfjs-backend-wasm');
