@@ -1,11 +1,12 @@
 // The sandboxed preload: exposes `window.paddy` (a PaddyBridge) built mechanically from the contract — one
-// invoke per request name, `on` for the events, `imageUrl` for the image protocol. No raw ipcRenderer reaches
-// the page, and nothing here knows what a request does.
+// invoke per request name, `on` for the events, `imageUrl` for the image protocol, `shell` for Show in folder.
+// No raw ipcRenderer reaches the page, and nothing here knows what a request does.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import {
   EVENT_NAMES,
   IMAGE_SCHEME,
   REQUEST_NAMES,
+  SHOW_IN_FOLDER_CHANNEL,
   channelOf,
   eventChannelOf,
   imageUrlPath,
@@ -36,6 +37,8 @@ function buildBridge(): PaddyBridge {
     }
     return `${IMAGE_SCHEME}://${imageUrlPath(kind, imageId)}`;
   };
+  // The desktop shell's one extra (#11): main checks the input and resolves what to show itself.
+  bridge.shell = { showInFolder: (input: unknown) => ipcRenderer.invoke(SHOW_IN_FOLDER_CHANNEL, input ?? {}) };
   return bridge as PaddyBridge;
 }
 

@@ -44,6 +44,7 @@ import type {
 import type { ExplainResult } from './types';
 // Embedding map + similar images (#13)
 import type { EmbeddingMap, MapPointsResult, SimilarResult } from './types';
+import type { SimilarIndexInfo } from './types'; // similar-images index job (#13)
 
 const id = z.number().int().nonnegative();
 const runId = z.string().regex(/^[a-z0-9-]{1,64}$/, 'run id: lowercase letters, digits and dashes');
@@ -73,6 +74,8 @@ export const imageFilterSchema = z
     suggestedClassIds: z.array(id).max(1000).optional(),
     suggestionMin: z.number().min(0).max(1).optional(),
     suggestionMax: z.number().min(0).max(1).optional(),
+    // Browse uses the default model (#11): only the images the run predicted
+    runOnly: z.boolean().optional(),
   })
   .strict();
 
@@ -96,6 +99,9 @@ export const trainConfigSchema = z.discriminatedUnion('model', [
       filters: z.array(z.number().int().min(1).max(1024)).min(1).max(8),
       dense: z.array(z.number().int().min(1).max(8192)).max(4),
       dropout: z.number().min(0).max(0.95),
+      // CNN batch norm + global pooling (issue 12)
+      batchNorm: z.boolean().optional(),
+      globalPool: z.boolean().optional(),
       ...trainCommon,
     })
     .strict(),
@@ -117,7 +123,7 @@ export const trainConfigSchema = z.discriminatedUnion('model', [
  * `jobs.cancel`. A cancelled request rejects with `cancelledMessage(name)` in every host, so the renderer and
  * the CLI can tell a cancellation from a failure by its message (errors cross IPC and HTTP as strings).
  */
-export const JOB_REQUESTS = ['suspects.scan', 'runs.evaluate', 'runs.predict', 'runs.predictAll', 'runs.prelabel', 'runs.explain', /* embedding map + similar (#13) */ 'map.compute', 'similar.files', /* calibration (#13) */ 'runs.calibration'] as const;
+export const JOB_REQUESTS = ['suspects.scan', 'runs.evaluate', 'runs.predict', 'runs.predictAll', 'runs.prelabel', 'runs.explain', /* embedding map + similar (#13) */ 'map.compute', 'similar.files', /* similar-images index (#13) */ 'similar.index', /* calibration (#13) */ 'runs.calibration'] as const;
 export type JobRequestName = (typeof JOB_REQUESTS)[number];
 export const cancelledMessage = (name: JobRequestName): string => `${name} was cancelled`;
 export function isCancelledError(name: JobRequestName, e: unknown): boolean {
@@ -363,6 +369,9 @@ export const requests = {
       })
       .strict(),
   ),
+  // ---- Similar images: the index as a job (#13) ----
+  /** Builds the similar-images index over the cached features (a job, progress: similar.progress; PCA-reduced above 20,000 rows, kept on disk). */
+  'similar.index': req<z.ZodType<{ weightsDir?: string }>, SimilarIndexInfo>(z.object({ weightsDir: path.optional() }).strict()),
 } as const;
 
 export type RequestName = keyof typeof requests;
@@ -449,18 +458,39 @@ export function parseInput<K extends RequestName>(name: K, input: unknown): Requ
   return parsed.data as RequestInput<K>;
 }
 
+// ---- Show in folder (#11): the desktop shell only ----------------------------------------------------
+/**
+ * What "Show in folder" may reveal: an image's source file (by id, resolved through the library) or what the app's
+ * last export of that kind wrote (export.folder's folder, export.onnx's file). Never a path the page names.
+ */
+export const showInFolderSchema = z.union([z.object({ imageId: id }).strict(), z.object({ lastExport: z.enum(['dataset', 'onnx']) }).strict()]);
+export type ShowInFolderInput = z.infer<typeof showInFolderSchema>;
+/** Electron IPC channel of showInFolder: not a request, since the web host has no such capability. */
+export const SHOW_IN_FOLDER_CHANNEL = 'paddy:shell:showInFolder';
+/** The desktop shell's extras, `api.shell` (absent in a browser, so the buttons are hidden there). */
+export interface ShellCapability {
+  /** Opens the system file manager at the file; resolves to the path it shows. */
+  showInFolder(input: ShowInFolderInput): Promise<{ path: string }>;
+}
+/** The same over the preload: errors stay data across the bridge. */
+export interface ShellBridge {
+  showInFolder(input: ShowInFolderInput): Promise<Result<{ path: string }>>;
+}
+
 /** The API as the renderer sees it, identical under Electron (preload) and in a browser (web host). */
 export type PaddyApi = {
   [K in RequestName]: (input: RequestInput<K>) => Promise<RequestResult<K>>;
 } & {
   on<K extends EventName>(name: K, listener: (payload: EventMap[K]) => void): () => void;
   imageUrl(kind: 'thumb' | 'full', imageId: number): string;
+  /** Only in the desktop shell (#11, Show in folder). */
+  shell?: ShellCapability;
 };
 
 /** What the Electron preload exposes as `window.paddy`: requests answer with a Result (errors stay data across
  *  the bridge); the renderer's `createIpcApi` turns it into a `PaddyApi`. */
 export type PaddyBridge = {
   [K in RequestName]: (input: RequestInput<K>) => Promise<Result<RequestResult<K>>>;
-} & Pick<PaddyApi, 'on' | 'imageUrl'>;
+} & Pick<PaddyApi, 'on' | 'imageUrl'> & { /* #11, Show in folder */ shell?: ShellBridge };
 
 export type { TrainConfig, BackendName };

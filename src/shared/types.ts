@@ -157,6 +157,11 @@ export interface CnnConfig {
   filters: number[];
   dense: number[];
   dropout: number;
+  // CNN batch norm + global pooling (issue 12, accuracy of the defaults): absent = false, as in earlier runs.
+  /** Conv → BatchNormalization → ReLU in each block. */
+  batchNorm?: boolean;
+  /** Global average pooling of the last map instead of flattening it. */
+  globalPool?: boolean;
 }
 
 export interface MobileNetConfig {
@@ -488,6 +493,12 @@ export interface ImageSummary {
   suggestionConfidence?: number | null;
 }
 
+// Browse uses the default model (#11): a run alone decorates the tiles; `runOnly` is the explicit filter.
+export interface ImageFilter {
+  /** With runId: only the images that run predicted, under the class and split of its snapshot (train = in-sample). */
+  runOnly?: boolean;
+}
+
 /** runs.prelabel: every unlabeled image's suggestion from one run. */
 export interface PrelabelResult {
   runId: string;
@@ -630,4 +641,14 @@ export interface SimilarResult {
   neighbours: SimilarNeighbour[];
   /** What kept this file from being answered (the others still are). */
   error?: string;
+}
+// ---- Similar images: the index built as a job (#13) ----
+/** What the `similar.index` job built (or found kept): rows, their dims (128 when PCA-reduced), the seconds it took. */
+export interface SimilarIndexInfo {
+  rows: number;
+  dims: number;
+  reduced: boolean;
+  /** Readable images without cached features (not in the index). */
+  missing: number;
+  seconds: number;
 }

@@ -71,6 +71,7 @@ describe('export and predict in Chromium', { concurrency: false }, () => {
     assert.equal(await text(testId('export-location')), folder);
     assert.equal(await text(testId('export-csv-location')), `${folder}.csv`);
     assert.match(await text(testId('export-done')), new RegExp(`Exported ${5 * PER_CLASS} images`));
+    assert.equal(await page.locator(testId('export-show-in-folder')).count(), 0, 'Show in folder is desktop-only (#11)');
     assert.deepEqual(fs.readdirSync(folder).sort(), ['Arborio', 'Basmati', 'Ipsala', 'Jasmine', 'Karacadag']);
     assert.equal(fs.readFileSync(`${folder}.csv`, 'utf8').trim().split('\n').length, 1 + 5 * PER_CLASS);
     const counts = (await page.evaluate(() => (window as { exportCounts: string[] }).exportCounts)) as string[];

@@ -1,7 +1,8 @@
 // The loop, in real Chromium against the real web host on real rice photos with one tiny real run: Start is in
 // view without scrolling, the run's live view takes the focus and its curves move within an epoch; then Browse
-// shows the run's predictions on every split, a wrong tile names the predicted class, sort by loss starts with
-// the worst. At 1440×900 and 1024×700. Screenshots: test-artifacts/loop-*.png.
+// shows the default model's predictions (preselected) on every split, a wrong tile names the predicted class, sort
+// by loss starts with the worst; images the run did not predict stay in the grid. At 1440×900 and 1024×700.
+// Screenshots: test-artifacts/loop-*.png.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { riceSubset } from '../helpers/rice-subset';
@@ -87,6 +88,9 @@ describe('the loop: train, then browse every prediction', { concurrency: false }
     for (const viewport of [{ width: 1440, height: 900 }, { width: 1024, height: 700 }]) {
       await page.setViewportSize(viewport);
       await page.click(testId('nav-browse'));
+      // The default model (the only run: best val accuracy) is preselected: its predictions are on the tiles.
+      await page.waitForFunction((id: string) => document.querySelector('[data-testid="filter-run"]')?.value === id, runId);
+      await page.waitForSelector(`${testId('cell')} ${testId('cell-pred')}`);
       await page.selectOption(testId('filter-run'), runId);
       await page.waitForFunction(() => document.querySelector('[data-testid="grid"]')?.getAttribute('data-total') === '60', undefined, { timeout: 30_000 });
       assert.match((await page.textContent(testId('match-split'))) ?? '', /all splits · train in-sample/);
@@ -123,6 +127,19 @@ describe('the loop: train, then browse every prediction', { concurrency: false }
     await page.selectOption(testId('filter-run'), runId);
     await page.waitForSelector(testId('predict-rest-count'), { timeout: 30_000 });
     assert.match((await page.textContent(testId('predict-rest-count'))) ?? '', /^10 images have no prediction from this run/);
+    // Nothing is hidden: the 10 new images are in the grid (last by loss), without a prediction on their tiles;
+    // "predicted only" is the explicit filter that leaves them out.
+    await page.waitForFunction(() => document.querySelector('[data-testid="grid"]')?.getAttribute('data-total') === '70', undefined, { timeout: 30_000 });
+    const fresh = await api<{ items: Array<{ predictedClassId: number | null }> }>('images.query', { filter: { runId }, sort: 'loss', desc: true, offset: 60, limit: 10 });
+    assert.deepEqual(fresh.items.map((i) => i.predictedClassId ?? null), Array(10).fill(null), 'the unpredicted images come last by loss, undecorated');
+    await page.check(testId('filter-run-only'));
+    await page.waitForFunction(() => document.querySelector('[data-testid="grid"]')?.getAttribute('data-total') === '60', undefined, { timeout: 30_000 });
+    await page.uncheck(testId('filter-run-only'));
+    await page.waitForFunction(() => document.querySelector('[data-testid="grid"]')?.getAttribute('data-total') === '70', undefined, { timeout: 30_000 });
+    // The detail panel of an image: no Show in folder in a browser (only the desktop shell has it).
+    await page.click(`${testId('cell')}[data-index="0"]`);
+    await page.waitForSelector(`${testId('detail-panel')} h3`);
+    assert.equal(await page.locator(testId('show-in-folder')).count(), 0, 'Show in folder is absent in the browser studio');
     await shot(page, 'loop-browse-predict-rest-1024');
     await page.click(testId('predict-rest-start'));
     await page.waitForFunction(() => document.querySelector('[data-testid="grid"]')?.getAttribute('data-total') === '70', undefined, { timeout: 60_000 });

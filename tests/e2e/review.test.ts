@@ -75,10 +75,24 @@ describe('unlabeled images: import, pre-label, accept, review', { concurrency: f
   it('A accepts the focused suggestion; Ctrl+Z takes it back', async () => {
     const first = page.locator(testId('cell')).first();
     await first.click();
+    // The detail panel shows the suggestion too, with its own Accept (#14); no Show in folder in a browser (#11).
+    await page.waitForSelector(testId('detail-suggestion'));
+    assert.match(await text(testId('detail-suggestion')), /^Suggested (Arborio|Basmati) \d+(\.\d)?% · not a label until accepted/);
+    assert.equal(await page.locator(testId('show-in-folder')).count(), 0);
+    await atBothSizes(page, 'review-detail-suggestion', async () => {
+      assert.ok(await page.isVisible(testId('detail-accept')), 'Accept is in view in the detail panel');
+    });
     await page.keyboard.press('a');
     await page.waitForFunction(() => /Accepted 1 suggestion/.test(document.querySelector('[data-testid="toasts"]')?.textContent ?? ''));
     assert.equal(await first.locator(testId('cell-suggestion')).count(), 0, 'the tile now shows a label, not a suggestion');
     await page.waitForFunction(() => document.querySelector('[data-testid="unlabeled-count"] b')?.textContent === '9');
+    await page.keyboard.press('Control+z');
+    await page.waitForFunction(() => document.querySelector('[data-testid="unlabeled-count"] b')?.textContent === '10');
+    // The detail panel's Accept does the same for the image in the panel.
+    await first.click();
+    await page.click(testId('detail-accept'));
+    await page.waitForFunction(() => document.querySelector('[data-testid="unlabeled-count"] b')?.textContent === '9');
+    await page.waitForSelector(testId('detail-suggestion'), { state: 'detached' });
     await page.keyboard.press('Control+z');
     await page.waitForFunction(() => document.querySelector('[data-testid="unlabeled-count"] b')?.textContent === '10');
   });

@@ -11,6 +11,7 @@ const state = (globalThis.__fakeElectron ??= {
   permissionHandler: null,
   permissionCheckHandler: null,
   openedExternal: [],
+  shownInFolder: [],
   windows: [],
   forks: [],
   dialogReply: { canceled: false, filePaths: [] },
@@ -179,6 +180,9 @@ export const session = {
 export const shell = {
   async openExternal(url) {
     state.openedExternal.push(url);
+  },
+  showItemInFolder(fullPath) {
+    state.shownInFolder.push(fullPath);
   },
 };
 

@@ -1,12 +1,13 @@
 // The built preload, run the way a sandboxed preload runs: one CommonJS script whose `require` knows only
-// `electron`. It must expose exactly the contract's requests plus `on` and `imageUrl`, each wired to its channel.
+// `electron`. It must expose exactly the contract's requests plus `on`, `imageUrl` and `shell` (Show in folder),
+// each wired to its channel.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
 import { pathToFileURL } from 'node:url';
-import { EVENT_NAMES, IMAGE_SCHEME, REQUEST_NAMES, channelOf, eventChannelOf, type PaddyBridge } from '../../src/shared/contract';
+import { EVENT_NAMES, IMAGE_SCHEME, REQUEST_NAMES, SHOW_IN_FOLDER_CHANNEL, channelOf, eventChannelOf, type PaddyBridge } from '../../src/shared/contract';
 import { createIpcApi } from '../../src/renderer/src/api/ipc-client';
 import { buildElectronBundles, ROOT } from '../helpers/build-electron';
 
@@ -36,9 +37,21 @@ before(async () => {
   assert.ok(paddy, 'window.paddy is exposed through contextBridge');
 });
 
-test('window.paddy has exactly the request names, on and imageUrl', () => {
-  assert.deepEqual(Object.keys(paddy).sort(), [...REQUEST_NAMES, 'on', 'imageUrl'].sort());
-  for (const k of Object.keys(paddy)) assert.equal(typeof (paddy as unknown as Record<string, unknown>)[k], 'function', k);
+test('window.paddy has exactly the request names, on, imageUrl and shell', () => {
+  assert.deepEqual(Object.keys(paddy).sort(), [...REQUEST_NAMES, 'on', 'imageUrl', 'shell'].sort());
+  for (const k of Object.keys(paddy)) if (k !== 'shell') assert.equal(typeof (paddy as unknown as Record<string, unknown>)[k], 'function', k);
+  assert.deepEqual(Object.keys(paddy.shell!), ['showInFolder']);
+});
+
+test('shell.showInFolder invokes its one channel; createIpcApi gives api.shell, unwrapped (#11)', async () => {
+  await paddy.shell!.showInFolder({ imageId: 7 });
+  assert.equal(JSON.stringify(fake.rendererInvokes.at(-1)), JSON.stringify([SHOW_IN_FOLDER_CHANNEL, { imageId: 7 }]));
+  const replies = [{ ok: true, value: { path: '/photos/a.jpg' } }, { ok: false, error: 'Show in folder: image 7 is not in the library' }];
+  const api = createIpcApi({ ...paddy, shell: { showInFolder: async () => replies.shift() } } as unknown as PaddyBridge);
+  assert.deepEqual(await api.shell!.showInFolder({ imageId: 7 }), { path: '/photos/a.jpg' });
+  await assert.rejects(api.shell!.showInFolder({ imageId: 7 }), /not in the library/);
+  const { shell: _none, ...withoutShell } = paddy;
+  assert.equal(createIpcApi(withoutShell as PaddyBridge).shell, undefined, 'no shell in the bridge, none in the api');
 });
 
 test('each request invokes its own channel with the input', async () => {

@@ -2,7 +2,7 @@
 // header, IPC for every request, the window. Everything it wires lives elsewhere; this only connects.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, protocol, session, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, session, shell, type IpcMainInvokeEvent } from 'electron';
 import { IMAGE_SCHEME } from '../../shared/contract';
 import { handlers } from '../api/index';
 import { serveImageFile } from '../services/image-files';
@@ -13,6 +13,7 @@ import { createUtilityWorkerHost } from './worker-host';
 import { headerCsp, isAppUrl } from './policy';
 import { createMainWindow } from './window';
 import { useElectronSqliteBinding } from './native';
+import { exportDestination, registerShellIpc } from './shell';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -83,7 +84,14 @@ export function startElectronApp(paths: AppPaths = builtPaths()): void {
       IMAGE_SCHEME,
       createImageProtocolHandler((kind, id) => serveImageFile(context.library(), kind, id)),
     );
-    registerIpc(ipcMain, handlers, context, trusted);
+    // Show in folder (#11): an image's source, or what the last export in this app wrote.
+    const exported = new Map<string, string>();
+    registerIpc(ipcMain, handlers, context, trusted, (name, result) => {
+      const wrote = result.ok ? exportDestination(name, result.value) : null;
+      if (wrote) exported.set(wrote.kind, wrote.path);
+    });
+    const reveal = (p: string): void => shell.showItemInFolder(p);
+    registerShellIpc(ipcMain, { library: () => context.library(), lastExport: (kind) => exported.get(kind) ?? null, reveal }, trusted);
 
     win = createMainWindow({ preload: paths.preload, devUrl, indexHtml: paths.indexHtml, icon: paths.icon });
     win.on('closed', () => (win = null));

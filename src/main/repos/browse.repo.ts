@@ -20,20 +20,36 @@ interface Built {
   order: string;
 }
 
-function build(filter: ImageFilter, sort: SortKey, desc: boolean, forCount: boolean): Built {
+/**
+ * Whether the filter asks about the run's predictions themselves (only the images it predicted, a predicted class,
+ * right/wrong, a confidence range). Then "class" and "split" are the ones the run scored each image under (its
+ * snapshot: a confusion-matrix cell lands on exactly the images it counts, train means in-sample). Otherwise the
+ * run only decorates the tiles and sorts: every image stays listed, under its class and split now.
+ */
+export function scoresRun(filter: ImageFilter): boolean {
+  return (
+    filter.runId !== undefined &&
+    (!!filter.runOnly || filter.predictedClassIds !== undefined || filter.correctness !== undefined || filter.confidenceMin !== undefined || filter.confidenceMax !== undefined)
+  );
+}
+
+/**
+ * `part`, when a run only sorts (by its loss or confidence) without filtering: 'predicted' lists the images it
+ * predicted with that number, in its index order; 'unpredicted' the others by id. filteredIds puts the second after the first, the
+ * order a LEFT JOIN with NULLs last gives, without sorting the whole library on every first page.
+ */
+function build(filter: ImageFilter, sort: SortKey, desc: boolean, forCount: boolean, part?: 'predicted' | 'unpredicted'): Built {
   const where: string[] = [];
   const params: Record<string, unknown> = {};
-  const run = filter.runId !== undefined;
+  const scored = scoresRun(filter);
   // Only join what the filter needs: the planner can then drive from the most selective index.
   let needLabels = false;
   let needSplits = false;
-  if (run) params.runId = filter.runId;
+  if (scored || part) params.runId = filter.runId;
   if (filter.classIds) {
-    // With a run, "class" is the true class the run was scored against, so a confusion-matrix cell lands on
-    // exactly the images it counts even if some were relabelled since.
-    where.push(`${run ? 'p.true_class_id' : 'l.class_id'} IN (SELECT value FROM json_each(@classIds))`);
+    where.push(`${scored ? 'p.true_class_id' : 'l.class_id'} IN (SELECT value FROM json_each(@classIds))`);
     params.classIds = JSON.stringify(filter.classIds);
-    if (!run) needLabels = true;
+    if (!scored) needLabels = true;
   }
   if (filter.origins) {
     where.push(`l.origin IN (SELECT value FROM json_each(@origins))`);
@@ -41,11 +57,9 @@ function build(filter: ImageFilter, sort: SortKey, desc: boolean, forCount: bool
     needLabels = true;
   }
   if (filter.splits) {
-    // With a run, the split is the one the image had in the run's snapshot (train = in-sample), which is what
-    // its prediction's numbers mean; without one, the image's split now.
-    where.push(`${run ? 'p.split' : 's.split'} IN (SELECT value FROM json_each(@splits))`);
+    where.push(`${scored ? 'p.split' : 's.split'} IN (SELECT value FROM json_each(@splits))`);
     params.splits = JSON.stringify(filter.splits);
-    if (!run) needSplits = true;
+    if (!scored) needSplits = true;
   }
   if (filter.conflictsOnly) where.push(`i.conflict = 1`);
   if (filter.missingOnly) where.push(`i.source_state <> 'ok'`);
@@ -86,19 +100,25 @@ function build(filter: ImageFilter, sort: SortKey, desc: boolean, forCount: bool
     params.sugMax = filter.suggestionMax;
   }
 
+  // A prediction without the sorted number (an unlabeled image has no loss) sorts with the images never predicted.
+  if (part === 'predicted') where.push(`p.${sort} IS NOT NULL`);
+  if (part === 'unpredicted') where.push(`NOT EXISTS (SELECT 1 FROM run_predictions pn WHERE pn.run_id = @runId AND pn.image_id = i.id AND pn.${sort} IS NOT NULL)`);
+
   const dir = desc ? 'DESC' : 'ASC';
-  const key = !run && (sort === 'confidence' || sort === 'loss') ? 'name' : sort;
+  const key = filter.runId === undefined && (sort === 'confidence' || sort === 'loss') ? 'name' : sort;
   const order = forCount
     ? ''
     : key === 'name'
       ? `ORDER BY i.file_name ${dir}, i.id ${dir}`
       : key === 'date'
         ? `ORDER BY i.imported_at ${dir}, i.id ${dir}`
-        : `ORDER BY p.${key} ${dir}, i.id ${dir}`;
+        : part === 'unpredicted'
+          ? `ORDER BY i.id ${dir}`
+          : `ORDER BY p.${key} ${dir}, i.id ${dir}`;
 
   const joins = [
-    // A run restricts the grid to the images it predicted (the whole library once it has predicted it all).
-    run ? `JOIN run_predictions p ON p.run_id = @runId AND p.image_id = i.id` : '',
+    // Scoring a run lists only the images it predicted; a run that just sorts keeps every image.
+    scored || part === 'predicted' ? `JOIN run_predictions p ON p.run_id = @runId AND p.image_id = i.id` : '',
     needLabels ? `JOIN labels l ON l.image_id = i.id` : '',
     needSplits ? `JOIN splits s ON s.image_id = i.id` : '',
     needSuggestions ? `JOIN suggestions sg ON sg.image_id = i.id` : '', // #14
@@ -137,18 +157,34 @@ export function runExists(db: Database.Database, runId: string): boolean {
 
 /** Number of images matching the filter. */
 export function countFiltered(db: Database.Database, filter: ImageFilter): number {
-  const b = build(filter, 'name', false, true);
-  return stmt<[Record<string, unknown>], { n: number }>(db, `SELECT COUNT(*) AS n ${b.from} ${b.where}`).get(b.params)!.n;
+  return countBuilt(db, build(filter, 'name', false, true));
 }
 
-/** Matching ids in sort order; `limit` undefined = all. */
-export function filteredIds(db: Database.Database, filter: ImageFilter, sort: SortKey, desc: boolean, offset = 0, limit?: number): number[] {
-  const b = build(filter, sort, desc, false);
+function ids(db: Database.Database, b: Built, offset: number, limit: number | undefined): number[] {
   const page = limit === undefined ? '' : `LIMIT @limit OFFSET @offset`;
   const params = limit === undefined ? b.params : { ...b.params, limit, offset };
   return stmt<[Record<string, unknown>], { id: number }>(db, `SELECT i.id ${b.from} ${b.where} ${b.order} ${page}`)
     .all(params)
     .map((r) => r.id);
+}
+
+/** Matching ids in sort order; `limit` undefined = all. */
+export function filteredIds(db: Database.Database, filter: ImageFilter, sort: SortKey, desc: boolean, offset = 0, limit?: number): number[] {
+  const runSorts = filter.runId !== undefined && !scoresRun(filter) && (sort === 'confidence' || sort === 'loss');
+  if (!runSorts) return ids(db, build(filter, sort, desc, false), offset, limit);
+  // The run's predictions first (walked in its loss/confidence index), then the images it did not predict.
+  const predicted = build(filter, sort, desc, false, 'predicted');
+  const unpredicted = build(filter, sort, desc, false, 'unpredicted');
+  if (limit === undefined) return [...ids(db, predicted, 0, undefined), ...ids(db, unpredicted, 0, undefined)];
+  const first = ids(db, predicted, offset, limit);
+  if (first.length === limit) return first;
+  // A short page ends the predicted ones at offset + its length; an empty one needs their count.
+  const nPredicted = first.length > 0 ? offset + first.length : countBuilt(db, build(filter, sort, desc, true, 'predicted'));
+  return [...first, ...ids(db, unpredicted, offset + first.length - nPredicted, limit - first.length)];
+}
+
+function countBuilt(db: Database.Database, b: Built): number {
+  return stmt<[Record<string, unknown>], { n: number }>(db, `SELECT COUNT(*) AS n ${b.from} ${b.where}`).get(b.params)!.n;
 }
 
 /** The grid's rows for `ids`, in that order; with a run, also that run's prediction for each. */

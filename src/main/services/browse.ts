@@ -8,7 +8,7 @@
 // connection — the importer, a training worker — commits), so any write invalidates it.
 import type Database from 'better-sqlite3';
 import type { ImageFilter, ImagePage, SortKey } from '../../shared/types';
-import { countFiltered, dataVersion, filteredIds, imageSummaries, runExists } from '../repos/browse.repo';
+import { countFiltered, dataVersion, filteredIds, imageSummaries, runExists, scoresRun } from '../repos/browse.repo';
 
 export class BrowseError extends Error {}
 
@@ -22,7 +22,7 @@ export interface ImageQuery {
 
 /** Refuse filters that cannot mean anything, instead of silently ignoring a part of them. */
 function checkFilter(db: Database.Database, f: ImageFilter): void {
-  const needsRun = (['predictedClassIds', 'correctness', 'confidenceMin', 'confidenceMax'] as const).filter((k) => f[k] !== undefined);
+  const needsRun = (['runOnly', 'predictedClassIds', 'correctness', 'confidenceMin', 'confidenceMax'] as const).filter((k) => f[k] !== undefined && f[k] !== false);
   if (f.runId === undefined && needsRun.length) {
     throw new BrowseError(`filter ${needsRun.join(', ')} needs a run: pass runId to filter by a run's predictions`);
   }
@@ -64,7 +64,8 @@ const keyOf = (filter: ImageFilter, sort: SortKey, desc: boolean): string => JSO
 
 /**
  * One page of the grid. Sorting by confidence or loss needs a run (they are a run's numbers); without one it
- * falls back to name. With a run, only the images that run predicted are listed.
+ * falls back to name. A run alone only adds its prediction to each item (and sorts, its unpredicted images last);
+ * filtering on its predictions (`runOnly`, predicted class, correctness, confidence) lists only what it predicted.
  */
 export function queryImages(db: Database.Database, q: ImageQuery): ImagePage {
   checkFilter(db, q.filter);
@@ -72,7 +73,9 @@ export function queryImages(db: Database.Database, q: ImageQuery): ImagePage {
   return db.transaction((): ImagePage => {
     // Unfiltered views page straight off an index, cheaply; a filtered view must sort its matches for any page,
     // so listing it whole costs no more than its first page.
-    const filtered = Object.values(q.filter).some((v) => v !== undefined && v !== false && v !== '');
+    // A run that only decorates the items does not narrow the list.
+    const narrowing = scoresRun(q.filter) ? q.filter : { ...q.filter, runId: undefined };
+    const filtered = Object.values(narrowing).some((v) => v !== undefined && v !== false && v !== '');
     const all = cachedIds(db, keyOf(q.filter, q.sort, q.desc), filtered, () => filteredIds(db, q.filter, q.sort, q.desc));
     if (all) {
       const ids = Array.from(all.subarray(q.offset, q.offset + q.limit));

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { register } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { IMAGE_SCHEME, REQUEST_NAMES, channelOf, eventChannelOf } from '../../../src/shared/contract';
+import { IMAGE_SCHEME, REQUEST_NAMES, SHOW_IN_FOLDER_CHANNEL, channelOf, eventChannelOf } from '../../../src/shared/contract';
 import { openLibrary } from '../../../src/main/library';
 import { thumbPath } from '../../../src/main/services/import/thumbnails';
 import { buildElectronBundles, ROOT } from '../../helpers/build-electron';
@@ -25,6 +25,7 @@ type Fake = {
   permissionHandler: ((wc: unknown, perm: string, cb: (ok: boolean) => void) => void) | null;
   permissionCheckHandler: ((wc: unknown, perm: string, origin: string) => boolean) | null;
   openedExternal: string[];
+  shownInFolder: string[];
   windows: Array<{
     options: { webPreferences: Record<string, unknown> };
     loaded: string | null;
@@ -102,8 +103,17 @@ test('the app is named Paddy and the image scheme is registered as privileged be
   assert.ok(scheme?.privileges.standard && scheme.privileges.secure);
 });
 
-test('every request of the contract has an ipcMain handler, and there are no other channels', () => {
-  assert.deepEqual([...fake.ipcHandlers.keys()].sort(), REQUEST_NAMES.map((n) => channelOf(n)).sort());
+test('every request of the contract has an ipcMain handler, and the only other channel is Show in folder', () => {
+  assert.deepEqual([...fake.ipcHandlers.keys()].sort(), [...REQUEST_NAMES.map((n) => channelOf(n)), SHOW_IN_FOLDER_CHANNEL].sort());
+});
+
+test('Show in folder reveals an image\'s source file through shell.showItemInFolder, for the app window only (#11)', async () => {
+  const show = (input: unknown, event: unknown = trusted()) => fake.ipcHandlers.get(SHOW_IN_FOLDER_CHANNEL)!(event, input);
+  assert.deepEqual(await show({ imageId: images.thumbId }), { ok: true, value: { path: images.source } });
+  assert.deepEqual(fake.shownInFolder, [images.source]);
+  for (const input of [{ path: '/etc/passwd' }, { lastExport: 'onnx' }]) assert.equal((await show(input)).ok, false, JSON.stringify(input));
+  assert.match((await show({ imageId: images.thumbId }, { senderFrame: { url: 'https://evil.example/' } })).error!, /refused/);
+  assert.deepEqual(fake.shownInFolder, [images.source], 'nothing else reached the file manager');
 });
 
 test('the window is isolated, sandboxed, without Node, with the built preload', () => {

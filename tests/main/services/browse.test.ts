@@ -57,13 +57,17 @@ function setup(): { fx: Fixture; rows: Model[]; classes: number[] } {
   };
 }
 
-/** The expected result, computed in plain JS from the rows. */
+/**
+ * The expected result, computed in plain JS from the rows. A run alone decorates and sorts (its unpredicted images
+ * last); a filter on its predictions ("scored") lists only what it predicted, by the class it was scored against.
+ */
 function expected(rows: Model[], f: ImageFilter, sort: SortKey, desc: boolean): number[] {
   const run = f.runId !== undefined;
+  const scored = run && (!!f.runOnly || !!f.predictedClassIds || !!f.correctness || f.confidenceMin !== undefined || f.confidenceMax !== undefined);
   const out = rows.filter(
     (r) =>
-      (!run || r.pred) &&
-      (!f.classIds || f.classIds.includes(run ? r.pred!.trueId : r.classId)) &&
+      (!scored || r.pred) &&
+      (!f.classIds || f.classIds.includes(scored ? r.pred!.trueId : r.classId)) &&
       (!f.splits || f.splits.includes(r.split as never)) &&
       (!f.origins || f.origins.includes(r.origin as never)) &&
       (!f.conflictsOnly || r.conflict) &&
@@ -74,12 +78,14 @@ function expected(rows: Model[], f: ImageFilter, sort: SortKey, desc: boolean): 
       (f.confidenceMin === undefined || r.pred!.confidence >= f.confidenceMin) &&
       (f.confidenceMax === undefined || r.pred!.confidence <= f.confidenceMax),
   );
-  const key = (r: Model): string | number =>
-    sort === 'date' ? r.date : sort === 'confidence' && run ? r.pred!.confidence : sort === 'loss' && run ? r.pred!.loss : r.name;
+  const key = (r: Model): string | number | null =>
+    sort === 'date' ? r.date : sort === 'confidence' && run ? (r.pred?.confidence ?? null) : sort === 'loss' && run ? (r.pred?.loss ?? null) : r.name;
   out.sort((a, b) => {
     const ka = key(a);
     const kb = key(b);
-    const c = ka < kb ? -1 : ka > kb ? 1 : a.id - b.id;
+    // Images the run did not predict come last whichever the direction.
+    if ((ka === null) !== (kb === null)) return ka === null ? 1 : -1;
+    const c = ka === null || kb === null || ka === kb ? a.id - b.id : ka < kb ? -1 : 1;
     return desc ? -c : c;
   });
   return out.map((r) => r.id);
@@ -98,6 +104,9 @@ test('images.query matches a plain-JS model for every filter, sort and direction
     { search: '100%_' },
     { imageIds: [fx.imageIds[3]!, fx.imageIds[50]!, fx.imageIds[99]!] },
     { runId: 'run-a' },
+    { runId: 'run-a', runOnly: true },
+    { runId: 'run-a', classIds: [fx.classIds.Ipsala!], splits: ['train', 'val'] },
+    { runId: 'run-a', runOnly: true, classIds: [fx.classIds.Ipsala!] },
     { runId: 'run-a', correctness: 'wrong' },
     { runId: 'run-a', correctness: 'correct', splits: ['train'] },
     { runId: 'run-a', classIds: [classes[2]!], predictedClassIds: [classes[2]!, classes[4]!] },
@@ -147,6 +156,22 @@ test('page items carry label, split, conflict and (with a run) the prediction', 
   fx.lib.close();
 });
 
+test('a run alone (the default model in Browse) lists every image: predicted ones carry it, the rest are plain and sort last', () => {
+  const { fx, rows } = setup();
+  const db = fx.lib.db;
+  const all = queryImages(db, { filter: { runId: 'run-a' }, sort: 'name', desc: false, offset: 0, limit: 500 });
+  assert.equal(all.total, rows.length, 'nothing hidden');
+  const predicted = all.items.filter((i) => i.predictedClassId != null);
+  assert.equal(predicted.length, rows.filter((r) => r.pred).length);
+  assert.ok(all.items.filter((i) => i.predictedClassId == null).every((i) => i.confidence == null && i.loss == null));
+  assert.equal(queryImages(db, { filter: { runId: 'run-a', runOnly: true }, sort: 'name', desc: false, offset: 0, limit: 1 }).total, predicted.length);
+  for (const desc of [true, false]) {
+    const byLoss = queryImages(db, { filter: { runId: 'run-a' }, sort: 'loss', desc, offset: 0, limit: 500 }).items;
+    assert.ok(byLoss.slice(0, predicted.length).every((i) => i.loss != null) && byLoss.slice(predicted.length).every((i) => i.loss == null), `desc=${desc}`);
+  }
+  fx.lib.close();
+});
+
 test('a label change or another connection\'s write shows up in the next page (no stale cached view)', () => {
   const { fx, classes } = setup();
   const db = fx.lib.db;
@@ -169,6 +194,7 @@ test('filters that need a run are refused without one; unknown runs and empty ra
   const q = (filter: ImageFilter) => queryImages(db, { filter, sort: 'name', desc: false, offset: 0, limit: 10 });
   assert.throws(() => q({ predictedClassIds: [classes[0]!] }), /predictedClassIds needs a run/);
   assert.throws(() => q({ correctness: 'wrong' }), /correctness needs a run/);
+  assert.throws(() => q({ runOnly: true }), /runOnly needs a run/);
   assert.throws(() => q({ runId: 'nope' }), /run "nope" does not exist/);
   assert.throws(() => q({ runId: 'run-a', confidenceMin: 0.9, confidenceMax: 0.1 }), /confidence range is empty/);
   // confidence sort without a run falls back to name

@@ -11,5 +11,17 @@ export function createIpcApi(bridge: PaddyBridge): PaddyApi {
   }
   api.on = bridge.on;
   api.imageUrl = bridge.imageUrl;
+  // Show in folder (#11): only the desktop shell has it; the web client leaves `shell` out.
+  const shell = bridge.shell;
+  if (shell) {
+    api.shell = {
+      async showInFolder(input: Parameters<typeof shell.showInFolder>[0]) {
+        const r = await shell.showInFolder(input);
+        if (!r || typeof r !== 'object' || !('ok' in r)) throw new Error('Show in folder: malformed reply from the app');
+        if (!r.ok) throw new Error(r.error);
+        return r.value;
+      },
+    };
+  }
   return api as PaddyApi;
 }

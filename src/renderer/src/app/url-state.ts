@@ -12,6 +12,11 @@ export interface ViewState {
   filter: ImageFilter;
   sort: SortKey;
   desc: boolean;
+  /**
+   * Browse's "Predictions from" when it is not simply `filter.runId` (#11): 'default' — the run is the default
+   * model, not written (a reload follows the default as it is then); 'none' — no predictions, chosen (`run=none`).
+   */
+  runChoice?: 'default' | 'none';
 }
 
 // A record, not a list: a view added to ViewId and not here is a compile error, so every view survives a reload.
@@ -50,7 +55,12 @@ export function toHash(s: ViewState): string {
   if (f.conflictsOnly) q.set('conflicts', '1');
   if (f.missingOnly) q.set('missing', '1');
   if (f.search) q.set('q', f.search);
-  if (f.runId) q.set('run', f.runId);
+  // The default model is left out (a reload follows the default as it is then) unless a filter is about its
+  // predictions, which then keep meaning that run.
+  const aboutRun = !!(f.runOnly || f.predictedClassIds?.length || f.correctness || f.confidenceMin !== undefined || f.confidenceMax !== undefined);
+  if (f.runId && (s.runChoice !== 'default' || aboutRun)) q.set('run', f.runId);
+  if (!f.runId && s.runChoice === 'none') q.set('run', 'none');
+  if (f.runOnly) q.set('ronly', '1');
   if (f.predictedClassIds?.length) q.set('pred', ids(f.predictedClassIds));
   if (f.correctness) q.set('correct', f.correctness);
   if (f.confidenceMin !== undefined) q.set('cmin', String(f.confidenceMin));
@@ -68,6 +78,7 @@ export function fromHash(hash: string): ViewState | null {
   const view = m[1] as ViewId;
   const q = new URLSearchParams(m[2] ?? '');
   const filter: ImageFilter = {};
+  let noRun = false;
   const put = <K extends keyof ImageFilter>(k: K, v: ImageFilter[K] | undefined): void => {
     if (v !== undefined) filter[k] = v;
   };
@@ -78,9 +89,13 @@ export function fromHash(hash: string): ViewState | null {
     if (q.get('conflicts') === '1') filter.conflictsOnly = true;
     if (q.get('missing') === '1') filter.missingOnly = true;
     put('search', q.get('q') || undefined);
-    put('runId', q.get('run') || undefined);
-    // Prediction filters mean nothing without a run (the same rule as setFilter).
+    const run = q.get('run') || undefined;
+    if (run === 'none') noRun = true;
+    else put('runId', run);
+    // Prediction filters mean nothing without a run (the same rule as setFilter); toHash names the run whenever
+    // one is set, even the default model.
     if (filter.runId) {
+      if (q.get('ronly') === '1') filter.runOnly = true;
       put('predictedClassIds', parseIds(q.get('pred')));
       const c = q.get('correct');
       if (c === 'correct' || c === 'wrong') filter.correctness = c;
@@ -94,19 +109,21 @@ export function fromHash(hash: string): ViewState | null {
     filter,
     sort: (SORTS as readonly string[]).includes(sort ?? '') ? (sort as SortKey) : 'name',
     desc: q.get('desc') === '1',
+    ...(noRun ? { runChoice: 'none' as const } : {}),
   };
 }
 
 function current(): ViewState {
-  const { filter, sort, desc } = useBrowse.getState();
-  return { view: useApp.getState().view, filter, sort, desc };
+  const { filter, sort, desc, runPicked } = useBrowse.getState();
+  const runChoice = runPicked ? (filter.runId ? undefined : 'none') : filter.runId ? 'default' : undefined;
+  return { view: useApp.getState().view, filter, sort, desc, ...(runChoice ? { runChoice } : {}) };
 }
 
 /** Applies the address's view and filters to the stores (on load). */
 export function restoreFromHash(hash: string): void {
   const s = fromHash(hash);
   if (!s) return;
-  if (Object.keys(s.filter).length) replaceFilter(s.filter);
+  if (Object.keys(s.filter).length || s.runChoice) replaceFilter(s.filter, null, s.filter.runId !== undefined || s.runChoice === 'none');
   if (s.sort !== 'name' || s.desc) setSort(s.sort, s.desc);
   navigate(s.view);
 }

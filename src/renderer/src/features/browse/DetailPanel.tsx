@@ -9,6 +9,9 @@ import { cache, useBrowse } from './browse.store';
 import { ProbabilityBars } from '../predict/ProbabilityBars';
 import { HeatmapOverlay, useBrowseExplainRun } from '../explain/HeatmapOverlay'; // Grad-CAM (#13, saliency)
 import { SimilarStrip } from '../similar/SimilarStrip'; // More like this (#13, similar images)
+// Show in folder (#11, desktop shell only) and an unlabeled image's suggestion (#14)
+import { ShowInFolderButton, canShowInFolder } from './ShowInFolder';
+import { DetailSuggestion } from './DetailSuggestion';
 
 export function DetailPanel() {
   const focus = useBrowse((s) => s.selection.focus);
@@ -60,6 +63,8 @@ export function DetailPanel() {
             </div>
           ) : detail ? (
             <>
+            {/* An unlabeled image's suggestion with Accept (#14), above the facts so it is in view: the grid's row carries it */}
+            <DetailSuggestion item={cache.item(focus!)} />
             <DetailBody d={detail} />
             {/* More like this (#13, similar images) */}
             <div className="detail-body"><SimilarStrip imageId={id} compareTo={detail.className} /></div>
@@ -96,6 +101,8 @@ function DetailBody({ d }: { d: ImageDetail }) {
         </dd>
         <dt>File</dt>
         <dd className="mono">{d.sourcePath}</dd>
+        {/* Show in folder (#11): the source file in the file manager; only the desktop shell has it */}
+        <ShowInFolderRow imageId={d.id} />
         <dt>SHA-256</dt>
         <dd className="mono" title={d.sha256}>
           {d.sha256.slice(0, 16)}…
@@ -145,5 +152,18 @@ function DetailBody({ d }: { d: ImageDetail }) {
         )}
       </section>
     </div>
+  );
+}
+
+/** Show in folder (#11): a row of the file facts, absent in a browser. */
+function ShowInFolderRow({ imageId }: { imageId: number }) {
+  if (!canShowInFolder()) return null;
+  return (
+    <>
+      <dt />
+      <dd>
+        <ShowInFolderButton target={{ imageId }} testId="show-in-folder" />
+      </dd>
+    </>
   );
 }

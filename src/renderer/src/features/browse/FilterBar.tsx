@@ -2,9 +2,9 @@
 import { useEffect } from 'react';
 import type { LabelOrigin, SortKey, Split } from '../../../../shared/types';
 import { classSlot, useApp } from '../../app/app.store';
-import { loadRuns, useRuns } from '../runs/runs.store';
+import { defaultRunId, loadRuns, useRuns } from '../runs/runs.store';
 import { modelLabel } from '../runs/compare';
-import { chooseSort, setFilter, setSort, useBrowse } from './browse.store';
+import { chooseSort, setDefaultRun, setFilter, setSort, useBrowse } from './browse.store';
 
 const SPLIT_OPTIONS: Array<Split | 'all'> = ['all', 'train', 'val', 'test'];
 
@@ -14,10 +14,18 @@ export function FilterBar() {
   const desc = useBrowse((s) => s.desc);
   const library = useApp((s) => s.library);
   const runs = useRuns((s) => s.runs);
+  // Fresh on every visit and library switch: the default model may have changed meanwhile (or belong to
+  // another library).
+  const libraryPath = library?.path;
   useEffect(() => {
-    if (!runs) void loadRuns();
+    void loadRuns();
+  }, [libraryPath]);
+  useEffect(() => {
+    if (!runs) return;
+    // Browse shows the default model's predictions (marked, else best val accuracy) unless a run was picked.
+    setDefaultRun(defaultRunId(runs) || null, runs.filter((r) => r.status === 'completed').map((r) => r.id));
   }, [runs]);
-  // The default model (marked, else best val accuracy) first, so it is the first run offered.
+  // The default model first, so it is the first run offered.
   const completed = (runs ?? []).filter((r) => r.status === 'completed').sort((a, b) => Number(!!b.isDefault) - Number(!!a.isDefault));
   const classIds = filter.classIds ?? [];
   const split = filter.splits?.length === 1 ? filter.splits[0] : 'all';
@@ -80,22 +88,31 @@ export function FilterBar() {
         }}
       />
       <div className="sep" />
-      <select
-        className="select sm"
-        aria-label="Run"
-        data-testid="filter-run"
-        value={filter.runId ?? ''}
-        onChange={(e) => setFilter({ runId: e.target.value || undefined })}
-      >
-        <option value="">{completed.length ? 'no run' : 'no runs yet'}</option>
-        {completed.map((r) => (
-          <option key={r.id} value={r.id}>
-            {r.name ?? `${modelLabel(r.model)} · ${r.id}`}{r.isDefault ? ' · default' : ''}
-          </option>
-        ))}
-      </select>
+      {/* Whose predictions the tiles show and the filters below use: the default model unless picked (#11). */}
+      <div className="group" title="The run whose predictions the tiles show (predicted class, ✓/✕, confidence); images it did not predict stay in the grid">
+        <span className="group-label">predictions</span>
+        <select
+          className="select sm"
+          aria-label="Predictions from"
+          data-testid="filter-run"
+          style={{ maxWidth: 230 }}
+          value={filter.runId ?? ''}
+          onChange={(e) => setFilter({ runId: e.target.value || undefined })}
+        >
+          <option value="">{completed.length ? 'none' : 'no runs yet'}</option>
+          {completed.map((r) => (
+            <option key={r.id} value={r.id}>
+              {r.name ?? `${modelLabel(r.model)} · ${r.id}`}{r.isDefault ? ' · default' : ''}
+            </option>
+          ))}
+        </select>
+      </div>
       {filter.runId && (
         <>
+          <label className="check small" title="Only the images this run predicted, each under the class and split the run scored it by (train = in-sample)">
+            <input type="checkbox" data-testid="filter-run-only" checked={!!filter.runOnly} onChange={(e) => setFilter({ runOnly: e.target.checked })} />
+            predicted only
+          </label>
           <select
             className="select sm"
             aria-label="Predicted class"

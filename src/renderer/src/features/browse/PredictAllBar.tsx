@@ -1,13 +1,15 @@
-// The offer under the filter bar when the selected run has not predicted every image: how many it misses (they
-// are hidden while the run filter is on), a button to predict them, then a progress bar with Cancel.
+// The offer under the filter bar when the run whose predictions Browse shows has not predicted every image: how
+// many it misses (their tiles stay, without a prediction), a button to predict them, then a progress bar with Cancel.
 import { useEffect } from 'react';
 import { ProgressBar } from '../../ui/states';
 import { useApp } from '../../app/app.store';
 import { useBrowse } from './browse.store';
+import { isScored } from './tile-text';
 import { cancelPredictRest, countUnpredicted, predictRest, usePredictAll } from './predict-all';
 
 export function PredictAllBar() {
   const runId = useBrowse((s) => s.filter.runId);
+  const scored = useBrowse((s) => isScored(s.filter));
   const imageCount = useApp((s) => s.library?.imageCount ?? 0);
   const unpredicted = usePredictAll((s) => (s.runId === runId ? s.unpredicted : null));
   const running = usePredictAll((s) => s.running);
@@ -34,8 +36,8 @@ export function PredictAllBar() {
       ) : (
         <>
           <span className="small" data-testid="predict-rest-count">
-            <b>{unpredicted!.toLocaleString('en-US')}</b> {unpredicted === 1 ? 'image has' : 'images have'} no prediction from this run and
-            {unpredicted === 1 ? ' is' : ' are'} hidden while it is selected
+            <b>{unpredicted!.toLocaleString('en-US')}</b> {unpredicted === 1 ? 'image has' : 'images have'} no prediction from this run
+            {scored && <span className="faint"> · left out by the filters on its predictions</span>}
           </span>
           <button className="btn sm primary" onClick={() => void predictRest()} data-testid="predict-rest-start">
             Predict {unpredicted === 1 ? 'it' : 'them'}

@@ -41,6 +41,13 @@ interface BrowseState {
   /** Reported by the grid so keyboard moves know the layout. */
   columns: number;
   rowsPerPage: number;
+  /**
+   * Whose predictions the tiles show (`filter.runId`) was chosen — in the picker, by the address or by an image set
+   * that came with a run — so the default model does not replace it. False: the default model is used.
+   */
+  runPicked: boolean;
+  /** The default model (marked, else best val accuracy; null: no completed run, or not known yet). */
+  defaultRunId: string | null;
 }
 
 export const useBrowse = create<BrowseState>(() => ({
@@ -57,6 +64,8 @@ export const useBrowse = create<BrowseState>(() => ({
   detailOpen: true,
   columns: 1,
   rowsPerPage: 1,
+  runPicked: false,
+  defaultRunId: null,
 }));
 
 export const idAt = (index: number): number | undefined => cache.item(index)?.id;
@@ -66,38 +75,68 @@ function resetQuery(patch: Partial<BrowseState>): void {
   useBrowse.setState((s) => ({ ...patch, queryKey: s.queryKey + 1, queryEpoch: s.queryEpoch + 1, total: null, error: null, selection: EMPTY_SELECTION, version: s.version + 1 }));
 }
 
+/** The filter with the default model's predictions when no run was picked; prediction filters need a run. */
+function withRun(filter: ImageFilter, picked: boolean): ImageFilter {
+  const next: ImageFilter = { ...filter };
+  const auto = useBrowse.getState().defaultRunId;
+  if (!picked) {
+    if (auto) next.runId = auto;
+    else delete next.runId;
+  }
+  if (!next.runId) {
+    delete next.runOnly;
+    delete next.predictedClassIds;
+    delete next.correctness;
+    delete next.confidenceMin;
+    delete next.confidenceMax;
+  }
+  return next;
+}
+
 export function setFilter(patch: Partial<ImageFilter>): void {
   const next: ImageFilter = { ...useBrowse.getState().filter, ...patch };
   for (const k of Object.keys(next) as Array<keyof ImageFilter>) {
     const v = next[k];
     if (v === undefined || (Array.isArray(v) && v.length === 0) || v === false || v === '') delete next[k];
   }
-  // Prediction filters mean nothing without a run.
-  if (!next.runId) {
-    delete next.predictedClassIds;
-    delete next.correctness;
-    delete next.confidenceMin;
-    delete next.confidenceMax;
-  }
+  // Choosing "Predictions from" (a run, or none) is a choice the default model no longer overrides.
+  const picked = 'runId' in patch || useBrowse.getState().runPicked;
   // Changing a field the set put there (another class, another run) leaves no set to name; a bare image list
   // still shows as "N chosen images" (imageSetLabel).
   const set = useBrowse.getState().imageSet;
   const keepSet = set && !set.keys.some((k) => k in patch && k !== 'imageIds') ? set : null;
-  resetQuery({ filter: next, imageSet: keepSet });
+  resetQuery({ filter: withRun(next, picked), imageSet: keepSet, runPicked: picked });
 }
 
-/** A whole new filter; `imageSet` names where its images came from (the chip in the selection bar). */
-export function replaceFilter(filter: ImageFilter, imageSet: ImageSet | null = null): void {
-  resetQuery({ filter, imageSet });
+/**
+ * A whole new filter; `imageSet` names where its images came from (the chip in the selection bar). A filter
+ * without a run shows the default model's predictions, unless `runPicked` says "none" was chosen (the address).
+ */
+export function replaceFilter(filter: ImageFilter, imageSet: ImageSet | null = null, runPicked = filter.runId !== undefined): void {
+  resetQuery({ filter: withRun(filter, runPicked), imageSet, runPicked });
 }
 
 /** The chip's clear button: drop the set's fields (any explicit image list too), keep the rest of the filter. */
 export function clearImageSet(): void {
-  const { imageSet } = useBrowse.getState();
-  const drop: Partial<ImageFilter> = { imageIds: undefined };
-  for (const k of imageSet?.keys ?? []) drop[k] = undefined;
-  useBrowse.setState({ imageSet: null });
-  setFilter(drop);
+  const { imageSet, filter } = useBrowse.getState();
+  const next: ImageFilter = { ...filter };
+  delete next.imageIds;
+  for (const k of imageSet?.keys ?? []) delete next[k];
+  // A run that came with the set goes with it: the default model's predictions again.
+  const picked = useBrowse.getState().runPicked && !imageSet?.keys.includes('runId');
+  resetQuery({ filter: withRun(next, picked), imageSet: null, runPicked: picked });
+}
+
+/**
+ * The runs list changed (loaded, a run finished, the default mark moved, a run deleted): Browse follows the
+ * default model unless a run was picked, and forgets a picked run that is no longer a completed one.
+ */
+export function setDefaultRun(defaultRunId: string | null, completed: readonly string[]): void {
+  const s = useBrowse.getState();
+  const gone = s.runPicked && s.filter.runId !== undefined && !completed.includes(s.filter.runId);
+  const picked = s.runPicked && !gone;
+  useBrowse.setState({ defaultRunId });
+  if (!picked && s.filter.runId !== (defaultRunId ?? undefined)) resetQuery({ filter: withRun(s.filter, false), runPicked: false });
 }
 
 /** The chip's text: the named set, or a plain count for an image list that came without a name. */

@@ -1,5 +1,6 @@
 // "Predict the rest" in Browse: a run predicts the whole library when it finishes, but images imported later
-// (or a run from before whole-library predictions) have none, and a run filter hides them. This store knows how
+// (or a run from before whole-library predictions) have none: their tiles carry no prediction and the filters on
+// predictions leave them out. This store knows how
 // many readable images the selected run has not predicted, and runs runs.predictAll on demand with progress and
 // Cancel — the studio's counterpart of `paddy predict-all`.
 import { create } from 'zustand';
@@ -30,7 +31,7 @@ export async function countUnpredicted(runId: string | undefined): Promise<void>
   if (!runId) return usePredictAll.setState({ runId: null, unpredicted: null, error: null });
   if (usePredictAll.getState().runId !== runId) usePredictAll.setState({ runId, unpredicted: null, error: null });
   try {
-    const [all, missing, predicted] = await Promise.all([countOf({}), countOf({ missingOnly: true }), countOf({ runId })]);
+    const [all, missing, predicted] = await Promise.all([countOf({}), countOf({ missingOnly: true }), countOf({ runId, runOnly: true })]);
     if (usePredictAll.getState().runId === runId) usePredictAll.setState({ unpredicted: Math.max(0, all - missing - predicted) });
   } catch {
     // A count that fails (library switched mid-way) just hides the offer; the grid shows its own error.

@@ -97,6 +97,11 @@ export async function acceptSelected(): Promise<void> {
   await accept({ imageIds: targets }, targets.length === 1 ? '' : 'of the selection');
 }
 
+/** The detail panel's Accept: the image in the panel, whatever else is selected. */
+export async function acceptImage(imageId: number): Promise<void> {
+  await accept({ imageIds: [imageId] }, '');
+}
+
 export async function acceptAtThreshold(): Promise<void> {
   const { threshold } = useSuggestions.getState();
   await accept({ minConfidence: threshold }, `with confidence ≥ ${Math.round(threshold * 100)}%`);

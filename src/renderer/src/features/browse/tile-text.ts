@@ -54,3 +54,15 @@ export function splitNote(filter: ImageFilter): string | null {
   if (one) return `${one} split${one === 'train' && filter.runId ? ' · in-sample' : ''}`;
   return filter.runId ? 'all splits · train in-sample' : null;
 }
+
+/**
+ * Whether the filter is about the run's predictions (only what it predicted, a predicted class, right/wrong, a
+ * confidence range): then only the images it predicted are listed, under the class and split it scored them by.
+ * The host decides the same way (scoresRun in src/main/repos/browse.repo.ts).
+ */
+export function isScored(filter: ImageFilter): boolean {
+  return (
+    filter.runId !== undefined &&
+    (!!filter.runOnly || filter.predictedClassIds !== undefined || filter.correctness !== undefined || filter.confidenceMin !== undefined || filter.confidenceMax !== undefined)
+  );
+}
