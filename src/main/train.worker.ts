@@ -10,7 +10,7 @@ import { prelabelUnlabeled } from './services/unlabeled/prelabel'; // pre-labels
 import { runLifecycle } from './services/runs';
 import { scanSuspects } from './services/suspects/index';
 import { computeMap } from './services/map'; // embedding map (#13)
-import { similarFiles } from './services/similar'; // similar images (#13)
+import { buildSimilarIndex, similarFiles } from './services/similar'; // similar images (#13)
 import type { JobRunners } from './workers/jobs';
 import type { MapSource } from '../shared/types'; // embedding map (#13)
 import { runCalibration } from './services/calibration'; // calibration (#13)
@@ -31,6 +31,8 @@ const jobs: JobRunners = {
   // Embedding map + similar images (#13)
   'map.compute': (lib, emit, input, signal) => computeMap(lib, emit, { source: input.source as MapSource | undefined, weightsDir: input.weightsDir, signal }),
   'similar.files': (lib, emit, input, signal) => similarFiles(lib, emit, { ...input, signal }),
+  // Similar images: the index as a job (#13)
+  'similar.index': (lib, emit, input, signal) => buildSimilarIndex(lib, emit, { ...input, signal }),
   // Pre-labels of unlabeled images (#14)
   'runs.prelabel': (lib, emit, input, signal) => prelabelUnlabeled(lib, input.runId, emit, signal),
   // Calibration of a run trained before its val predictions were stored (#13)

@@ -2,11 +2,16 @@
 // whose map was computed by the map service with the real MobileNetV2 weights (the worker path is covered by
 // tests/main/cli/map-similar.test.ts): the map renders, the colouring switches with its legend, hover shows a
 // thumbnail, a lasso opens its images in Browse as a clearable image-set chip, the Browse detail panel shows
-// similar images with labels; a synthetic 75,000-point map is panned and zoomed while frame times are measured.
+// similar images with labels — its index built by the similar.index worker job (the PCA threshold lowered to 10
+// rows, so 30 images take the large-library path); a synthetic 75,000-point map is panned and zoomed while frame
+// times are measured (headless Chromium's WebGL is SwiftShader, so the map draws with the CPU splat).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { computeMap } from '../../src/main/services/map';
+import { dropIndex } from '../../src/main/services/similar';
 import { makeTrainLibrary, trainTinyCnn } from '../helpers/train-lib';
 import { openLibrary } from '../../src/main/library';
 import { MOBILENET_DIR } from '../helpers/tmp';
@@ -23,15 +28,21 @@ let page: Page;
 let libDir = '';
 
 before(async () => {
+  // Inherited by the host's workers: 30 images build a PCA-reduced index, as 20,000+ do.
+  process.env.PADDY_SIMILAR_PCA_ABOVE = '10';
   const lib = makeTrainLibrary(6);
   await computeMap(lib, () => undefined, { weightsDir: MOBILENET_DIR, nEpochs: 200 });
   libDir = lib.paths.root;
+  // The map job kept the index it built; without it the first "More like this" asks the worker job.
+  fs.rmSync(path.join(lib.paths.cache, 'similar-index.bin'));
+  dropIndex(lib);
   lib.close();
   studio = await openStudio(libDir);
   page = studio.page;
 });
 
 after(async () => {
+  delete process.env.PADDY_SIMILAR_PCA_ABOVE;
   await studio?.close();
 });
 
@@ -87,6 +98,7 @@ describe('the Map view', { concurrency: false }, () => {
     const items = await page.locator(`${testId('detail-panel')} ${testId('similar-item')}`).count();
     assert.equal(items, 8);
     assert.match((await page.textContent(testId('similar-agree'))) ?? '', /of 8 are (Arborio|Basmati|Ipsala|Jasmine|Karacadag)/);
+    assert.ok(fs.existsSync(path.join(libDir, 'cache', 'similar-index.bin')), 'the similar.index job built and kept the reduced index');
     await shot(page, 'map-1440-browse-similar');
 
     await page.click(testId('image-set-clear'));
@@ -116,6 +128,8 @@ describe('the Map view', { concurrency: false }, () => {
     });
     console.log(`map 75k: ${JSON.stringify(stats)}`);
     assert.ok(stats.drawMs > 0 && stats.medianFrameMs > 0);
+    // No GPU here: the CPU splat, not emulated WebGL (70–110 ms a frame at 75,000 points: bench:map-fps).
+    assert.equal(stats.renderer, 'cpu');
     await shot(page, 'map-1440-75k');
     await page.setViewportSize({ width: 1024, height: 700 });
     await page.waitForTimeout(300);
@@ -130,6 +144,8 @@ describe('the Map view', { concurrency: false }, () => {
     lib.close();
     await page.reload();
     await page.waitForSelector(testId('map-source'));
+    // The runs list loads after the view: wait for the run's option rather than read a half-loaded list.
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="map-source"] option').length > 1, undefined, { timeout: 15_000 }).catch(() => undefined);
     const options = await page.$$eval(`${testId('map-source')} option`, (os: any[]) => os.map((o) => o.value));
     assert.deepEqual(options, ['features', `run:${runId}`]);
     await page.selectOption(testId('map-source'), `run:${runId}`);

@@ -16,7 +16,7 @@ import { runEmbeddings } from '../engine/run-embeddings';
 import { classNames, defaultRunId, mapPointRows, readableImages, type MapImage } from '../repos/map.repo';
 import { loadCompletedRunModel } from './run-model';
 import { getSettings } from './settings';
-import { libraryIndex } from './similar';
+import { buildLibraryIndex } from './similar';
 
 export interface MapOptions {
   source?: MapSource;
@@ -51,6 +51,26 @@ function readCache(lib: Library, source: MapSource): CachedMap | null {
   } catch {
     return null;
   }
+}
+
+// Written whole, then renamed: a kill mid-write leaves the previous map, never half a file.
+function writeCache(lib: Library, map: CachedMap): void {
+  const file = cacheFile(lib, map.source);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(map));
+  fs.renameSync(tmp, file);
+}
+
+/**
+ * Keeps a map made elsewhere as the cached map of the library as it is now (bench/map-fps.bench.ts: a 75,000-point
+ * layout without 15 minutes of UMAP). Its params.nEpochs and params.seed go into the key as computeMap's do.
+ */
+export function cacheMap(lib: Library, map: EmbeddingMap): void {
+  const images = readableImages(lib.db);
+  const epochs = Number(map.params.nEpochs ?? defaultEpochs(images.length));
+  const seed = Number(map.params.seed ?? 1);
+  writeCache(lib, { ...map, key: stateKey(images, map.source, epochs, seed) });
 }
 
 function publicMap(m: CachedMap): EmbeddingMap {
@@ -129,19 +149,14 @@ export async function computeMap(lib: Library, emit: Emit, opts: MapOptions = {}
     createdAt: new Date().toISOString(),
     points: images.map((im, i) => ({ imageId: im.imageId, x: round(projection.xy[2 * i]), y: round(projection.xy[2 * i + 1]) })),
   };
-  // Written whole, then renamed: a kill mid-write leaves the previous map, never half a file.
-  const file = cacheFile(lib, source);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(map));
-  fs.renameSync(tmp, file);
+  writeCache(lib, map);
   // The features are all cached now: build the similar-images index here in the worker (and keep it on disk
   // when it is PCA-reduced), so the host's first "More like this" does not pay for it.
   if (source === 'features') {
     try {
-      libraryIndex(lib, opts.weightsDir);
+      await buildLibraryIndex(lib, { weightsDir: opts.weightsDir, signal: opts.signal, onProgress: (p) => emit('map.progress', p) });
     } catch {
-      // The map stands without it; the host builds the index on first use.
+      // The map stands without it (a cancel here keeps the map); the first "More like this" builds the index.
     }
   }
   return publicMap(map);

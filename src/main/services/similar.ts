@@ -1,19 +1,23 @@
 // "More like this": the k library images nearest to an image by cosine distance over the cached MobileNetV2
 // features (engine/features/similar-index.ts). The host keeps one index per library in memory, rebuilt when the
 // image set or the cached rows change, and answers queries by image id from it in milliseconds; it reads only
-// what is cached (a map or a label review fills the cache). Files — inside or outside the library — go through
-// `similarFiles`, a worker job that computes missing features first and extracts those of outside files.
+// what is cached (a map or a label review fills the cache). An exact index (up to PCA_ABOVE rows) is a copy of
+// the cached rows, built in the host in well under a second; a PCA-reduced one (more rows: 30 s at 75,000) is
+// built by the `similar.index` worker job, with progress and Cancel, and kept in cache/similar-index.bin for
+// the host to read. Files — inside or outside the library — go through `similarFiles`, a worker job that
+// computes missing features first and extracts those of outside files.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Emit } from '../../shared/contract';
-import type { SimilarNeighbour, SimilarResult } from '../../shared/types';
+import type { SimilarIndexInfo, SimilarNeighbour, SimilarResult } from '../../shared/types';
 import type { Library } from '../library';
 import { useBackend } from '../engine/backends';
 import { decodeImage, toBatch } from '../engine/data/images';
 import { createExtractor, ensureFeatures, extractorKey, FEATURE_SIZE, weightsFor } from '../engine/features/feature-cache';
-import { SimilarIndex } from '../engine/features/similar-index';
+import { PCA_ABOVE, SimilarIndex } from '../engine/features/similar-index';
+import { runSteps, runStepsAsync, type StepProgress, type Steps } from '../engine/features/pca';
 import { cachedFeatures, featureExtractors } from '../repos/features.repo';
 import { featureRowCount, imageBySha, imageLabels, imageSetStamp, readableImages } from '../repos/map.repo';
 import { getSettings } from './settings';
@@ -70,21 +74,31 @@ function writeIndexFile(lib: Library, li: LibraryIndex): void {
   }
 }
 
-function buildIndex(lib: Library, key: string, stamp: string): LibraryIndex {
-  const kept = readIndexFile(lib, stamp);
-  if (kept) return kept;
+/** Rows above which the index is PCA-reduced and built as a job; PADDY_SIMILAR_PCA_ABOVE lowers it (tests). */
+export function pcaAbove(): number {
+  const v = Number(process.env.PADDY_SIMILAR_PCA_ABOVE);
+  return process.env.PADDY_SIMILAR_PCA_ABOVE && Number.isInteger(v) && v >= 0 ? v : PCA_ABOVE;
+}
+
+/** Reads the cached rows (yielding between chunks), then builds the index (yielding between its own chunks). */
+function* buildSteps(lib: Library, key: string, stamp: string): Steps<LibraryIndex> {
   const images = readableImages(lib.db);
   const have = new Map<string, Float32Array>();
   const shas = images.map((i) => i.sha256);
-  for (let i = 0; i < shas.length; i += 5000) for (const [s, v] of cachedFeatures(lib.db, key, shas.slice(i, i + 5000))) have.set(s, v);
+  yield { phase: 'reading features', done: 0, total: shas.length };
+  for (let i = 0; i < shas.length; i += 5000) {
+    for (const [s, v] of cachedFeatures(lib.db, key, shas.slice(i, i + 5000))) have.set(s, v);
+    yield { phase: 'reading features', done: Math.min(shas.length, i + 5000), total: shas.length };
+  }
   const rows = images.filter((im) => have.has(im.sha256));
   if (!rows.length) throw new Error('no MobileNetV2 features are cached for this library yet: compute the map (or a label review) first');
   const dims = have.get(rows[0]!.sha256)!.length;
   const matrix = new Float32Array(rows.length * dims);
   rows.forEach((im, i) => matrix.set(have.get(im.sha256)!, i * dims));
+  have.clear();
   const ids = Int32Array.from(rows, (r) => r.imageId);
   const li: LibraryIndex = {
-    index: SimilarIndex.build(matrix, rows.length, dims),
+    index: yield* SimilarIndex.buildSteps(matrix, rows.length, dims, { pcaAbove: pcaAbove() }),
     ids,
     rowOf: new Map(rows.map((r, i) => [r.imageId, i])),
     extractorKey: key,
@@ -96,16 +110,87 @@ function buildIndex(lib: Library, key: string, stamp: string): LibraryIndex {
   return li;
 }
 
-/** The library's index over cached features, built on first use and again after the images or cached rows change. */
-export function libraryIndex(lib: Library, weightsDir?: string | null): LibraryIndex {
+interface IndexState {
+  key: string;
+  stamp: string;
+  /** Cached feature rows of the extractor (an upper bound on the index's rows). */
+  rows: number;
+}
+
+function indexState(lib: Library, weightsDir?: string | null): IndexState {
   const key = currentKey(lib, weightsDir);
-  const stamp = `${key}|${imageSetStamp(lib.db)}|${featureRowCount(lib.db, key)}`;
+  const rows = featureRowCount(lib.db, key);
+  return { key, stamp: `${key}|${imageSetStamp(lib.db)}|${rows}`, rows };
+}
+
+/** The index held in memory or kept on disk for the library as it is now, else null. */
+function heldIndex(lib: Library, st: IndexState): LibraryIndex | null {
   const held = indexes.get(lib.paths.root);
-  if (held?.stamp === stamp) return held;
+  if (held?.stamp === st.stamp) return held;
+  const kept = readIndexFile(lib, st.stamp);
+  if (kept) indexes.set(lib.paths.root, kept);
+  return kept;
+}
+
+/** The library's index over cached features, built in this process (at once) on first use and again after the images or cached rows change. */
+export function libraryIndex(lib: Library, weightsDir?: string | null): LibraryIndex {
+  const st = indexState(lib, weightsDir);
+  const held = heldIndex(lib, st);
+  if (held) return held;
   indexes.delete(lib.paths.root);
-  const built = buildIndex(lib, key, stamp);
+  const built = runSteps(buildSteps(lib, st.key, st.stamp));
   indexes.set(lib.paths.root, built);
   return built;
+}
+
+export interface BuildIndexOptions {
+  weightsDir?: string | null;
+  signal?: AbortSignal;
+  /** Each step of the build, phases prefixed "index: " (reading features, centring, PCA fit, projecting). */
+  onProgress?: (p: StepProgress) => void;
+}
+
+/** libraryIndex for a job: the same index, built with progress and stopping on the signal between chunks. */
+export async function buildLibraryIndex(lib: Library, opts: BuildIndexOptions = {}): Promise<LibraryIndex> {
+  const st = indexState(lib, opts.weightsDir);
+  const held = heldIndex(lib, st);
+  if (held) return held;
+  indexes.delete(lib.paths.root);
+  const built = await runStepsAsync(buildSteps(lib, st.key, st.stamp), (p) => opts.onProgress?.({ ...p, phase: `index: ${p.phase}` }), opts.signal, 'similar index cancelled');
+  indexes.set(lib.paths.root, built);
+  return built;
+}
+
+/** The `similar.index` job: builds (or finds) the index and keeps it on disk when reduced, for the host to read. */
+export async function buildSimilarIndex(lib: Library, emit: Emit, opts: { weightsDir?: string; signal?: AbortSignal } = {}): Promise<SimilarIndexInfo> {
+  const t0 = performance.now();
+  const li = await buildLibraryIndex(lib, { ...opts, onProgress: (p) => emit('similar.progress', p) });
+  return { rows: li.index.n, dims: li.index.dims, reduced: li.index.reduced, missing: li.missing, seconds: Math.round((performance.now() - t0) / 10) / 100 };
+}
+
+/** Builds of the `similar.index` job in flight, per library: concurrent queries wait for one. */
+const building = new Map<string, Promise<unknown>>();
+
+/**
+ * The index for a query in the host: held or kept on disk, else built here when it is exact (fast), else built
+ * by `buildInJob` (the worker job; without one, here).
+ */
+export async function readyIndex(lib: Library, buildInJob?: () => Promise<unknown>): Promise<LibraryIndex> {
+  for (let attempt = 0; ; attempt++) {
+    const st = indexState(lib);
+    const held = heldIndex(lib, st);
+    if (held) return held;
+    if (!buildInJob || st.rows <= pcaAbove()) return libraryIndex(lib);
+    // Built for a library that has changed since (an import, features being cached): once more, then say so.
+    if (attempt === 2) throw new Error('the library kept changing while its similar-images index was built: ask again when it is done');
+    const root = lib.paths.root;
+    let job = building.get(root);
+    if (!job) {
+      job = buildInJob().finally(() => building.delete(root));
+      building.set(root, job);
+    }
+    await job;
+  }
 }
 
 /** Forgets a library's index (tests; a closed library). */
@@ -123,9 +208,12 @@ function neighbours(lib: Library, li: LibraryIndex, q: Float32Array, k: number, 
   });
 }
 
-/** The k images most like library image `imageId` (itself left out). */
-export function similarToImage(lib: Library, imageId: number, k = DEFAULT_K): SimilarResult {
-  const li = libraryIndex(lib);
+/**
+ * The k images most like library image `imageId` (itself left out). `buildInJob` runs the `similar.index` job
+ * when the index must be built and is a reduced one (the first query of a large library).
+ */
+export async function similarToImage(lib: Library, imageId: number, k = DEFAULT_K, buildInJob?: () => Promise<unknown>): Promise<SimilarResult> {
+  const li = await readyIndex(lib, buildInJob);
   const row = li.rowOf.get(imageId);
   const path_ = imageLabels(lib.db, [imageId]).get(imageId)?.path;
   if (path_ === undefined) throw new Error(`no image ${imageId} in this library`);
@@ -162,7 +250,7 @@ export async function similarFiles(lib: Library, emit: Emit, opts: SimilarFilesO
     onProgress: (done, total) => emit('similar.progress', { phase: 'features', done, total }),
   });
   if (opts.signal?.aborted) throw new Error('similar cancelled');
-  const li = libraryIndex(lib, weightsDir);
+  const li = await buildLibraryIndex(lib, { weightsDir, signal: opts.signal, onProgress: (p) => emit('similar.progress', p) });
 
   // Uploads become files in a private temporary folder, reported under the name the user gave them.
   const tmp = opts.uploads?.length ? fs.mkdtempSync(path.join(os.tmpdir(), 'paddy-similar-')) : null;

@@ -2,6 +2,7 @@
 // class): the JSON shapes the issue asks for, usage errors (exit 2) and a file that cannot be read (exit 1).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { paddy } from '../../helpers/cli';
 import { makeTrainLibrary, riceFiles } from '../../helpers/train-lib';
@@ -33,6 +34,18 @@ test('paddy map --json: one point per image from the features; paddy similar --j
       assert.ok(n.label && path.isAbsolute(n.path) && n.distance >= 0);
     }
   }
+
+  // Above the PCA threshold (lowered to 10 rows here; 20,000 by default) the index is built in the worker job
+  // with progress (similar.progress "index: …" phases, stderr bars on a terminal) and kept on disk; same JSON.
+  const kept = path.join(dir, 'cache', 'similar-index.bin');
+  assert.ok(!fs.existsSync(kept), 'an exact index is not kept');
+  const reduced = await paddy(['similar', inside, '--top', '3', '--library', dir, '--weights', MOBILENET_DIR, '--json'], { env: { ...process.env, PADDY_SIMILAR_PCA_ABOVE: '10' } });
+  assert.equal(reduced.code, 0, reduced.err);
+  const r2 = JSON.parse(reduced.out) as typeof out;
+  assert.deepEqual(Object.keys(r2), ['results']);
+  assert.equal(r2.results[0]!.neighbours.length, 3);
+  assert.deepEqual(Object.keys(r2.results[0]!.neighbours[0]!).sort(), ['distance', 'imageId', 'label', 'path']);
+  assert.ok(fs.existsSync(kept), 'the reduced index is kept for the host');
 });
 
 test('paddy map / similar: bad arguments exit 2 with one line; an unreadable file exits 1 and is named', async () => {

@@ -1,11 +1,13 @@
 // Similar images on real rice images and the real MobileNetV2 weights (α 1.0, 10 images per class): files inside
-// and outside the library, uploads, the host's index by image id, and the index itself (exact and PCA-reduced).
+// and outside the library, uploads, the host's index by image id, the index itself (exact and PCA-reduced), and
+// the reduced index built as a job (PADDY_SIMILAR_PCA_ABOVE lowers the 20,000-row threshold to 10 here):
+// progress, Cancel, kept on disk for the host, which then only reads it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EventMap } from '../../../src/shared/contract';
-import { dropIndex, libraryIndex, similarFiles, similarToImage } from '../../../src/main/services/similar';
+import { buildSimilarIndex, dropIndex, libraryIndex, similarFiles, similarToImage } from '../../../src/main/services/similar';
 import { SimilarIndex } from '../../../src/main/engine/features/similar-index';
 import { fitPca } from '../../../src/main/engine/features/pca';
 import { rng } from '../../../src/main/engine/random';
@@ -55,10 +57,10 @@ test('similar.files: library files use their own row, outside files and uploads 
   assert.deepEqual(r2!.neighbours, []);
 
   // By id, from the host's index: the same answer as for the file.
-  const byId = similarToImage(lib, selfId, 5);
+  const byId = await similarToImage(lib, selfId, 5);
   assert.equal(byId.path, inside);
   assert.deepEqual(byId.neighbours.map((n) => n.imageId), r0!.neighbours.map((n) => n.imageId));
-  assert.throws(() => similarToImage(lib, 99_999, 5), /no image 99999/);
+  await assert.rejects(similarToImage(lib, 99_999, 5), /no image 99999/);
 });
 
 test('the index: precision@5 on the library, rebuilt when the image set changes, found without the weights', () => {
@@ -114,4 +116,46 @@ test('PCA finds the dominant axes; the reduced index ranks like the exact one', 
   const top = exact.search(exact.row(7), 3, 7);
   assert.equal(top.length, 3);
   assert.ok(top[0]!.distance <= top[1]!.distance);
+});
+
+test('above the threshold the index is a job: progress by phase, Cancel, kept on disk; the host then only reads it', async () => {
+  process.env.PADDY_SIMILAR_PCA_ABOVE = '10';
+  try {
+    dropIndex(lib);
+    const file = path.join(lib.paths.cache, 'similar-index.bin');
+    fs.rmSync(file, { force: true });
+    // Cancel: an aborted signal stops the build at its next step, nothing is kept.
+    const abort = new AbortController();
+    const seen: Array<EventMap['similar.progress']> = [];
+    const cancelled = buildSimilarIndex(lib, ((_: string, p: EventMap['similar.progress']) => (seen.push(p), p.phase === 'index: centring' && abort.abort())) as never, { signal: abort.signal });
+    await assert.rejects(cancelled, /similar index cancelled/);
+    assert.ok(!fs.existsSync(file), 'a cancelled build keeps nothing');
+
+    events.length = 0;
+    const info = await buildSimilarIndex(lib, emit);
+    assert.deepEqual({ rows: info.rows, reduced: info.reduced, dims: info.dims, missing: info.missing }, { rows: 50, reduced: true, dims: 128, missing: 0 });
+    const phases = [...new Set(events.map((e) => e.phase))];
+    assert.deepEqual(phases, ['index: reading features', 'index: centring', 'index: PCA fit', 'index: projecting'].filter((p) => p !== 'index: projecting' || events.some((e) => e.phase === p)));
+    assert.ok(events.every((e) => e.done <= e.total));
+    assert.ok(fs.existsSync(file), 'the reduced index is kept for the host');
+
+    // The host (another process in the app: here the same one, its memory dropped) reads the file, no job needed.
+    dropIndex(lib);
+    let jobs = 0;
+    const id = libraryIndex(lib).ids[0]!;
+    dropIndex(lib);
+    const r = await similarToImage(lib, id, 5, async () => void jobs++);
+    assert.equal(jobs, 0);
+    assert.equal(r.neighbours.length, 5);
+    // Without a kept index the host asks for the job once, however many queries wait for it.
+    dropIndex(lib);
+    fs.rmSync(file);
+    const [a, b] = await Promise.all([1, 2].map(() => similarToImage(lib, id, 5, async () => (jobs++, await buildSimilarIndex(lib, emit), dropIndex(lib)))));
+    assert.equal(jobs, 1);
+    assert.deepEqual(a!.neighbours, b!.neighbours);
+    assert.equal(a!.neighbours[0]!.label, r.neighbours[0]!.label);
+  } finally {
+    delete process.env.PADDY_SIMILAR_PCA_ABOVE;
+    dropIndex(lib);
+  }
 });

@@ -1,8 +1,37 @@
 // Principal components of feature vectors, for two uses: the similar-images index (1280 → 128 dims keeps
 // 75,000 vectors in 38 MB and a query under 50 ms) and the map (UMAP's neighbour search runs on ~50 dims).
 // The axes come from a seeded sample of rows by randomised subspace iteration: no covariance matrix and no
-// full eigendecomposition of a 1280 × 1280 matrix, which is seconds in JavaScript.
+// full eigendecomposition of a 1280 × 1280 matrix, which is seconds in JavaScript. The fit and the projection
+// are generators that yield between passes and row chunks, so a job can report progress and stop on Cancel
+// (`runSteps` runs one to its end synchronously).
 import { rng } from '../random';
+
+/** How far a long computation is; a step generator yields these between chunks of work. */
+export interface StepProgress {
+  phase: string;
+  done: number;
+  total: number;
+}
+export type Steps<T> = Generator<StepProgress, T, void>;
+
+/** Runs a step generator to its end in one go. */
+export function runSteps<T>(steps: Steps<T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Runs a step generator, handing each step to `onStep` and letting the event loop run between them (so an abort arrives). */
+export async function runStepsAsync<T>(steps: Steps<T>, onStep: (p: StepProgress) => void, signal?: AbortSignal, cancelled = 'cancelled'): Promise<T> {
+  for (;;) {
+    if (signal?.aborted) throw new Error(cancelled);
+    const r = steps.next();
+    if (r.done) return r.value;
+    onStep(r.value);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
 
 export interface Pca {
   dims: number;
@@ -48,6 +77,11 @@ function orthonormalise(m: Float64Array, dims: number, q: number): void {
 
 /** Fits the top `components` principal axes of `rows` (n × dims). */
 export function fitPca(rows: Float32Array, n: number, dims: number, opts: PcaOptions): Pca {
+  return runSteps(fitPcaSteps(rows, n, dims, opts));
+}
+
+/** fitPca, yielding after each pass over the sample (phase "PCA fit"). */
+export function* fitPcaSteps(rows: Float32Array, n: number, dims: number, opts: PcaOptions): Steps<Pca> {
   const q = Math.min(opts.components, dims);
   const picked = sampleRows(n, opts.sample ?? 3000, opts.seed ?? 1);
   const m = picked.length;
@@ -78,7 +112,9 @@ export function fitPca(rows: Float32Array, n: number, dims: number, opts: PcaOpt
       }
     }
   };
-  for (let it = 0; it < (opts.iterations ?? 6); it++) {
+  const iterations = opts.iterations ?? 6;
+  yield { phase: 'PCA fit', done: 0, total: iterations + 1 };
+  for (let it = 0; it < iterations; it++) {
     timesQ();
     qm.fill(0);
     for (let r = 0; r < m; r++) {
@@ -92,6 +128,7 @@ export function fitPca(rows: Float32Array, n: number, dims: number, opts: PcaOpt
       }
     }
     orthonormalise(qm, dims, w);
+    yield { phase: 'PCA fit', done: it + 1, total: iterations + 1 };
   }
   // Order the axes by the variance along them (|X q|²), largest first.
   timesQ();
@@ -110,10 +147,16 @@ export function fitPca(rows: Float32Array, n: number, dims: number, opts: PcaOpt
 
 /** Projects rows (n × dims) onto the first `take` components (default all): n × take. */
 export function projectPca(pca: Pca, rows: Float32Array, n: number, take = pca.components): Float32Array {
+  return runSteps(projectPcaSteps(pca, rows, n, take));
+}
+
+/** projectPca, yielding every `chunk` rows (phase "projecting"). */
+export function* projectPcaSteps(pca: Pca, rows: Float32Array, n: number, take = pca.components, chunk = 2000): Steps<Float32Array> {
   const { dims, basis, mean } = pca;
   const out = new Float32Array(n * take);
   const x = new Float32Array(dims);
   for (let i = 0; i < n; i++) {
+    if (i % chunk === 0 && i > 0) yield { phase: 'projecting', done: i, total: n };
     for (let d = 0; d < dims; d++) x[d] = rows[i * dims + d] - mean[d];
     for (let c = 0; c < take; c++) {
       let s = 0;

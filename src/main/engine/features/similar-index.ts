@@ -3,11 +3,18 @@
 // apart — precision@5 on 50 rice images 0.68 uncentred): rows centred and L2-normalised once, a query is one
 // pass of dot products plus a k-slot insertion list. Exact up to `pcaAbove` rows; above it the
 // vectors are first reduced by PCA (1280 → 128 dims: 75,000 rows take 38 MB instead of 384 MB and a query
-// does a tenth of the work), then normalised again, so the distance is the cosine in the reduced space.
-import { fitPca, l2NormaliseRows, projectPca, type Pca } from './pca';
+// does a tenth of the work), then normalised again, so the distance is the cosine in the reduced space. That
+// build takes seconds, so `buildSteps` yields between chunks (services/similar.ts runs it as a worker job).
+import { fitPcaSteps, l2NormaliseRows, projectPca, projectPcaSteps, runSteps, type Pca, type Steps } from './pca';
+
+/** Rows above which the index is PCA-reduced: the build then takes seconds (30 s at 75,000), so it is a job. */
+export const PCA_ABOVE = 20_000;
+
+/** Whether an index of n rows × dims is PCA-reduced (a fit and a projection of every row to build). */
+export const reducesAt = (n: number, dims: number, opts: IndexOptions = {}): boolean => n > (opts.pcaAbove ?? PCA_ABOVE) && dims > (opts.components ?? 128);
 
 export interface IndexOptions {
-  /** Rows from which PCA reduces the vectors (default 20,000). */
+  /** Rows from which PCA reduces the vectors (default PCA_ABOVE). */
   pcaAbove?: number;
   components?: number;
   seed?: number;
@@ -37,14 +44,21 @@ export class SimilarIndex {
 
   /** `matrix`: n × rawDims features (copied, not kept). */
   static build(matrix: Float32Array, n: number, rawDims: number, opts: IndexOptions = {}): SimilarIndex {
+    return runSteps(SimilarIndex.buildSteps(matrix, n, rawDims, opts));
+  }
+
+  /** build, yielding between chunks of work (phases "centring", "PCA fit", "projecting") for progress and Cancel. */
+  static *buildSteps(matrix: Float32Array, n: number, rawDims: number, opts: IndexOptions = {}): Steps<SimilarIndex> {
     const rows = Float32Array.from(matrix.subarray(0, n * rawDims));
     const mean = new Float32Array(rawDims);
     for (let i = 0; i < n; i++) for (let d = 0; d < rawDims; d++) mean[d] += rows[i * rawDims + d] / n;
+    yield { phase: 'centring', done: 0, total: n };
     for (let i = 0; i < n; i++) for (let d = 0; d < rawDims; d++) rows[i * rawDims + d] -= mean[d];
     l2NormaliseRows(rows, n, rawDims);
-    if (n > (opts.pcaAbove ?? 20_000) && rawDims > (opts.components ?? 128)) {
-      const pca = fitPca(rows, n, rawDims, { components: opts.components ?? 128, sample: 2000, iterations: 3, seed: opts.seed ?? 1 });
-      const reduced = l2NormaliseRows(projectPca(pca, rows, n), n, pca.components);
+    yield { phase: 'centring', done: n, total: n };
+    if (reducesAt(n, rawDims, opts)) {
+      const pca = yield* fitPcaSteps(rows, n, rawDims, { components: opts.components ?? 128, sample: 2000, iterations: 3, seed: opts.seed ?? 1 });
+      const reduced = l2NormaliseRows(yield* projectPcaSteps(pca, rows, n), n, pca.components);
       return new SimilarIndex(n, pca.components, mean, pca, reduced);
     }
     return new SimilarIndex(n, rawDims, mean, null, rows);

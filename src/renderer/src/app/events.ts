@@ -8,6 +8,9 @@ import { onTrainEvent } from '../features/train/train.store';
 import { refreshLibrarySoon } from './app.store';
 import { onPredictAllProgress } from '../features/browse/predict-all';
 import { onPrelabelProgress } from '../features/browse/suggestions';
+// Embedding map + similar images (#13)
+import { onMapProgress } from '../features/map/map.store';
+import { onSimilarProgress } from '../features/similar/similar.store';
 
 export function subscribeEvents(): () => void {
   const api = getApi();
@@ -18,6 +21,9 @@ export function subscribeEvents(): () => void {
     api.on('export.progress', onExportProgress),
     api.on('runs.predictProgress', onPredictAllProgress),
     api.on('runs.prelabelProgress', onPrelabelProgress),
+    // Embedding map + similar images (#13)
+    api.on('map.progress', onMapProgress),
+    api.on('similar.progress', onSimilarProgress),
     api.on('library.changed', ({ reason }) => {
       refreshLibrarySoon();
       // Label changes keep the grid in place (a relabeled image does not vanish from a class filter while the

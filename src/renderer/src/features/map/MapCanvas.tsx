@@ -1,8 +1,9 @@
 // The map's drawing surface: drag pans, the wheel zooms (around the pointer), Shift+drag or the lasso tool
 // draws a lasso, hover names the nearest point, click opens it. Redraws go through requestAnimationFrame and
-// only change the view uniforms; frame times (ms per draw) are kept on the element for the e2e test.
+// only change the view (uniforms on a GPU, one CPU splat otherwise); the renderer's kind and the mean JS time per
+// draw are kept on the element for the e2e test and bench/map-fps.bench.ts.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { createRenderer, fitPoints, inPolygon, pointSize, toData, toScreen, type PointsRenderer, type View } from './map-gl';
+import { createRenderer, fitPoints, type RendererKind, inPolygon, pointSize, toData, toScreen, type PointsRenderer, type View } from './map-gl';
 
 export interface MapCanvasProps {
   points: ReadonlyArray<{ imageId: number; x: number; y: number }>;
@@ -24,6 +25,16 @@ function buildGrid(xy: Float32Array, cells: number): Map<number, number[]> {
 }
 const cellOf = (v: number, cells: number) => Math.max(0, Math.min(cells - 1, Math.floor(((v + 1) / 2) * cells)));
 const cellKey = (x: number, y: number, cells: number) => cellOf(y, cells) * cells + cellOf(x, cells);
+
+/** A renderer asked for by name (localStorage "paddy.map.renderer": webgl | webgl-software | cpu), to compare them. */
+function forcedRenderer(): RendererKind | null {
+  try {
+    const v = localStorage.getItem('paddy.map.renderer');
+    return v === 'webgl' || v === 'webgl-software' || v === 'cpu' ? v : null;
+  } catch {
+    return null;
+  }
+}
 
 export function MapCanvas({ points, rgba, lassoMode, onHover, onOpen, onLasso }: MapCanvasProps) {
   const wrap = useRef<HTMLDivElement>(null);
@@ -53,11 +64,11 @@ export function MapCanvas({ points, rgba, lassoMode, onHover, onOpen, onLasso }:
   };
 
   useEffect(() => {
-    renderer.current = createRenderer(canvas.current!);
+    renderer.current = createRenderer(canvas.current!, forcedRenderer());
     canvas.current!.setAttribute('data-renderer', renderer.current.kind);
     const resize = () => {
       const el = wrap.current!;
-      const dpr = window.devicePixelRatio || 1;
+      const dpr = Math.min(window.devicePixelRatio || 1, renderer.current?.maxPixelRatio ?? Infinity);
       size.current = { w: el.clientWidth, h: el.clientHeight, dpr };
       canvas.current!.width = Math.max(1, Math.round(el.clientWidth * dpr));
       canvas.current!.height = Math.max(1, Math.round(el.clientHeight * dpr));

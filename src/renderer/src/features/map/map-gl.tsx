@@ -1,8 +1,11 @@
 // .tsx although it holds no component: it uses WebGL and canvas DOM types, which tsconfig.node.json (that checks
 // renderer .ts modules without the DOM for node tests) does not have; tsconfig.web.json checks it.
-// Draws the map's points: WebGL points (one draw call, positions and colours in GPU buffers, so a pan or zoom
-// only changes two uniforms — 75,000 points stay at 60 fps) with a 2-D canvas fallback where WebGL is missing
-// (the points are then drawn as one path per colour). Coordinates are the map's, fitted into [-1, 1] once.
+// Draws the map's points. On a GPU: WebGL points (one draw call, positions and colours in GPU buffers, so a pan
+// or zoom only changes two uniforms). Where WebGL is missing or is itself emulated on the CPU (SwiftShader,
+// llvmpipe — headless Chromium, a blocklisted GPU), the CPU splats the points into an ImageData instead
+// (map-splat.ts): emulated GL costs ~1 µs per point and frame, the splat a few ms for all 75,000.
+// Coordinates are the map's, fitted into [-1, 1] once.
+import { packColors, packCss, splatPoints } from './map-splat';
 
 export interface View {
   /** Zoom (1 = the whole map fits) and pan, in fitted units. */
@@ -11,8 +14,13 @@ export interface View {
   ty: number;
 }
 
+export type RendererKind = 'webgl' | 'webgl-software' | 'cpu';
+
 export interface PointsRenderer {
-  readonly kind: 'webgl' | 'canvas';
+  /** webgl: a GPU; webgl-software: GL emulated on the CPU (only when asked for, to measure it); cpu: map-splat. */
+  readonly kind: RendererKind;
+  /** The largest device-pixel ratio worth drawing at (the CPU path draws at CSS pixels: 4× less to fill at 2×). */
+  readonly maxPixelRatio: number;
   setPoints(xy: Float32Array): void;
   setColors(rgba: Float32Array): void;
   draw(view: View, width: number, height: number, dpr: number): void;
@@ -65,7 +73,19 @@ export function pointSize(n: number, k: number): number {
   return Math.min(14, base * Math.sqrt(k));
 }
 
-function glRenderer(canvas: HTMLCanvasElement): PointsRenderer | null {
+/** Whether this page's WebGL runs on a CPU, probed once on a canvas of its own (a canvas keeps its first context). */
+let softwareGl: boolean | null = null;
+export function webglIsSoftware(): boolean {
+  if (softwareGl !== null) return softwareGl;
+  const gl = document.createElement('canvas').getContext('webgl');
+  if (!gl) return (softwareGl = true);
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return (softwareGl = /swiftshader|llvmpipe|softpipe|software|basic render/i.test(name));
+}
+
+function glRenderer(canvas: HTMLCanvasElement, kind: RendererKind): PointsRenderer | null {
   const gl = canvas.getContext('webgl', { antialias: false, premultipliedAlpha: false, preserveDrawingBuffer: true });
   if (!gl) return null;
   const shader = (type: number, src: string) => {
@@ -88,7 +108,8 @@ function glRenderer(canvas: HTMLCanvasElement): PointsRenderer | null {
   const uSize = gl.getUniformLocation(prog, 'u_size');
   let n = 0;
   return {
-    kind: 'webgl',
+    kind,
+    maxPixelRatio: Infinity,
     setPoints(xy) {
       n = xy.length / 2;
       gl.bindBuffer(gl.ARRAY_BUFFER, pos);
@@ -126,46 +147,54 @@ function glRenderer(canvas: HTMLCanvasElement): PointsRenderer | null {
   };
 }
 
-function canvasRenderer(canvas: HTMLCanvasElement): PointsRenderer {
-  const ctx = canvas.getContext('2d')!;
+function cpuRenderer(canvas: HTMLCanvasElement): PointsRenderer {
+  const ctx = canvas.getContext('2d', { alpha: false })!;
   let xy: Float32Array = new Float32Array(0);
-  let groups: Array<{ style: string; idx: number[] }> = [];
+  let colors: Uint32Array = new Uint32Array(0);
+  let image: ImageData | null = null;
+  let pixels: Int32Array = new Int32Array(0);
+  let background = 0xff000000;
   return {
-    kind: 'canvas',
+    kind: 'cpu',
+    maxPixelRatio: 1,
     setPoints(p) {
       xy = p;
     },
     setColors(rgba) {
-      // One path per distinct colour: fill calls, not points, are what costs.
-      const by = new Map<string, number[]>();
-      for (let i = 0; i < rgba.length / 4; i++) {
-        const key = `rgba(${Math.round(rgba[4 * i]! * 255)},${Math.round(rgba[4 * i + 1]! * 255)},${Math.round(rgba[4 * i + 2]! * 255)},${rgba[4 * i + 3]!.toFixed(2)})`;
-        (by.get(key) ?? by.set(key, []).get(key)!).push(i);
-      }
-      groups = [...by].map(([style, idx]) => ({ style, idx }));
+      colors = packColors(rgba);
     },
     draw(view, width, height, dpr) {
-      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-      ctx.clearRect(0, 0, width, height);
-      const t = viewTransform(view, width, height);
-      const s = pointSize(xy.length / 2, view.k);
-      for (const g of groups) {
-        ctx.fillStyle = g.style;
-        ctx.beginPath();
-        for (const i of g.idx) {
-          const x = ((xy[2 * i]! * t.sx + t.ox + 1) / 2) * width;
-          const y = ((1 - (xy[2 * i + 1]! * t.sy + t.oy)) / 2) * height;
-          ctx.rect(x - s / 2, y - s / 2, s, s);
-        }
-        ctx.fill();
+      if (!image || image.width !== canvas.width || image.height !== canvas.height) {
+        image = ctx.createImageData(canvas.width, canvas.height);
+        pixels = new Int32Array(image.data.buffer);
+        background = backgroundOf(canvas);
       }
+      // The canvas is opaque (blending against a known colour is a multiply-add per channel): paint what is behind it.
+      splatPoints(pixels, image.width, image.height, xy, colors, viewTransform(view, width, height), pointSize(xy.length / 2, view.k) * dpr, background);
+      ctx.putImageData(image, 0, 0);
     },
     dispose() {},
   };
 }
 
-export function createRenderer(canvas: HTMLCanvasElement): PointsRenderer {
-  return glRenderer(canvas) ?? canvasRenderer(canvas);
+/** The first opaque background behind the canvas, as 0xAABBGGRR. */
+function backgroundOf(el: HTMLElement): number {
+  for (let e: HTMLElement | null = el; e; e = e.parentElement) {
+    const bg = getComputedStyle(e).backgroundColor;
+    if (bg && !/rgba\([^)]*,\s*0\)$/.test(bg) && bg !== 'transparent') return packCss(bg) ?? 0xff000000;
+  }
+  return 0xff000000;
+}
+
+/**
+ * The renderer for this canvas: WebGL on a GPU, the CPU splat where WebGL is missing or emulated. `prefer`
+ * forces one (the map-fps bench measures both on the same page).
+ */
+export function createRenderer(canvas: HTMLCanvasElement, prefer?: RendererKind | null): PointsRenderer {
+  if (prefer === 'cpu') return cpuRenderer(canvas);
+  const software = webglIsSoftware();
+  if (prefer === 'webgl-software' || prefer === 'webgl' || !software) return glRenderer(canvas, software ? 'webgl-software' : 'webgl') ?? cpuRenderer(canvas);
+  return cpuRenderer(canvas);
 }
 
 /** Fits map coordinates into [-1, 1] (the longer side), keeping the aspect. */

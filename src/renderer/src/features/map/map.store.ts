@@ -58,7 +58,6 @@ export async function computeMap(): Promise<void> {
   if (useMap.getState().computing) return;
   const api = getApi();
   useMap.setState({ computing: true, cancelling: false, progress: null, error: null });
-  const off = api.on('map.progress', (p) => useMap.setState({ progress: p }));
   try {
     const { source } = useMap.getState();
     const [map, info] = await Promise.all([api['map.compute']({ source }), api['map.points'](pointsInput(source))]);
@@ -67,9 +66,13 @@ export async function computeMap(): Promise<void> {
     if (isCancelledError('map.compute', e)) toast('Map cancelled');
     else useMap.setState({ error: errorMessage(e) });
   } finally {
-    off();
     useMap.setState({ computing: false, cancelling: false, progress: null });
   }
+}
+
+/** map.progress (subscribed in app/events.ts): shown while this page computes the map. */
+export function onMapProgress(p: { phase: string; done: number; total: number }): void {
+  if (useMap.getState().computing) useMap.setState({ progress: p });
 }
 
 export async function cancelMap(): Promise<void> {
