@@ -2,7 +2,8 @@
 // child_process.fork under tsx: src/main/workers/fork-host.ts). It hands the worker loop (workers/worker-main.ts)
 // what it runs, so the workers room imports no service: training, with each status change recorded by the runs
 // service, and the job runners — the very service functions the app would call in-process.
-import { runTraining } from './engine/train/run-training';
+import { runTraining, type RunLifecycle } from './engine/train/run-training';
+import type { Library } from './library';
 import { evaluateRun } from './services/evaluation';
 import { predict } from './services/predict';
 import { predictWholeLibrary } from './services/library-predictions';
@@ -13,7 +14,7 @@ import { computeMap } from './services/map'; // embedding map (#13)
 import { buildSimilarIndex, similarFiles } from './services/similar'; // similar images (#13)
 import type { JobRunners } from './workers/jobs';
 import type { MapSource } from '../shared/types'; // embedding map (#13)
-import { runCalibration } from './services/calibration'; // calibration (#13)
+import { calibrateNewPredictions, runCalibration } from './services/calibration'; // calibration (#13)
 import { explainImages } from './services/explain'; // Grad-CAM (#13, saliency)
 import { serveWorker } from './workers/worker-main';
 
@@ -39,7 +40,23 @@ const jobs: JobRunners = {
   'runs.calibration': (lib, _emit, input, signal) => runCalibration(lib, input.runId, signal),
 };
 
+/** A finished run's stored predictions answer with calibrated confidence from the start (#13). */
+function calibratedOnCompletion(lib: Library, life: RunLifecycle): RunLifecycle {
+  return {
+    ...life,
+    completed: (runId, result) => {
+      if (!life.completed(runId, result)) return false;
+      try {
+        calibrateNewPredictions(lib, runId);
+      } catch {
+        // The run stands as completed; its calibration is fitted on first use instead.
+      }
+      return true;
+    },
+  };
+}
+
 serveWorker({
-  train: (lib, runId, config, emit, control) => runTraining(lib, runId, config, emit, control, runLifecycle(lib, control)),
+  train: (lib, runId, config, emit, control) => runTraining(lib, runId, config, emit, control, calibratedOnCompletion(lib, runLifecycle(lib, control))),
   jobs,
 });

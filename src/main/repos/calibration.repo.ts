@@ -2,7 +2,7 @@
 // predictions (with their true class) it is computed from.
 import type Database from 'better-sqlite3';
 import type { Split } from '../../shared/types';
-import { stmt } from './statements';
+import { stmt, writeTx } from './statements';
 
 export interface StoredCalibration {
   temperature: number;
@@ -34,4 +34,17 @@ export function splitPredictions(db: Database.Database, runId: string, split: Sp
   return stmt<[string, Split], LabelledPrediction>(db,
     `SELECT image_id AS imageId, true_class_id AS trueClassId, probs FROM run_predictions
      WHERE run_id = ? AND split = ? AND true_class_id IS NOT NULL ORDER BY image_id`).all(runId, split);
+}
+
+/** Every stored prediction of the run: its image and raw probabilities (JSON), which calibration never changes. */
+export function predictionProbs(db: Database.Database, runId: string): Array<{ imageId: number; probs: string }> {
+  return stmt<[string], { imageId: number; probs: string }>(db, `SELECT image_id AS imageId, probs FROM run_predictions WHERE run_id = ?`).all(runId);
+}
+
+/** The confidence Browse filters, sorts and shows: the calibrated top probability, one transaction for the run. */
+export function setPredictionConfidences(db: Database.Database, runId: string, rows: ReadonlyArray<{ imageId: number; confidence: number }>): void {
+  const update = stmt(db, `UPDATE run_predictions SET confidence = ? WHERE run_id = ? AND image_id = ?`);
+  writeTx(db, () => {
+    for (const r of rows) update.run(r.confidence, runId, r.imageId);
+  });
 }

@@ -5,7 +5,7 @@
 // run has only its test predictions, and its val images are scored with its model once (that path is a job).
 import type { EvalCalibration, RunCalibration, SplitCalibration } from '../../shared/types';
 import type { Library } from '../library';
-import { getCalibration, saveCalibration, splitPredictions } from '../repos/calibration.repo';
+import { getCalibration, predictionProbs, saveCalibration, setPredictionConfidences, splitPredictions } from '../repos/calibration.repo';
 import { runImages, type RunRow } from '../repos/runs.repo';
 import { applyTemperature, calibrate as calibrateRow, calibrationScores, fitTemperature, perClassCurves, unsureThreshold } from '../engine/calibration';
 import { checkSources } from '../engine/data/source-check';
@@ -77,7 +77,25 @@ export function computeCalibration(runId: string, classes: readonly string[], va
 
 function store(lib: Library, c: RunCalibration): RunCalibration {
   saveCalibration(lib.db, c.runId, { temperature: c.temperature, summary: JSON.stringify(c), computedAt: c.computedAt });
+  calibrateStoredConfidences(lib, c.runId, c.temperature);
   return c;
+}
+
+/**
+ * The run's stored predictions answer with calibrated confidence too (Browse's tiles, its confidence filter and
+ * sort, the run's lists), as Predict does: each row's top probability under the temperature. The raw
+ * probabilities stay as they are — the temperature is fitted on them.
+ */
+export function calibrateStoredConfidences(lib: Library, runId: string, temperature: number): void {
+  const rows = predictionProbs(lib.db, runId).map((r) => ({ imageId: r.imageId, confidence: Math.max(...calibrate(JSON.parse(r.probs) as number[], temperature)) }));
+  setPredictionConfidences(lib.db, runId, rows);
+}
+
+/** After new predictions of a run were stored (e.g. images imported since): the same, if it has a temperature. */
+export function calibrateNewPredictions(lib: Library, runId: string): void {
+  const had = getCalibration(lib.db, runId);
+  if (had) calibrateStoredConfidences(lib, runId, had.temperature);
+  else calibrationWithoutModel(lib, runId); // fits one from the stored val predictions if it can (and applies it)
 }
 
 /**

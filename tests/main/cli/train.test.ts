@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
 import { BIN } from '../../helpers/root';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -37,6 +38,10 @@ test('paddy train/runs/eval/compare/predict on a small library, with --json', as
   assert.match(r.engine, /^(onnxruntime|tfjs)/);
   assert.ok(r.runId && typeof r.test.accuracy === 'number' && r.test.perClass.Arborio && Array.isArray(r.test.confusion));
   assert.equal(typeof r.seconds.train, 'number');
+  // The worker calibrates a run as it completes (#13): its stored predictions answer calibrated from the start.
+  const db = new Database(path.join(dir, 'paddy.db'), { readonly: true });
+  assert.ok(db.prepare('SELECT temperature FROM run_calibration WHERE run_id = ?').get(r.runId), 'calibrated on completion');
+  db.close();
 
   const runs = JSON.parse((await paddy(['runs', '--library', dir, '--json'])).out);
   assert.deepEqual(runs.map((x: { id: string }) => x.id), [r.runId]);

@@ -68,6 +68,15 @@ test('a completed run: calibration from its stored predictions, stored once, wit
   assert.ok(c.unsureThreshold > 0 && c.unsureThreshold <= 1);
   assert.equal(getCalibration(lib.db, runId)!.temperature, c.temperature);
   assert.equal(calibrationWithoutModel(lib, runId)!.computedAt, c.computedAt, 'the second call reads the stored one');
+  // Browse's stored confidences are now the calibrated top probability; the raw probabilities are kept.
+  const rows = lib.db.prepare('SELECT split, confidence, probs FROM run_predictions WHERE run_id = ?').all(runId) as Array<{ split: string; confidence: number; probs: string }>;
+  assert.ok(rows.length >= 42 && rows.some((r) => r.split === 'train'), 'every stored prediction, in-sample ones too');
+  for (const r of rows) {
+    const raw = JSON.parse(r.probs) as number[];
+    assert.ok(Math.abs(r.confidence - Math.max(...calibrate(raw, c.temperature))) < 1e-9);
+  }
+  assert.ok(rows.some((r) => Math.abs(r.confidence - Math.max(...(JSON.parse(r.probs) as number[]))) > 1e-4), 'T ≠ 1 changed them');
+  assert.deepEqual(stored('val').probs, val.probs, 'the raw probabilities the temperature is fitted on are untouched');
 });
 
 test('an older run without val predictions: scored with its model on first use, the same temperature', async () => {
