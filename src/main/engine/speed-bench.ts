@@ -222,13 +222,13 @@ export async function runSpeedBench(backend: BackendName, opts: BenchOptions = {
   const cfg = defaultConfig('cnn');
   let defaultCnn: number | null = null, defaultCnnTfjs: number | null = null;
   if (cfg.model === 'cnn') {
-    const m = buildCnn({ imageSize: cfg.imageSize, filters: cfg.filters, dense: cfg.dense, dropout: cfg.dropout, numClasses: 5, seed: 1 });
+    const m = buildCnn({ imageSize: cfg.imageSize, filters: cfg.filters, dense: cfg.dense, dropout: cfg.dropout, batchNorm: cfg.batchNorm, globalPool: cfg.globalPool, numClasses: 5, seed: 1 });
     m.compile({ optimizer: tf.train.adam(cfg.learningRate), loss: 'categoricalCrossentropy' });
     const data = inputs(await riceBatches(opts.riceDir, cfg.imageSize, cfg.batchSize, count), cfg.imageSize, cfg.batchSize, 5);
     defaultCnn = native ? null : (await ortRate(m, data, runs, steps, threads))?.rate ?? null;
     defaultCnnTfjs = await trainRate(m, cfg.imageSize, 5, data, runs, steps);
     m.dispose();
-    log(`default CNN (${cfg.imageSize}px, filters ${cfg.filters}): ${defaultCnn ?? '—'} img/s (tfjs ${active}: ${defaultCnnTfjs})`);
+    log(`default CNN (${cfg.imageSize}px, filters ${cfg.filters}${cfg.batchNorm ? ', batch norm' : ''}${cfg.globalPool ? ', global pooling' : ''}): ${defaultCnn ?? '—'} img/s (tfjs ${active}: ${defaultCnnTfjs})`);
   }
 
   let mobilenet: number | null = null, extractorName: string | null = null;

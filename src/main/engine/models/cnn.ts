@@ -1,4 +1,4 @@
-// Paddy's custom CNN: blocks of conv3×3 + ReLU (+ optional BatchNorm) + maxpool, then dense layers with
+// Paddy's custom CNN: blocks of conv3×3 (+ optional BatchNorm) + ReLU + maxpool, then dense layers with
 // dropout and a softmax. Seeded initialisers so a run is reproducible on one backend.
 import tf from '../tfjs.cjs';
 
@@ -9,7 +9,10 @@ export interface CnnSpec {
   dropout: number;
   numClasses: number;
   seed: number;
+  /** Conv (no bias: the norm cancels it) → BatchNormalization → ReLU in each block. */
   batchNorm?: boolean;
+  /** Global average pooling instead of flattening the last map; with no hidden dense layer, dropout follows it. */
+  globalPool?: boolean;
 }
 
 export function buildCnn(spec: CnnSpec): tf.Sequential {
@@ -22,12 +25,15 @@ export function buildCnn(spec: CnnSpec): tf.Sequential {
       kernelSize: 3,
       padding: 'same',
       activation: spec.batchNorm ? 'linear' : 'relu',
+      useBias: !spec.batchNorm,
       inputShape: i === 0 ? [spec.imageSize, spec.imageSize, 3] : undefined,
       kernelInitializer: tf.initializers.heNormal({ seed: seed++ }),
       name: `conv_${i}`,
     }));
     if (spec.batchNorm) {
-      model.add(tf.layers.batchNormalization({ name: `bn_${i}` }));
+      // Momentum 0.9 (PyTorch's 0.1), not Keras's 0.99: the moving statistics the model predicts with settle within
+      // ~40 steps, so a run on a small library (the demo sample: a few hundred steps or fewer) predicts well too.
+      model.add(tf.layers.batchNormalization({ name: `bn_${i}`, momentum: 0.9 }));
       model.add(tf.layers.reLU({ name: `relu_${i}` }));
     }
     if (size >= 2) {
@@ -35,7 +41,12 @@ export function buildCnn(spec: CnnSpec): tf.Sequential {
       size = Math.floor(size / 2);
     }
   });
-  model.add(tf.layers.flatten({ name: 'flatten' }));
+  if (spec.globalPool) {
+    model.add(tf.layers.globalAveragePooling2d({ name: 'gap' }));
+    if (!spec.dense.length && spec.dropout > 0) model.add(tf.layers.dropout({ rate: spec.dropout, name: 'dropout_gap' }));
+  } else {
+    model.add(tf.layers.flatten({ name: 'flatten' }));
+  }
   spec.dense.forEach((units, i) => {
     model.add(tf.layers.dense({ units, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed: seed++ }), name: `dense_${i}` }));
     if (spec.dropout > 0) model.add(tf.layers.dropout({ rate: spec.dropout, name: `dropout_${i}` }));

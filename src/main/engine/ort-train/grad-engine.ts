@@ -12,6 +12,8 @@ export interface GradResult {
   correct: number;
   /** Per parameter, in tfjs order and layout; already divided by the whole batch's size. */
   grads: Float32Array[];
+  /** Per batch-norm layer, these rows' per-channel mean then (biased) variance (StepGraph.stats order). */
+  stats: Float32Array[];
 }
 
 export interface GradEngine {
@@ -23,7 +25,7 @@ export interface GradEngine {
 export async function createGradEngine(layers: StepLayer[], input: StepInput, threads: number): Promise<GradEngine> {
   const ort = await loadOrt();
   if (!ort) throw new Error('onnxruntime-node is not available');
-  const sessions = new Map<string, Promise<{ session: Session; shapes: number[][]; masks: string[] }>>();
+  const sessions = new Map<string, Promise<{ session: Session; shapes: number[][]; masks: string[]; stats: string[] }>>();
   const sessionFor = (rows: number, batch: number) => {
     const key = `${rows}/${batch}`;
     let s = sessions.get(key);
@@ -32,7 +34,7 @@ export async function createGradEngine(layers: StepLayer[], input: StepInput, th
         const g = buildStepGraph({ input, layers, batch: rows, wholeBatch: batch });
         // Spinning off (the default): pool threads would steal the other worker's core between ops.
         const session = await ort.InferenceSession.create(g.bytes, sessionOptions({ threads }));
-        return { session, shapes: g.params, masks: g.masks.map((m) => m.name) };
+        return { session, shapes: g.params, masks: g.masks.map((m) => m.name), stats: (g.stats ?? []).flatMap((st) => [st.mean, st.variance]) };
       })();
       sessions.set(key, s);
     }
@@ -40,7 +42,7 @@ export async function createGradEngine(layers: StepLayer[], input: StepInput, th
   };
   return {
     async run(rows, batch, x, y, masks, params, into) {
-      const { session, shapes, masks: maskNames } = await sessionFor(rows, batch);
+      const { session, shapes, masks: maskNames, stats } = await sessionFor(rows, batch);
       const k = y.length / rows;
       const feeds: Record<string, InstanceType<Ort['Tensor']>> = {
         x: new ort.Tensor('float32', x, 'size' in input ? [rows, input.size, input.size, 3] : [rows, inputLength(input)]),
@@ -59,6 +61,7 @@ export async function createGradEngine(layers: StepLayer[], input: StepInput, th
             into[i]!.set(g);
             return into[i]!;
           }),
+          stats: stats.map((name) => new Float32Array(out[name]!.data as Float32Array)),
         };
       } finally {
         for (const t of Object.values(out)) t.dispose();

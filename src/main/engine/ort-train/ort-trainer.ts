@@ -3,7 +3,9 @@
 // threads, whose slices, pads and unpooling run on one thread); the workers sum their gradients and apply Adam
 // exactly as tfjs does, each to its share of the parameters (adam.ts). When threads cannot start (or for heads,
 // or one core), one in-process session does the work and Adam runs here. The caller keeps the tfjs model for
-// everything else (prediction, saving) and copies `params()` into it when it needs them.
+// everything else (prediction, saving) and copies `params()` into it when it needs them. Batch norms train on each
+// worker's part of the batch ("ghost" batch norm: per-part statistics); their moving statistics, which the tfjs
+// model predicts with, are updated here from the parts' statistics merged into the whole batch's.
 import tf from '../tfjs.cjs';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,8 +22,13 @@ export interface OrtTrainerOptions {
   layers: StepLayer[];
   input: StepInput;
   numClasses: number;
-  /** Initial parameters in tfjs order and layout (model.getWeights()). Copied. */
+  /** Initial trainable parameters in tfjs order and layout (model.trainableWeights). Copied. */
   params: Float32Array[];
+  /**
+   * Initial moving mean and variance of each batch-norm layer (model.nonTrainableWeights order; default 0 and 1).
+   * Each step moves them toward the whole batch's statistics as tfjs does: s ← s − (s − batch)·(1 − momentum).
+   */
+  stats?: Float32Array[];
   /** Cores to use (default: all). 1 → one in-process session. */
   threads?: number;
   /**
@@ -46,8 +53,10 @@ export interface OrtTrainer {
   readonly name: string;
   /** One Adam step on n images (NHWC floats) with integer labels. Returns the batch's mean loss and accuracy. */
   step(x: Float32Array, labels: Int32Array, learningRate: number): Promise<{ loss: number; accuracy: number }>;
-  /** The current parameters (copies), in model.getWeights() order. */
+  /** The current trainable parameters (copies), in model.trainableWeights order. */
   params(): Float32Array[];
+  /** The batch norms' current moving mean and variance (copies), in model.nonTrainableWeights order. */
+  stats(): Float32Array[];
   /** Copies the current parameters into `model` (the one they came from), e.g. before validating it. */
   copyInto(model: tf.LayersModel): void;
   dispose(): Promise<void>;
@@ -129,7 +138,7 @@ export async function createOrtTrainer(opts: OrtTrainerOptions): Promise<OrtTrai
   const threads = Math.max(1, Math.floor(opts.threads ?? os.availableParallelism()));
   // Build the graph once here (milliseconds): a model the step cannot express fails now, where a caller can
   // still fall back to tfjs, instead of inside a worker at the first batch.
-  buildStepGraph({ input, layers, batch: 1 });
+  const probe = buildStepGraph({ input, layers, batch: 1 });
   let workers: StepWorker[] = [];
   let engine: GradEngine | null = null;
   if (threads > 1 && opts.parallelism !== 'session') {
@@ -177,12 +186,14 @@ export async function createOrtTrainer(opts: OrtTrainerOptions): Promise<OrtTrai
     ? workers.map((w) => async (rows, batch, x, y, masks) => {
         const r = await w.request({ type: 'grads', rows, batch, x, y, masks, parts: partsNow, t, lr: lrNow, adam });
         if (r.type !== 'grads') throw new Error('training step worker: unexpected reply');
-        return { loss: r.loss, correct: r.correct, grads: [] };
+        return { loss: r.loss, correct: r.correct, grads: [], stats: r.stats };
       })
     : [(rows, batch, x, y, masks) => engine!.run(rows, batch, x, y, masks, params)];
   const widths = dropoutWidths(input, layers);
   const dropouts = layers.flatMap((l) => (l.kind === 'dropout' ? [l.rate] : [])).map((rate, i) => ({ rate, units: widths[i]! }));
   const per = inputLength(input);
+  const bns = (probe.stats ?? []).map((st) => st.momentum);
+  const moving = (probe.stats ?? []).flatMap((st, j) => [0, 1].map((init, s) => Float32Array.from(opts.stats?.[2 * j + s] ?? new Float32Array(st.channels).fill(init))));
   let disposed = false;
 
   return {
@@ -223,14 +234,16 @@ export async function createOrtTrainer(opts: OrtTrainerOptions): Promise<OrtTrai
         loss += r.loss;
         correct += r.correct;
       }
+      updateMoving(moving, bns, results, Array.from({ length: used }, (_, w) => Math.floor(((w + 1) * n) / used) - Math.floor((w * n) / used)));
       // The workers applied Adam already (adam.ts); the in-process session's step is applied here, the same way.
       if (!workers.length) params.forEach((p, i) => adamUpdate(p, m[i]!, v[i]!, [results[0]!.grads[i]!], 0, p.length, t, lr, adam));
       return { loss: loss / n, accuracy: correct / n };
     },
     params: () => params.map((p) => new Float32Array(p)),
+    stats: () => moving.map((s) => new Float32Array(s)),
     copyInto(model) {
       const shapes = model.getWeights().map((w) => w.shape);
-      const ts = params.map((p, i) => tf.tensor(p, shapes[i]));
+      const ts = [...params, ...moving].map((p, i) => tf.tensor(p, shapes[i]));
       model.setWeights(ts);
       tf.dispose(ts);
     },
@@ -243,10 +256,42 @@ export async function createOrtTrainer(opts: OrtTrainerOptions): Promise<OrtTrai
   };
 }
 
+/**
+ * Moves each batch norm's moving statistics toward this step's: the parts' statistics merged into the whole
+ * batch's (row-weighted mean; variance = mean of the parts' variance + squared mean, minus the squared mean), then
+ * tfjs's update in float32 — one part (one session) gives exactly what tfjs's trainOnBatch would.
+ */
+function updateMoving(moving: Float32Array[], momenta: number[], parts: GradResult[], rows: number[]): void {
+  const n = rows.reduce((a, b) => a + b, 0);
+  momenta.forEach((momentum, j) => {
+    const mean = moving[2 * j]!, variance = moving[2 * j + 1]!;
+    const decay = Math.fround(1 - momentum);
+    for (let c = 0; c < mean.length; c++) {
+      let bm: number, bv: number;
+      if (parts.length === 1) {
+        bm = parts[0]!.stats[2 * j]![c]!;
+        bv = parts[0]!.stats[2 * j + 1]![c]!;
+      } else {
+        let m = 0, sq = 0;
+        parts.forEach((p, i) => {
+          const pm = p.stats[2 * j]![c]!;
+          m += rows[i]! * pm;
+          sq += rows[i]! * (p.stats[2 * j + 1]![c]! + pm * pm);
+        });
+        bm = m / n;
+        bv = Math.max(0, sq / n - bm * bm);
+      }
+      mean[c] = Math.fround(mean[c]! - Math.fround(Math.fround(mean[c]! - Math.fround(bm)) * decay));
+      variance[c] = Math.fround(variance[c]! - Math.fround(Math.fround(variance[c]! - Math.fround(bv)) * decay));
+    }
+  });
+}
+
 /** A trainer for `model` from its current weights; rejects with the reason when the step cannot express it. */
 export async function createOrtTrainerFor(model: tf.LayersModel, opts: Pick<OrtTrainerOptions, 'threads' | 'parallelism' | 'rand' | 'labelSmoothing'>): Promise<OrtTrainer> {
   const spec = stepLayersOf(model);
   if ('reason' in spec) throw new Error(spec.reason);
-  const params = model.getWeights().map((w) => w.dataSync() as Float32Array);
-  return createOrtTrainer({ ...opts, layers: spec.layers, input: spec.input, numClasses: model.outputs[0]!.shape[1] as number, params });
+  const all = model.getWeights().map((w) => w.dataSync() as Float32Array);
+  const trainable = model.trainableWeights.length;
+  return createOrtTrainer({ ...opts, layers: spec.layers, input: spec.input, numClasses: model.outputs[0]!.shape[1] as number, params: all.slice(0, trainable), stats: all.slice(trainable) });
 }

@@ -39,5 +39,5 @@ export type ToStepWorker =
 
 export type FromStepWorker =
   | { type: 'ready' }
-  | { type: 'grads'; loss: number; correct: number }
+  | { type: 'grads'; loss: number; correct: number; stats: Float32Array[] }
   | { type: 'error'; message: string };

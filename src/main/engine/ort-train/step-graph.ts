@@ -3,14 +3,20 @@
 // op is a forward op ORT runs well: a convolution's input gradient is a Conv of the gradient with the flipped,
 // in/out-swapped filter; its filter gradient an im2col (a grouped Conv with one-hot kernels) and a batched
 // MatMul; the max-pool gradient MaxUnpool of the pooling indices. Parameters go in and gradients come out in
-// tfjs layout (conv kernels [kh, kw, in, out], dense [in, out]), so they pair with model.getWeights() as is.
+// tfjs layout (conv kernels [kh, kw, in, out], dense [in, out]), so they pair with model.trainableWeights as is.
+// Batch norm runs in training mode (batch statistics, which the graph also outputs for the moving averages).
 // Measured choices (2-core AVX-512 Xeon, BENCHMARKS.md): ConvTranspose for the input gradient, a Conv with
 // the batch as channels for the filter gradient, and Slice+Concat im2cols were each slower.
 import { GraphBuilder } from '../onnx/export/onnx-graph';
 
 export type StepLayer =
-  | { kind: 'conv'; filters: number; kernel: number; padding: 'same' | 'valid'; relu: boolean }
+  // bias false: a conv feeding a batch norm, which cancels any bias (tfjs useBias: false).
+  | { kind: 'conv'; filters: number; kernel: number; padding: 'same' | 'valid'; relu: boolean; bias?: boolean }
+  // Batch norm over a feature map in training mode (batch statistics; the moving ones are updated by the
+  // trainer from the graph's `stats` outputs), optionally followed by a ReLU.
+  | { kind: 'bn'; epsilon: number; momentum: number; relu: boolean }
   | { kind: 'pool' }
+  | { kind: 'gap' }
   | { kind: 'flatten' }
   | { kind: 'dense'; units: number; activation: 'relu' | 'linear' | 'softmax' }
   | { kind: 'dropout'; rate: number };
@@ -45,6 +51,11 @@ export interface StepGraph {
   params: number[][];
   /** Per dropout layer: the [batch, units] mask input's name and width. */
   masks: Array<{ name: string; units: number; rate: number }>;
+  /**
+   * Per batch-norm layer: the graph outputs holding this batch's per-channel mean and (biased) variance, and the
+   * layer's momentum — tfjs's moving-statistics order (model.nonTrainableWeights: mean, variance per layer).
+   */
+  stats?: Array<{ mean: string; variance: string; channels: number; momentum: number }>;
   numClasses: number;
 }
 
@@ -56,12 +67,16 @@ function shapes(spec: StepSpec): { out: number[][]; params: number[][] } {
   const out: number[][] = [];
   const params: number[][] = [];
   for (const l of spec.layers) {
-    if ((l.kind === 'conv' || l.kind === 'pool' || l.kind === 'flatten') && cur.length !== 3) throw new Error(`step graph: ${l.kind} layer on a vector`);
+    if (l.kind !== 'dense' && l.kind !== 'dropout' && cur.length !== 3) throw new Error(`step graph: ${l.kind} layer on a vector`);
     if (l.kind === 'conv') {
       const [c, h, w] = cur as [number, number, number];
       const shrink = l.padding === 'valid' ? l.kernel - 1 : 0;
-      params.push([l.kernel, l.kernel, c, l.filters], [l.filters]);
+      params.push([l.kernel, l.kernel, c, l.filters], ...(l.bias === false ? [] : [[l.filters]]));
       cur = [l.filters, h - shrink, w - shrink];
+    } else if (l.kind === 'bn') {
+      params.push([cur[0]!], [cur[0]!]);
+    } else if (l.kind === 'gap') {
+      cur = [cur[0]!];
     } else if (l.kind === 'pool') {
       cur = [cur[0]!, Math.floor(cur[1]! / 2), Math.floor(cur[2]! / 2)];
     } else if (l.kind === 'flatten') {
@@ -85,13 +100,16 @@ export function dropoutWidths(input: StepInput, layers: StepLayer[]): number[] {
   return layers.flatMap((l, i) => (l.kind === 'dropout' ? [out[i]![0]!] : []));
 }
 
-/** Index in `params` of each conv/dense layer's kernel (its bias follows); -1 for layers without parameters. */
+/** How many parameter tensors a layer has: kernel (+ bias), or a batch norm's γ and β. */
+const paramCount = (l: StepLayer): number => (l.kind === 'dense' || l.kind === 'bn' ? 2 : l.kind === 'conv' ? (l.bias === false ? 1 : 2) : 0);
+
+/** Index in `params` of each layer's first parameter (conv/dense kernel, bias next; bn γ, β next); -1 for none. */
 function paramIndices(layers: StepLayer[]): number[] {
   let next = 0;
   return layers.map((l) => {
-    if (l.kind !== 'conv' && l.kind !== 'dense') return -1;
-    next += 2;
-    return next - 2;
+    const n = paramCount(l);
+    next += n;
+    return n ? next - n : -1;
   });
 }
 
@@ -104,6 +122,9 @@ interface LayerValues {
   poolShape?: string;
   poolIndices?: string;
   mask?: string;
+  /** bn: the normalised input and 1/√(var + ε) ([1, C, 1, 1]). */
+  xhat?: string;
+  invStd?: string;
 }
 
 /** The small op helpers every graph writer uses (this file's CNN step, block-step-graph.ts's MobileNetV2 blocks). */
@@ -134,7 +155,7 @@ class StepWriter extends GraphOps {
   readonly zero: string;
 
   constructor(readonly spec: StepSpec) {
-    super(new GraphBuilder(['loss', 'correct', ...shapes(spec).params.map((_, i) => `g${i}`)]));
+    super(new GraphBuilder(['loss', 'correct', ...shapes(spec).params.map((_, i) => `g${i}`), ...statNames(spec.layers)]));
     ({ out: this.out, params: this.params } = shapes(spec));
     this.B = spec.batch;
     this.layers = spec.layers;
@@ -145,10 +166,14 @@ class StepWriter extends GraphOps {
   inShape(li: number): number[] {
     return li > 0 ? this.out[li - 1]! : inputShape(this.spec.input);
   }
-  /** Layer li is a ReLU conv followed by a pool, so its ReLU runs after the pool. */
+  /** Layer li is a ReLU conv (or batch norm) followed by a pool, so its ReLU runs after the pool. */
   reluAfterPool(li: number): boolean {
     const l = this.layers[li];
-    return l?.kind === 'conv' && l.relu && this.layers[li + 1]?.kind === 'pool';
+    return (l?.kind === 'conv' || l?.kind === 'bn') && l.relu && this.layers[li + 1]?.kind === 'pool';
+  }
+  /** A [C] parameter as [1, C, 1, 1], to broadcast over NCHW maps. */
+  perChannel(v: string, c: number, base: string): string {
+    return this.n1('Reshape', [v, this.i64(`${base}_shape`, [1, c, 1, 1])], base);
   }
   /** d where the ReLU's output is positive, else 0 (tfjs: relu'(0) = 0). */
   reluGrad(d: string, out: string, base: string): string {
@@ -158,6 +183,9 @@ class StepWriter extends GraphOps {
 
 const samePad = (l: { kernel: number; padding: 'same' | 'valid' }) => (l.padding === 'same' ? (l.kernel - 1) / 2 : 0);
 
+/** Per batch-norm layer li, the graph outputs of its batch mean and variance: `bn_mean${li}`, `bn_var${li}`. */
+const statNames = (layers: StepLayer[]): string[] => layers.flatMap((l, li) => (l.kind === 'bn' ? [`bn_mean${li}`, `bn_var${li}`] : []));
+
 // ---- Forward: each layer's ops; returns its output and what the backward pass needs.
 
 type Forward<L> = (w: StepWriter, l: L, li: number, a: string) => Omit<LayerValues, 'input'>;
@@ -166,7 +194,7 @@ const convForward: Forward<Extract<StepLayer, { kind: 'conv' }>> = (w, l, li, a)
   const pi = w.paramAt[li]!;
   const kernel = w.n1('Transpose', [`p${pi}`], `w${li}_oihw`, { perm: [3, 2, 0, 1] });
   const p = samePad(l);
-  let y = w.n1('Conv', [a, kernel, `p${pi + 1}`], `conv${li}`, { kernel_shape: [l.kernel, l.kernel], pads: [p, p, p, p] });
+  let y = w.n1('Conv', l.bias === false ? [a, kernel] : [a, kernel, `p${pi + 1}`], `conv${li}`, { kernel_shape: [l.kernel, l.kernel], pads: [p, p, p, p] });
   // Before a pool the ReLU moves after it — max(relu(z)) = relu(max(z)) with the same argmax wherever the
   // gradient is not zero — so it and its mask work on a 4× smaller map.
   if (l.relu && !w.reluAfterPool(li)) y = w.n1('Relu', [y], `relu${li}`);
@@ -177,6 +205,31 @@ const poolForward: Forward<{ kind: 'pool' }> = (w, _l, li, a) => {
   const poolShape = w.n1('Shape', [a], `shape${li}`);
   const [y, poolIndices] = w.g.node('MaxPool', [a], `pool${li}`, { kernel_shape: [2, 2], strides: [2, 2] }, 2);
   return { output: w.reluAfterPool(li - 1) ? w.n1('Relu', [y!], `relu${li}`) : y!, poolShape, poolIndices: poolIndices! };
+};
+
+// Training-mode batch norm: statistics over batch, height and width of this graph's rows (a worker's part of the
+// batch: "ghost" batch norm when the batch is split), xhat = (a − mean)/√(var + ε), y = γ·xhat + β.
+const bnForward: Forward<Extract<StepLayer, { kind: 'bn' }>> = (w, l, li, a) => {
+  const pi = w.paramAt[li]!;
+  const [c, h, wd] = w.out[li] as [number, number, number];
+  const axes = w.i64(`bn_axes${li}`, [0, 2, 3]);
+  const invN = w.c(`bn_inv_n${li}`, 1 / (w.B * h * wd));
+  const mean = w.n1('Mul', [w.n1('ReduceSum', [a, axes], `bn_sum${li}`, { keepdims: 1 }), invN], `bn_mean4_${li}`);
+  const xc = w.n1('Sub', [a, mean], `bn_xc${li}`);
+  const variance = w.n1('Mul', [w.n1('ReduceSum', [w.n1('Mul', [xc, xc], `bn_sq${li}`), axes], `bn_sqsum${li}`, { keepdims: 1 }), invN], `bn_var4_${li}`);
+  const invStd = w.n1('Reciprocal', [w.n1('Sqrt', [w.n1('Add', [variance, w.c(`bn_eps${li}`, l.epsilon)], `bn_ve${li}`)], `bn_std${li}`)], `bn_inv_std${li}`);
+  const xhat = w.n1('Mul', [xc, invStd], `bn_xhat${li}`);
+  let y = w.n1('Add', [w.n1('Mul', [xhat, w.perChannel(`p${pi}`, c, `bn_gamma${li}`)], `bn_scaled${li}`), w.perChannel(`p${pi + 1}`, c, `bn_beta${li}`)], `bn${li}`);
+  const flat = w.i64(`bn_stat_shape${li}`, [c]);
+  w.g.identityAs(w.n1('Reshape', [mean, flat], `bn_mean_c${li}`), `bn_mean${li}`);
+  w.g.identityAs(w.n1('Reshape', [variance, flat], `bn_var_c${li}`), `bn_var${li}`);
+  if (l.relu && !w.reluAfterPool(li)) y = w.n1('Relu', [y], `relu${li}`);
+  return { output: y, activated: y, xhat, invStd };
+};
+
+const gapForward: Forward<{ kind: 'gap' }> = (w, _l, li, a) => {
+  const [, h, wd] = w.inShape(li) as [number, number, number];
+  return { output: w.n1('Mul', [w.n1('ReduceSum', [a, w.i64(`gap_axes${li}`, [2, 3])], `gap_sum${li}`, { keepdims: 0 }), w.c(`gap_inv${li}`, 1 / (h * wd))], `gap${li}`) };
 };
 
 // tfjs flattens NHWC: channels last.
@@ -201,6 +254,8 @@ function forward(w: StepWriter): LayerValues[] {
   return w.layers.map((l, li) => {
     const v =
       l.kind === 'conv' ? convForward(w, l, li, a)
+      : l.kind === 'bn' ? bnForward(w, l, li, a)
+      : l.kind === 'gap' ? gapForward(w, l, li, a)
       : l.kind === 'pool' ? poolForward(w, l, li, a)
       : l.kind === 'flatten' ? flattenForward(w, l, li, a)
       : l.kind === 'dense' ? denseForward(w, l, li, a)
@@ -243,6 +298,29 @@ const dropoutBackward: BackwardStep<{ kind: 'dropout' }> = (w, _l, li, v, d) => 
 const flattenBackward: BackwardStep<{ kind: 'flatten' }> = (w, _l, li, _v, d) => {
   const [ch, h, wd] = w.inShape(li);
   return w.n1('Transpose', [w.n1('Reshape', [d, w.i64(`unflat_shape${li}`, [w.B, h!, wd!, ch!])], `unflat${li}`)], `dnchw${li}`, { perm: [0, 3, 1, 2] });
+};
+
+/** dγ = Σ d·xhat, dβ = Σ d, dx = γ/σ · (d − dβ/N − xhat·dγ/N), sums over batch, height and width. */
+const bnBackward: BackwardStep<Extract<StepLayer, { kind: 'bn' }>> = (w, l, li, v, d, grads) => {
+  const pi = w.paramAt[li]!;
+  const [c, h, wd] = w.out[li] as [number, number, number];
+  if (l.relu && !w.reluAfterPool(li)) d = w.reluGrad(d, v.activated!, `bn${li}`);
+  const axes = w.i64(`bn_daxes${li}`, [0, 2, 3]);
+  grads[pi] = w.n1('ReduceSum', [w.n1('Mul', [d, v.xhat!], `bn_dxhat${li}`), axes], `dgamma${li}`, { keepdims: 0 });
+  grads[pi + 1] = w.n1('ReduceSum', [d, axes], `dbeta${li}`, { keepdims: 0 });
+  if (li === 0) return d;
+  const invN = w.c(`bn_dinv_n${li}`, 1 / (w.B * h * wd));
+  const dgN = w.perChannel(w.n1('Mul', [grads[pi]!, invN], `bn_dg_n${li}`), c, `bn_dg4_${li}`);
+  const dbN = w.perChannel(w.n1('Mul', [grads[pi + 1]!, invN], `bn_db_n${li}`), c, `bn_db4_${li}`);
+  const centred = w.n1('Sub', [w.n1('Sub', [d, dbN], `bn_d_db${li}`), w.n1('Mul', [v.xhat!, dgN], `bn_xhat_dg${li}`)], `bn_dc${li}`);
+  const scale = w.n1('Mul', [w.perChannel(`p${pi}`, c, `bn_dgamma_c${li}`), v.invStd!], `bn_dscale${li}`);
+  return w.n1('Mul', [centred, scale], `dbn${li}`);
+};
+
+const gapBackward: BackwardStep<{ kind: 'gap' }> = (w, _l, li, _v, d) => {
+  const [c, h, wd] = w.inShape(li) as [number, number, number];
+  const d4 = w.n1('Reshape', [w.n1('Mul', [d, w.c(`gap_dinv${li}`, 1 / (h * wd))], `gap_dmean${li}`), w.i64(`gap_d4_shape${li}`, [w.B, c, 1, 1])], `gap_d4_${li}`);
+  return w.n1('Expand', [d4, w.i64(`gap_dshape${li}`, [w.B, c, h, wd])], `dgap${li}`);
 };
 
 const poolBackward: BackwardStep<{ kind: 'pool' }> = (w, _l, li, v, d) => {
@@ -293,7 +371,7 @@ const convBackward: BackwardStep<Extract<StepLayer, { kind: 'conv' }>> = (w, l, 
   if (l.relu && !w.reluAfterPool(li)) d = w.reluGrad(d, v.activated!, `conv${li}`);
   const p = samePad(l);
   grads[pi] = filterGrad(w, li, l.kernel, im2col(w, li, l.kernel, p, v.input), d);
-  grads[pi + 1] = w.n1('ReduceSum', [d, w.i64(`axes_bhw${li}`, [0, 2, 3])], `db${li}`, { keepdims: 0 });
+  if (l.bias !== false) grads[pi + 1] = w.n1('ReduceSum', [d, w.i64(`axes_bhw${li}`, [0, 2, 3])], `db${li}`, { keepdims: 0 });
   return li > 0 ? convInputGrad(w, li, l.kernel, p, d) : d;
 };
 
@@ -309,6 +387,8 @@ function backward(w: StepWriter, values: LayerValues[], logp: string, axes0: str
       : l.kind === 'dropout' ? dropoutBackward(w, l, li, v, d, grads, axes0)
       : l.kind === 'flatten' ? flattenBackward(w, l, li, v, d, grads, axes0)
       : l.kind === 'pool' ? poolBackward(w, l, li, v, d, grads, axes0)
+      : l.kind === 'bn' ? bnBackward(w, l, li, v, d, grads, axes0)
+      : l.kind === 'gap' ? gapBackward(w, l, li, v, d, grads, axes0)
       : convBackward(w, l, li, v, d, grads, axes0);
   }
   return grads;
@@ -323,6 +403,7 @@ export function buildStepGraph(spec: StepSpec): StepGraph {
   const { logp, axes0 } = lossAndAccuracy(w, values.at(-1)!.output);
   const grads = backward(w, values, logp, axes0);
   params.forEach((_, i) => w.g.identityAs(grads[i]!, `g${i}`));
+  const stats = layers.flatMap((l, li) => (l.kind === 'bn' ? [{ mean: `bn_mean${li}`, variance: `bn_var${li}`, channels: w.out[li]![0]!, momentum: l.momentum }] : []));
 
   const bytes = w.g.build({
     name: 'paddy_train_step',
@@ -336,7 +417,8 @@ export function buildStepGraph(spec: StepSpec): StepGraph {
       { name: 'loss', dims: [] },
       { name: 'correct', dims: [] },
       ...params.map((shape, i) => ({ name: `g${i}`, dims: shape })),
+      ...stats.flatMap((s) => [{ name: s.mean, dims: [s.channels] }, { name: s.variance, dims: [s.channels] }]),
     ],
   });
-  return { bytes, params, masks, numClasses: K };
+  return { bytes, params, masks, stats, numClasses: K };
 }

@@ -64,7 +64,7 @@ port.on('message', (m: ToStepWorker) => {
       const total = b.params.length;
       const from = Math.floor((b.index * total) / m.parts), to = Math.floor(((b.index + 1) * total) / m.parts);
       adamUpdate(b.params, b.m, b.v, b.grads.slice(0, m.parts), from, to, m.t, m.lr, m.adam);
-      port.postMessage({ type: 'grads', loss: r.loss, correct: r.correct } satisfies FromStepWorker);
+      port.postMessage({ type: 'grads', loss: r.loss, correct: r.correct, stats: r.stats } satisfies FromStepWorker);
     } catch (e) {
       if (bound) {
         Atomics.store(bound.control, ABORTED, 1);

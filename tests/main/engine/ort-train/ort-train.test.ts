@@ -9,7 +9,7 @@ import { fitImages } from '../../../../src/main/engine/train/cnn-trainer';
 import { trainHead } from '../../../../src/main/engine/train/head-trainer';
 import { createGradEngine } from '../../../../src/main/engine/ort-train/grad-engine';
 import { stepLayersOf } from '../../../../src/main/engine/ort-train/model-spec';
-import { createOrtTrainer } from '../../../../src/main/engine/ort-train/ort-trainer';
+import { createOrtTrainer, createOrtTrainerFor } from '../../../../src/main/engine/ort-train/ort-trainer';
 import { rng } from '../../../../src/main/engine/random';
 import { tinyRice } from '../../../helpers/rice-subset';
 
@@ -22,7 +22,8 @@ function forwardWithMasks(model: tf.LayersModel, x: tf.Tensor, masks: tf.Tensor[
   let mi = 0;
   for (const l of model.layers) {
     if (l.getClassName() === 'InputLayer') continue;
-    a = l.getClassName() === 'Dropout' ? tf.mul(a, masks[mi++]!) : (l.apply(a) as tf.Tensor);
+    // Batch norms in training mode: normalised by this batch's statistics, as the step graph does.
+    a = l.getClassName() === 'Dropout' ? tf.mul(a, masks[mi++]!) : (l.apply(a, { training: l.getClassName() === 'BatchNormalization' }) as tf.Tensor);
   }
   return a;
 }
@@ -73,6 +74,68 @@ test("step gradients equal tfjs autodiff: Paddy's CNN with hidden ReLU dense lay
   model.dispose();
 });
 
+test('step gradients equal tfjs autodiff: batch norm (conv without bias → BN → ReLU → pool), global average pooling, dropout after it', async () => {
+  await tf.setBackend('cpu');
+  const model = buildCnn({ imageSize: 12, filters: [4, 6], dense: [], dropout: 0.3, numClasses: 3, seed: 2, batchNorm: true, globalPool: true });
+  const spec = stepLayersOf(model);
+  assert.ok(!('reason' in spec) && spec.layers.map((l) => l.kind).join() === 'conv,bn,pool,conv,bn,pool,gap,dropout,dense', JSON.stringify(spec));
+  // γ and β away from 1 and 0, so their gradients' roles in dx are tested too.
+  const moved = model.getWeights().map((w, i) => (i < model.trainableWeights.length && w.shape.length === 1 ? tf.add(w, tf.randomUniform(w.shape, -0.5, 0.5, 'float32', i)) : w.clone()));
+  model.setWeights(moved);
+  tf.dispose(moved);
+  await gradParity(model, 5, 0.3);
+  // And on a ReLU dense layer after flattening a batch-normed map.
+  const flat = buildCnn({ imageSize: 8, filters: [3], dense: [6], dropout: 0, numClasses: 2, seed: 3, batchNorm: true });
+  await gradParity(flat, 4);
+  model.dispose();
+  flat.dispose();
+});
+
+test('batch norm on the ONNX step: Adam steps and moving statistics match tfjs trainOnBatch; the tfjs model predicts with them', async () => {
+  await tf.setBackend('cpu');
+  const spec = { imageSize: 10, filters: [4, 5], dense: [], dropout: 0, numClasses: 3, seed: 6, batchNorm: true, globalPool: true };
+  const ref = buildCnn(spec), ours = buildCnn(spec);
+  ref.compile({ optimizer: tf.train.adam(1e-2), loss: 'categoricalCrossentropy' });
+  const one = await createOrtTrainerFor(ours, { threads: 1, rand: rng(1) });
+  const two = await createOrtTrainerFor(ours, { threads: 2, rand: rng(1) });
+  const again = await createOrtTrainerFor(ours, { threads: 2, rand: rng(1) });
+  const rand = rng(8);
+  const x = Float32Array.from({ length: 8 * 10 * 10 * 3 }, () => rand());
+  try {
+    for (let s = 0; s < 5; s++) {
+      const labels = Int32Array.from({ length: 8 }, (_, i) => (i + s) % 3);
+      const a = await one.step(x.slice(), labels, 1e-2);
+      await two.step(x.slice(), labels, 1e-2);
+      await again.step(x.slice(), labels, 1e-2);
+      const xt = tf.tensor4d(x, [8, 10, 10, 3]);
+      const yt = tf.oneHot(tf.tensor1d(labels, 'int32'), 3).cast('float32');
+      const loss = (await ref.trainOnBatch(xt, yt)) as number;
+      tf.dispose([xt, yt]);
+      assert.ok(Math.abs(a.loss - loss) < 1e-4, `step ${s}: loss ${a.loss} vs tfjs ${loss}`);
+    }
+    const want = ref.getWeights().map((w) => w.dataSync());
+    const nt = ref.trainableWeights.length;
+    one.params().forEach((p, i) => assert.ok(maxDiff(p, want[i]!) < 1e-3, `param ${i}: ${maxDiff(p, want[i]!)} from tfjs`));
+    one.stats().forEach((st, i) => assert.ok(maxDiff(st, want[nt + i]!) < 1e-4, `moving statistic ${i}: ${maxDiff(st, want[nt + i]!)} from tfjs`));
+    assert.ok(maxAbs(one.stats()[0]!) > 1e-3, 'the moving means moved');
+    // Two workers normalise each half of the batch by its own statistics ("ghost" batch norm): close to, not equal to, one session.
+    two.stats().forEach((st, i) => assert.ok(maxDiff(st, one.stats()[i]!) < 0.05 * Math.max(1, maxAbs(one.stats()[i]!)), `2 workers, statistic ${i}`));
+    assert.deepEqual([...again.params(), ...again.stats()], [...two.params(), ...two.stats()], 'same seed, same engine → the same weights and statistics');
+    one.copyInto(ours);
+    const xt = tf.tensor4d(x, [8, 10, 10, 3]);
+    const [p1, p2] = [ours, ref].map((m) => m.predict(xt) as tf.Tensor);
+    assert.ok(maxDiff(p1!.dataSync(), p2!.dataSync()) < 1e-3, 'the same predictions as the tfjs-trained model');
+    // Inference uses the moving statistics, not the batch's: a single image scores the same alone and in the batch.
+    const alone = ours.predict(xt.slice(0, 1)) as tf.Tensor;
+    assert.ok(maxDiff(alone.dataSync(), p1!.dataSync().subarray(0, 3)) < 1e-5);
+    tf.dispose([xt, p1!, p2!, alone]);
+  } finally {
+    await Promise.all([one.dispose(), two.dispose(), again.dispose()]);
+    ref.dispose();
+    ours.dispose();
+  }
+});
+
 test('a layer list the graph cannot express fails when the trainer is created, not at the first batch', async () => {
   await assert.rejects(
     createOrtTrainer({ layers: [{ kind: 'conv', filters: 2, kernel: 3, padding: 'valid', relu: true }, { kind: 'pool' }, { kind: 'pool' }, { kind: 'flatten' }, { kind: 'dense', units: 2, activation: 'softmax' }], input: { size: 4 }, numClasses: 2, params: [], rand: Math.random }),
@@ -80,11 +143,18 @@ test('a layer list the graph cannot express fails when the trainer is created, n
   );
 });
 
+/** A model the step cannot train (a strided conv), named conv_0 as in buildCnn. */
+const stridedCnn = (size: number) => tf.sequential({ layers: [
+  tf.layers.conv2d({ filters: 2, kernelSize: 3, strides: 2, inputShape: [size, size, 3], name: 'conv_0' }),
+  tf.layers.flatten(),
+  tf.layers.dense({ units: 2, activation: 'softmax' }),
+] });
+
 test('models the step cannot train are named with the reason', () => {
-  const bn = buildCnn({ imageSize: 16, filters: [4], dense: [], dropout: 0, numClasses: 3, seed: 1, batchNorm: true });
-  const r = stepLayersOf(bn);
-  assert.ok('reason' in r && /BatchNormalization/.test(r.reason), JSON.stringify(r));
-  bn.dispose();
+  const strided = stridedCnn(16);
+  const r = stepLayersOf(strided);
+  assert.ok('reason' in r && /conv_0 \(Conv2D\): strides/.test(r.reason), JSON.stringify(r));
+  strided.dispose();
 });
 
 test('Adam steps match tfjs Adam, and 2 worker threads match one session', async () => {
@@ -154,11 +224,11 @@ test('fitImages on real rice: the ONNX Runtime engine follows the tfjs curve, le
 
 test("engine 'onnxruntime' refuses a model it cannot train instead of silently using tfjs", async () => {
   await tf.setBackend('cpu');
-  const model = buildCnn({ imageSize: 8, filters: [2], dense: [], dropout: 0, numClasses: 2, seed: 1, batchNorm: true });
+  const model = stridedCnn(8);
   const data = { pixels: [new Uint8Array(8 * 8 * 3), new Uint8Array(8 * 8 * 3).fill(200)], y: Int32Array.from([0, 1]) };
   await assert.rejects(
     fitImages(model, data, { size: 8, epochs: 1, batchSize: 2, learningRate: 1e-3, seed: 1, augment: false, engine: 'onnxruntime' }),
-    /ONNX Runtime training step cannot train this model: layer bn_0 \(BatchNormalization\)/,
+    /ONNX Runtime training step cannot train this model: layer conv_0 \(Conv2D\)/,
   );
   const engines: string[] = [];
   assert.equal(await fitImages(model, data, { size: 8, epochs: 1, batchSize: 2, learningRate: 1e-3, seed: 1, augment: false, onEngine: (e) => engines.push(e) }), true);
