@@ -5,7 +5,7 @@
 // held-out tree, which the library never saw. ../shared/peers/torch_rice_cnn.py (when Debian's python3-torch is
 // installed) trains on the same library tree and scores the same held-out tree, in the same run.
 // Options: --split-seed N (0), --holdout F (0.2), --models cnn,mobilenetv2, --per-class N (a reduced run),
-// --epochs N (override, for quick looks), --no-torch, --write (append the rows to BENCHMARKS.md), --work DIR.
+// --epochs N (override, for quick looks), --train-args="…" (more `paddy train` arguments; the = is needed), --no-torch, --write (append the rows to BENCHMARKS.md), --work DIR.
 import { execFile, execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -29,6 +29,8 @@ const { values } = parseArgs({
     'no-torch': { type: 'boolean' },
     write: { type: 'boolean' },
     work: { type: 'string' },
+    // MobileNetV2 fine-tuning (issue 12): extra `paddy train` arguments, to measure a candidate before it is the default.
+    'train-args': { type: 'string' },
   },
 });
 const splitSeed = Number(values['split-seed']);
@@ -66,8 +68,15 @@ function split(): { lib: string; held: string; counts: { lib: number; held: numb
   return { lib, held, counts };
 }
 
-function paddy(args: string[]): { out: Record<string, unknown>; seconds: number } {
+/** CPU seconds of every finished child process (and theirs) so far: /proc/self/stat cutime + cstime. */
+function childCpu(): number {
+  const f = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[13]) + Number(f[14])) / 100;
+}
+
+function paddy(args: string[]): { out: Record<string, unknown>; seconds: number; cpu: number } {
   const t0 = performance.now();
+  const c0 = childCpu();
   const stdout = execFileSync(process.execPath, [path.join(root, 'bin/paddy.mjs'), ...args, '--json'], {
     cwd: root,
     encoding: 'utf8',
@@ -76,7 +85,7 @@ function paddy(args: string[]): { out: Record<string, unknown>; seconds: number 
     env: { ...process.env, PADDY_MOBILENET_DIR: process.env.PADDY_MOBILENET_DIR ?? WEIGHTS },
   });
   const line = stdout.trim().split('\n').at(-1)!;
-  return { out: JSON.parse(line) as Record<string, unknown>, seconds: (performance.now() - t0) / 1000 };
+  return { out: JSON.parse(line) as Record<string, unknown>, seconds: (performance.now() - t0) / 1000, cpu: childCpu() - c0 };
 }
 
 function hasTorch(): boolean {
@@ -118,7 +127,7 @@ if (models.length) {
 }
 for (const model of models) {
   const loadBefore = load();
-  const trainArgs = ['train', '--model', model, '--library', library, ...(values.epochs ? ['--epochs', values.epochs] : [])];
+  const trainArgs = ['train', '--model', model, '--library', library, ...(values.epochs ? ['--epochs', values.epochs] : []), ...(values['train-args']?.split(/\s+/).filter(Boolean) ?? [])];
   const train = paddy(trainArgs);
   const run = train.out as { runId: string; status: string; error?: string; test: { accuracy: number; n: number } | null; seconds: Record<string, number> };
   if (run.status !== 'completed') throw new Error(`${model}: run ${run.runId} ${run.status}: ${run.error}`);
@@ -131,8 +140,8 @@ for (const model of models) {
   db.close();
   const setting = model === 'cnn'
     ? `${c.imageSize}px, filters ${(c.filters as number[]).join('/')}, dense ${(c.dense as number[]).join('/') || '—'}, ${c.epochs} ep, batch ${c.batchSize}, lr ${c.learningRate}, augment ${c.augment}`
-    : `α${c.alpha}, head ${(c.dense as number[]).join('/') || '—'}, dropout ${c.dropout}, ${c.epochs} ep, batch ${c.batchSize}, lr ${c.learningRate}`;
-  const line = `| ${date} | split ${splitSeed} | paddy ${model} (defaults: ${setting}) | **${pct(e.accuracy)}** (${wrong} wrong of ${e.n}) | ${pct(run.test!.accuracy)} (n=${run.test!.n}) | train ${train.seconds.toFixed(0)} s (${Object.entries(run.seconds).map(([k, v]) => `${k} ${s1(v)}`).join(', ')}); eval ${ev.seconds.toFixed(0)} s | ${loadBefore} → ${load()} |`;
+    : `α${c.alpha}, head ${(c.dense as number[]).join('/') || '—'}, dropout ${c.dropout}, ${c.epochs} ep, batch ${c.batchSize}, lr ${c.learningRate}${c.fineTuneBlocks ? `, fine-tune ${c.fineTuneBlocks} blocks` : ''}`;
+  const line = `| ${date} | split ${splitSeed} | paddy ${model} (defaults: ${setting}) | **${pct(e.accuracy)}** (${wrong} wrong of ${e.n}) | ${pct(run.test!.accuracy)} (n=${run.test!.n}) | train ${train.seconds.toFixed(0)} s (${Object.entries(run.seconds).map(([k, v]) => `${k} ${s1(v)}`).join(', ')}); eval ${ev.seconds.toFixed(0)} s; CPU train ${train.cpu.toFixed(0)} s, eval ${ev.cpu.toFixed(0)} s | ${loadBefore} → ${load()} |`;
   console.log(line);
   console.error(`confusion (${e.classes.join(', ')}): ${JSON.stringify(e.confusion)}`);
   rows.push(line);

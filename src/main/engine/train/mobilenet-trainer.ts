@@ -1,6 +1,6 @@
 // MobileNetV2 transfer learning. Frozen base (default): cached pooled features + a dense head — seconds per
 // run. Fine-tuning (fineTuneBlocks > 0): the head is first trained on the features, then the top N blocks and
-// the head train together at a tenth of the learning rate. BatchNorm layers stay
+// the head train together at a fraction of the learning rate (FINETUNE_RECIPE in config.ts). BatchNorm layers stay
 // frozen in inference mode (as Keras recommends), and every variable outside the chosen blocks is never
 // handed to the optimizer, so it cannot change. Below the tuned blocks nothing changes, so that part runs once
 // per image (finetune-cut.ts) and the steps train only the part above it: on ONNX Runtime's block step graph
@@ -15,6 +15,7 @@ import { FEATURE_SIZE } from '../features/feature-cache';
 import { loadBase } from '../weights/find';
 import { rng, withSeededMathRandom } from '../random';
 import { runEpochs } from './epoch-loop';
+import { learningRateAt } from './schedule';
 import { cutActivations, cutTensor, gatherCut, gatherRows, predictCut, splitBase, tryCutRunner, type CutActivations, type SplitBase } from './finetune-cut';
 import { createBlockTrainerFor, type BlockTrainer } from '../ort-train/block-trainer';
 
@@ -60,6 +61,16 @@ export interface FineTuneOptions {
   threads?: number;
   /** Called once before the first step with what trains the tuned blocks ("onnxruntime-cpu, 2 threads", "tfjs wasm (…)"). */
   onEngine?: (engine: string) => void;
+  /** ε of label smoothing on the ONNX Runtime step (targets (1 − ε)·one-hot + ε/K). Default 0. */
+  labelSmoothing?: number;
+  /** Cosine decay of the rate to 5% over the tuned steps, after an optional warm-up (schedule.ts). Default: constant. */
+  cosineDecay?: boolean;
+  warmup?: number;
+  /**
+   * Cut activations already computed for these very images and `blocks` (benchmarks reuse one pass across
+   * settings): then no pass over the files runs. Must match train / validation / test row for row.
+   */
+  cut?: { train: CutActivations; validation?: CutActivations | null; test?: CutActivations | null };
 }
 
 /** The ONNX Runtime step for the tuned blocks + head above the cut, or the reason tfjs trains them instead. */
@@ -72,7 +83,7 @@ async function blockTrainerFor(base: tf.LayersModel, head: tf.LayersModel, opts:
     return { reason };
   }
   try {
-    return await createBlockTrainerFor(base, cut!, head, { threads: opts.threads, rand: rng(opts.seed + 4) });
+    return await createBlockTrainerFor(base, cut!, head, { threads: opts.threads, rand: rng(opts.seed + 4), labelSmoothing: opts.labelSmoothing });
   } catch (e) {
     if (want === 'onnxruntime') throw new Error(`the ONNX Runtime fine-tuning step cannot train these blocks: ${(e as Error).message}`);
     return { reason: (e as Error).message };
@@ -111,7 +122,7 @@ export async function fineTune(head: tf.LayersModel, opts: FineTuneOptions): Pro
   try {
     // With a cut, the frozen bottom runs once per image here and every step trains top + head on the cached
     // activations; without one (all 17 blocks, or a cache too big: cacheFits) each step runs the whole base.
-    const cached = split ? await cacheSplits(split, opts) : null;
+    const cached = split ? (opts.cut ? givenCut(split, opts) : await cacheSplits(split, opts)) : null;
     if (split && !cached) return { base, completed: false };
     const net = cached ? split!.top : base;
     const ort = await blockTrainerFor(base, head, opts, Boolean(cached));
@@ -122,8 +133,10 @@ export async function fineTune(head: tf.LayersModel, opts: FineTuneOptions): Pro
       epochs: opts.epochs,
       batchSize: opts.batchSize,
       rand: rng(opts.seed + 2),
-      step: async (idx) => {
-        if ('trainer' in ort) return ort.trainer.step(gatherRows(cached!.train, idx), Int32Array.from(idx, (i) => opts.train.y[i]!), opts.learningRate);
+      step: async (idx, at) => {
+        const lr = opts.cosineDecay || opts.warmup ? learningRateAt({ learningRate: opts.learningRate, cosineDecay: opts.cosineDecay ?? false, warmup: opts.warmup }, at.step, at.totalSteps) : opts.learningRate;
+        if ('trainer' in ort) return ort.trainer.step(gatherRows(cached!.train, idx), Int32Array.from(idx, (i) => opts.train.y[i]!), lr);
+        (optimizer as unknown as { learningRate: number }).learningRate = lr;
         const x = cached ? gatherCut(cached.train, split!.cutShape, idx) : await decodeBatch(opts.train.paths, idx, opts.signal);
         const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from(idx, (i) => opts.train.y[i]!), 'int32'), k));
         let probs: tf.Tensor | null = null;
@@ -184,6 +197,18 @@ function cacheFits(base: tf.LayersModel, opts: FineTuneOptions): boolean {
 async function decodeBatch(paths: readonly string[], idx: number[], signal?: AbortSignal): Promise<tf.Tensor4D> {
   const px = await decodeMany(idx.map((i) => paths[i]!), FEATURE_SIZE, { signal });
   return tf.tensor4d(toBatch(px, FEATURE_SIZE, 'mobilenet'), [idx.length, FEATURE_SIZE, FEATURE_SIZE, 3]);
+}
+
+/** The caller's activations (opts.cut), checked against the cut's size and the image counts. */
+function givenCut(split: SplitBase, opts: FineTuneOptions) {
+  const c = opts.cut!;
+  const per = split.cutShape.reduce((a, b) => a * b, 1);
+  const check = (acts: CutActivations | null | undefined, n: number, what: string) => {
+    if (!n) return null;
+    if (!acts || acts.per !== per || acts.data.length !== n * per) throw new Error(`fineTune: the given ${what} cut activations do not match ${n} images of ${split.cutShape.join('×')}`);
+    return acts;
+  };
+  return { train: check(c.train, opts.train.paths.length, 'train')!, val: check(c.validation, opts.validation?.paths.length ?? 0, 'validation'), test: check(c.test, opts.test?.paths.length ?? 0, 'test') };
 }
 
 /** Cut activations of train, validation and test images, with progress over all three; null when stopped. */

@@ -20,7 +20,7 @@ import { decodeCached } from '../data/pixel-cache';
 import { loadRunModel, modelDir, saveRunModel } from '../saved-model';
 import { predictLibrary } from '../inference';
 import { checkSnapshot, takeCheckedSnapshot, type Snapshot } from '../snapshot';
-import { CNN_RECIPE, HEAD_RECIPE } from '../config';
+import { CNN_RECIPE, FINETUNE_RECIPE, HEAD_RECIPE } from '../config';
 
 export class Cancelled extends Error {
   constructor() {
@@ -131,7 +131,7 @@ async function runCnn(ctx: Ctx, snap: Snapshot, cfg: CnnConfig & TrainCommon) {
     });
     return [all.slice(0, a.length), all.slice(a.length, a.length + b.length), all.slice(a.length + b.length)] as const;
   });
-  const model = buildCnn({ imageSize: size, filters: cfg.filters, dense: cfg.dense, dropout: cfg.dropout, numClasses: snap.classes.length, seed: cfg.seed });
+  const model = buildCnn({ imageSize: size, filters: cfg.filters, dense: cfg.dense, dropout: cfg.dropout, numClasses: snap.classes.length, seed: cfg.seed, batchNorm: cfg.batchNorm, globalPool: cfg.globalPool });
   try {
     ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'train', done: 0, total: cfg.epochs });
     const completed = await timed(ctx, 'train', () => fitImages(model, { pixels: train, y: labelsOf(snap, snap.bySplit.train) }, {
@@ -181,8 +181,9 @@ async function runMobileNet(ctx: Ctx, snap: Snapshot, cfg: MobileNetConfig & Tra
   };
   const { train, val, test } = snap.bySplit;
   ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'train', done: 0, total: cfg.epochs });
-  // A quarter of the head's epochs, at most 5: the head default grew to 40 epochs, and a tuned epoch costs far more.
-  const tuneEpochs = cfg.fineTuneBlocks > 0 ? Math.max(1, Math.min(5, Math.round(cfg.epochs / 4))) : 0;
+  // A quarter of the head's epochs, at most FINETUNE_RECIPE.maxEpochs: a tuned epoch costs far more than a head's.
+  const { learningRateFactor, maxEpochs, ...tuneRecipe } = FINETUNE_RECIPE;
+  const tuneEpochs = cfg.fineTuneBlocks > 0 ? Math.max(1, Math.min(maxEpochs, Math.round(cfg.epochs / 4))) : 0;
   const head = await timed(ctx, 'train', () => trainHead(pick(train), feats.dims, labelsOf(snap, train), snap.classes.length, {
     dense: cfg.dense, dropout: cfg.dropout, epochs: cfg.epochs, batchSize: cfg.batchSize, learningRate: cfg.learningRate, seed: cfg.seed, ...HEAD_RECIPE,
     validation: val.length ? { x: pick(val), y: labelsOf(snap, val) } : undefined,
@@ -198,7 +199,7 @@ async function runMobileNet(ctx: Ctx, snap: Snapshot, cfg: MobileNetConfig & Tra
       let tuneReport: ReturnType<typeof batchReporter> | undefined;
       const tuned = await timed(ctx, 'finetune', () => fineTune(head, {
         modelDir: dir, blocks: cfg.fineTuneBlocks, epochs: tuneEpochs, batchSize: Math.min(cfg.batchSize, 16),
-        learningRate: cfg.learningRate / 10, seed: cfg.seed, signal: ctx.control.signal,
+        learningRate: cfg.learningRate * learningRateFactor, seed: cfg.seed, signal: ctx.control.signal, ...tuneRecipe,
         train: { paths: train.map((i) => i.sourcePath), y: labelsOf(snap, train) },
         validation: { paths: val.map((i) => i.sourcePath), y: labelsOf(snap, val) },
         test: { paths: test.map((i) => i.sourcePath) },

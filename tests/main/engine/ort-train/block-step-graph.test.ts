@@ -123,13 +123,13 @@ test('fineTune on the ONNX block step: same seed → same weights, steps follow 
   const before = tf.memory().numTensors;
   const paths = CLASSES.flatMap((c) => riceFiles(c, 3));
   const y = Int32Array.from(paths, (_, i) => Math.floor(i / 3));
-  const run = async (engine: 'onnxruntime' | 'tfjs', dropout = 0.3) => {
+  const run = async (engine: 'onnxruntime' | 'tfjs', dropout = 0.3, extra: Partial<Parameters<typeof fineTune>[1]> = {}) => {
     const head = buildHead(1280, 5, [16], dropout, 7);
     const engines: string[] = [];
     const losses: number[] = [];
     const { base, completed } = await fineTune(head, {
       modelDir: dir, blocks: 2, epochs: 1, batchSize: 8, learningRate: 1e-3, seed: 11, engine,
-      train: { paths, y }, onEngine: (e) => engines.push(e), onBatch: (p) => losses.push(p.loss),
+      train: { paths, y }, onEngine: (e) => engines.push(e), onBatch: (p) => losses.push(p.loss), ...extra,
     });
     const w = base.getLayer('block_16_project').getWeights()[0]!.dataSync().slice();
     const hw = head.getWeights()[0]!.dataSync().slice();
@@ -143,6 +143,26 @@ test('fineTune on the ONNX block step: same seed → same weights, steps follow 
   const b = await run('onnxruntime');
   assert.deepEqual(Array.from(b.w), Array.from(a.w), 'same seed, same engine → same tuned weights');
   assert.deepEqual(Array.from(b.hw), Array.from(a.hw));
+  // Cut activations handed in (benchmarks compute them once for many settings) train exactly as computed ones.
+  const cutBase = await loadBase(dir);
+  const split = splitBase(cutBase, 2)!;
+  const runner = await tryCutRunner(dir, split.bottom);
+  const acts = (await cutActivations(split.bottom, paths, { runner }))!;
+  await runner?.dispose();
+  split.dispose();
+  cutBase.dispose();
+  const given = await run('onnxruntime', 0.3, { cut: { train: acts } });
+  assert.deepEqual(Array.from(given.w), Array.from(a.w), 'given cut activations → the same tuned weights');
+  const badHead = buildHead(1280, 5, [16], 0.3, 7);
+  await assert.rejects(fineTune(badHead, { modelDir: dir, blocks: 2, epochs: 1, batchSize: 8, learningRate: 1e-3, seed: 11, train: { paths, y }, cut: { train: { data: acts.data.subarray(acts.per), per: acts.per } } }),
+    /given train cut activations do not match 15 images/);
+  badHead.dispose();
+  // The recipe's options (fine-tuning's defaults: label smoothing, cosine decay) change the steps, reproducibly.
+  const recipe = { labelSmoothing: 0.05, cosineDecay: true, warmup: 0.1 };
+  const r1 = await run('onnxruntime', 0.3, recipe);
+  const r2 = await run('onnxruntime', 0.3, recipe);
+  assert.deepEqual(Array.from(r1.w), Array.from(r2.w));
+  assert.notDeepEqual(Array.from(r1.w), Array.from(a.w));
   // Without dropout (whose masks come from different generators) the ONNX step follows tfjs's steps.
   const o = await run('onnxruntime', 0);
   const t = await run('tfjs', 0);
