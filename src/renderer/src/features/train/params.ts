@@ -31,6 +31,8 @@ const PARAM_FIELDS: ParamField[] = [
     ],
   },
   { key: 'fineTuneBlocks', label: 'Fine-tune blocks', help: '0 keeps the ImageNet base frozen; N also trains its last N blocks (slower).', kind: 'int', models: ['mobilenetv2'] },
+  { key: 'batchNorm', label: 'Batch norm', help: "Normalises each conv block's output over the batch: steadier, faster training.", kind: 'bool', models: ['cnn'] },
+  { key: 'globalPool', label: 'Global pooling', help: 'Averages the last block over the image instead of flattening it: far fewer weights.', kind: 'bool', models: ['cnn'] },
   { key: 'dense', label: 'Dense layers', help: 'Units of the hidden layers before the output, comma-separated; empty for none.', kind: 'list', models: both },
   { key: 'dropout', label: 'Dropout', help: 'Share of units dropped during training, against over-fitting.', kind: 'float', models: both },
   { key: 'epochs', label: 'Epochs', help: 'Passes over the training images.', kind: 'int', models: both },
