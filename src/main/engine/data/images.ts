@@ -1,6 +1,7 @@
 // Images for training and inference: decoded with sharp straight to RGB bytes at the model's input size,
 // normalised per model, optionally augmented (seeded). Batches are built on demand so a large library is never
 // held in memory as floats; the CNN keeps its small uint8 pixels (64×64×3 = 12 KB per image) in memory.
+import fs from 'node:fs';
 import sharp from 'sharp';
 
 export type Normalisation = 'unit' | 'mobilenet';
@@ -27,6 +28,8 @@ export async function decodeImage(file: string, size: number): Promise<Uint8Arra
     }
     return out;
   } catch (e) {
+    // sharp words a missing file either way ("Input file is missing" or "…unsupported image format"), by timing.
+    if (!fs.existsSync(file)) throw new Error(`cannot decode image ${file}: the file does not exist`);
     throw new Error(`cannot decode image ${file}: ${(e as Error).message}`);
   }
 }
