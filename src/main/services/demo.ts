@@ -4,26 +4,22 @@
 // files it owns, not to the app's install folder, which is read-only and moves when the app is updated.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ImportReport } from '../../shared/types';
 import type { Library } from '../library';
 import { importFolder, type ImportOptions } from './import/index';
+import { projectRoot } from '../util/project-root';
 
 export const SAMPLE_FOLDER = 'sample-rice';
 
 /**
  * Where the shipped sample is: the packaged app's resources folder (electron-builder extraResources), else the
- * project's resources/ found by walking up from this file (src/main/services under tsx, out/main when built).
+ * project's resources/ (util/project-root: from src/ under tsx, the CLI bundle or the Electron build).
  */
 export function findSampleDir(): string {
   const candidates: string[] = [];
   const resourcesPath = (process as { resourcesPath?: string }).resourcesPath;
   if (resourcesPath) candidates.push(path.join(resourcesPath, SAMPLE_FOLDER));
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    candidates.push(path.join(dir, 'resources', SAMPLE_FOLDER));
-    dir = path.dirname(dir);
-  }
+  candidates.push(path.join(projectRoot(), 'resources', SAMPLE_FOLDER));
   const found = candidates.find((c) => fs.existsSync(path.join(c, 'LICENSE.txt')));
   if (!found) throw new Error(`the built-in sample is missing (looked in ${candidates.join(', ')})`);
   return found;
