@@ -2,27 +2,22 @@
 // worker entry src/main/train.worker.ts (TypeScript through tsx, or its bundle), so a crash or kill -9 of the worker never takes
 // the caller down.
 import { fork } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Emit } from '../../shared/contract';
+import { entryFile } from '../util/entry-file';
 import { createWorkerHost } from './run-host';
 import type { HostOptions, RunRecords, WorkerHandle, WorkerHost } from './worker-host';
 
 // The entry sits above this folder: it gives the worker loop the services it runs (workers import none). When this
 // code runs from the CLI bundle (scripts/cli-bundle.mjs), the worker is the bundled train.worker.js beside it.
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const BUNDLED_WORKER = path.join(HERE, 'train.worker.js');
-const fromBundle = !import.meta.url.endsWith('.ts') && fs.existsSync(BUNDLED_WORKER);
-const WORKER = fromBundle ? BUNDLED_WORKER : path.join(HERE, '..', 'train.worker.ts');
+const WORKER = entryFile(import.meta.url, '../train.worker.ts', 'train.worker.js');
 
 export function spawnForkWorker(): WorkerHandle & { pid: number | undefined } {
   // Resolved here so the worker finds tsx whatever the current directory is.
-  const execArgv = fromBundle ? [] : ['--import', import.meta.resolve('tsx')];
+  const execArgv = WORKER.source ? ['--import', import.meta.resolve('tsx')] : [];
   // The worker's stdout goes to our stderr: `paddy train --json` must print exactly one JSON object, and tfjs
   // may print banners from the worker.
   // 'advanced' (structured clone) carries what JSON cannot, e.g. NaN in metrics, exactly as a direct call returns it.
-  const child = fork(WORKER, [], { execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced' });
+  const child = fork(WORKER.file, [], { execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced' });
   child.stdout?.pipe(process.stderr, { end: false });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {

@@ -7,11 +7,10 @@
 // worker's part of the batch ("ghost" batch norm: per-part statistics); their moving statistics, which the tfjs
 // model predicts with, are updated here from the parts' statistics merged into the whole batch's.
 import tf from '../tfjs.cjs';
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { entryFile } from '../../util/entry-file';
 import type { FromStepWorker, ToStepWorker } from './protocol';
 import { adamUpdate } from './adam';
 import { createGradEngine, type GradEngine, type GradResult } from './grad-engine';
@@ -62,19 +61,9 @@ export interface OrtTrainer {
   dispose(): Promise<void>;
 }
 
-/**
- * The worker's entry: the TypeScript source under tsx; else the bundled file next to the main bundle (this code
- * may sit in chunks/ below it) — in a packaged app its asar-unpacked copy, as worker threads read real files.
- */
+/** The step worker's entry (util/entry-file: the source under tsx, else the bundled ort-step.worker.js). */
 function workerEntry(): URL {
-  const source = new URL('./step.worker.ts', import.meta.url);
-  if (source.protocol === 'file:' && fs.existsSync(fileURLToPath(source))) return source;
-  for (const rel of ['./ort-step.worker.js', '../ort-step.worker.js']) {
-    const file = fileURLToPath(new URL(rel, import.meta.url));
-    const unpacked = file.replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`);
-    for (const f of unpacked !== file ? [unpacked, file] : [file]) if (fs.existsSync(f)) return pathToFileURL(f);
-  }
-  throw new Error('ort-step.worker.js is not next to the main bundle');
+  return pathToFileURL(entryFile(import.meta.url, './step.worker.ts', 'ort-step.worker.js').file);
 }
 
 function spawn(entry: URL): Worker {
