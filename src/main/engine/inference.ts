@@ -1,7 +1,8 @@
 // Class probabilities from a saved run model, for library images (using the feature cache when the base is
 // frozen) or for arbitrary files (a file that cannot be decoded gets its own error, never a crash), and a run's
-// predictions for the whole library, stored. A signal
-// (jobs.cancel) is checked before every batch, so a cancelled evaluation stops within one batch.
+// predictions for the whole library, stored. A run with test-time views averages each image's eight flips/quarter
+// turns (data/views.ts). A signal (jobs.cancel) is checked before every batch, so a cancelled evaluation stops
+// within one batch.
 import tf from './tfjs.cjs';
 import type { Library } from '../library';
 import { getRunRow, predictableImages, saveLibraryPredictions, type LibraryPrediction, type RunClass } from '../repos/runs.repo';
@@ -9,10 +10,12 @@ import type { Split } from '../../shared/types';
 import { decodeCached } from './data/pixel-cache';
 import { predictImages } from './train/cnn-trainer';
 import { decodeImage, toBatch } from './data/images';
-import { createExtractor, ensureFeatures, FEATURE_SIZE } from './features/feature-cache';
+import { createExtractor, ensureViewFeatures, FEATURE_SIZE, type FeatureView } from './features/feature-cache';
+import type { FeatureExtractor } from './features/extractor';
+import { averageViews, ONE_VIEW, orient, predictionViews } from './data/views';
 import { predictHead } from './train/head-trainer';
 import { predictFiles } from './train/mobilenet-trainer';
-import type { LoadedModel } from './saved-model';
+import type { LoadedModel, ModelMeta } from './saved-model';
 
 export interface FileScores {
   /** Per file: probabilities in meta.classes order, or null with an error. */
@@ -21,6 +24,31 @@ export interface FileScores {
 }
 
 const BATCH = 32;
+
+/** Which views to average (default: the model's prediction views) and one feature extractor to share across calls. */
+export { predictionViews };
+
+export interface ViewOptions {
+  views?: readonly FeatureView[];
+  shared?: { extractor: FeatureExtractor | null };
+}
+
+
+/**
+ * The views averaged for images the model trained on (the run's train split): a frozen MobileNetV2 head the views
+ * it trained on, whose features are cached — eight views of every in-sample image would cost minutes a run and
+ * say little about them. A CNN's eight views cost little: all of them, as for any image.
+ */
+function inSampleViews(meta: ModelMeta): readonly FeatureView[] {
+  if (meta.model === 'cnn' || !meta.testViews || meta.ownBase) return predictionViews(meta);
+  return meta.secondView ? [0, 'second'] : ONE_VIEW;
+}
+
+/** A CNN's probabilities averaged over `views` of each image. */
+export function predictImageViews(model: tf.LayersModel, pixels: readonly Uint8Array[], size: number, views: readonly number[]): Float32Array {
+  if (views === ONE_VIEW || (views.length === 1 && views[0] === 0)) return predictImages(model, pixels, size);
+  return averageViews(views.map((v) => predictImages(model, pixels.map((p) => orient(p, size, v)), size)));
+}
 
 export async function scoreFiles(model: LoadedModel, paths: readonly string[], signal?: AbortSignal): Promise<FileScores> {
   const k = model.meta.classes.length;
@@ -44,10 +72,15 @@ export async function scoreFiles(model: LoadedModel, paths: readonly string[], s
       const good = idx.map((j) => pixels[j]!);
       if (!good.length) continue;
       let out: Float32Array;
-      if (model.meta.model === 'cnn') out = predictImages(model.main, good, size);
+      const views = predictionViews(model.meta);
+      if (model.meta.model === 'cnn') out = predictImageViews(model.main, good, size, views);
       else if (extractor) {
-        const feats = await extractor.extract(toBatch(good, size, 'mobilenet'), good.length);
-        out = predictHead(model.main, feats, extractor.dims);
+        const perView: Float32Array[] = [];
+        for (const v of views) {
+          const feats = await extractor.extract(toBatch(good.map((p) => orient(p, size, v)), size, 'mobilenet'), good.length);
+          perView.push(predictHead(model.main, feats, extractor.dims));
+        }
+        out = averageViews(perView);
       } else {
         out = tf.tidy(() => {
           const x = tf.tensor4d(toBatch(good, size, 'mobilenet'), [good.length, size, size, 3]);
@@ -69,10 +102,12 @@ export async function scoreLibraryImages(
   model: LoadedModel,
   images: ReadonlyArray<{ imageId: number; sourcePath: string }>,
   signal?: AbortSignal,
+  opts: ViewOptions = {},
 ): Promise<Float32Array> {
   if (model.meta.model === 'mobilenetv2' && !model.base) {
-    const f = await ensureFeatures(lib, images.map((i) => i.imageId), { alpha: model.meta.alpha ?? 1, weightsDir: model.baseDir!, signal });
-    return predictHead(model.main, f.matrix, f.dims);
+    const views = opts.views ?? predictionViews(model.meta);
+    const feats = await ensureViewFeatures(lib, images.map((i) => i.imageId), views, { alpha: model.meta.alpha ?? 1, weightsDir: model.baseDir!, signal, shared: opts.shared });
+    return averageViews(feats.map((f) => predictHead(model.main, f.matrix, f.dims)));
   }
   if (model.meta.model === 'mobilenetv2') return predictFiles(model.base!, model.main, images.map((i) => i.sourcePath), 16, signal);
   const { probs, errors } = await scoreFiles(model, images.map((i) => i.sourcePath), signal);
@@ -101,14 +136,27 @@ export async function predictLibrary(
   const run = getRunRow(lib.db, runId);
   if (!run) throw new Error(`no run ${runId}`);
   const classes = JSON.parse(run.classes) as RunClass[];
-  const index = new Map(classes.map((c, i) => [c.id, i]));
   const images = predictableImages(lib.db, runId, opts.exceptSplit ?? null);
-  let stored = 0;
   opts.onProgress?.(0, images.length);
+  // One feature extractor for every chunk (a session costs ~0.5 s to create), made when a chunk first needs it.
+  const shared: { extractor: FeatureExtractor | null } = { extractor: null };
+  try {
+    return await predictChunks(lib, runId, model, images, classes, shared, opts);
+  } finally {
+    await shared.extractor?.dispose();
+  }
+}
+
+async function predictChunks(
+  lib: Library, runId: string, model: LoadedModel, images: ReturnType<typeof predictableImages>, classes: RunClass[], shared: NonNullable<ViewOptions['shared']>,
+  opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
+): Promise<number> {
+  const index = new Map(classes.map((c, i) => [c.id, i]));
+  let stored = 0;
   for (let s = 0; s < images.length; s += LIBRARY_CHUNK) {
     if (opts.signal?.aborted) throw new Error('cancelled');
     const chunk = images.slice(s, s + LIBRARY_CHUNK);
-    const probs = await scoreChunk(lib, model, chunk, opts.signal);
+    const probs = await scoreChunkBySplit(lib, model, chunk, opts.signal, shared);
     const k = classes.length;
     const rows: LibraryPrediction[] = [];
     chunk.forEach((im, i) => {
@@ -130,17 +178,36 @@ export async function predictLibrary(
   return stored;
 }
 
-/** One chunk's probabilities, per image (null: unreadable). The fast path reads caches; a bad file falls back to per-file. */
-export async function scoreChunk(lib: Library, model: LoadedModel, chunk: ReadonlyArray<{ imageId: number; sha256: string; sourcePath: string }>, signal?: AbortSignal): Promise<Array<Float32Array | null>> {
+type ChunkImage = { imageId: number; sha256: string; sourcePath: string };
+
+/** scoreChunk, with the in-sample views for images in the run's train split (inSampleViews). */
+async function scoreChunkBySplit(lib: Library, model: LoadedModel, chunk: ReadonlyArray<ChunkImage & { split: Split | null }>, signal: AbortSignal | undefined, shared: ViewOptions['shared']): Promise<Array<Float32Array | null>> {
+  const inSample = inSampleViews(model.meta);
+  if (inSample === predictionViews(model.meta)) return scoreChunk(lib, model, chunk, signal, { shared });
+  const out: Array<Float32Array | null> = new Array(chunk.length).fill(null);
+  for (const train of [true, false]) {
+    const at = chunk.flatMap((im, i) => ((im.split === 'train') === train ? [i] : []));
+    if (!at.length) continue;
+    const probs = await scoreChunk(lib, model, at.map((i) => chunk[i]!), signal, { views: train ? inSample : undefined, shared });
+    at.forEach((i, j) => (out[i] = probs[j]!));
+  }
+  return out;
+}
+
+/**
+ * One chunk's probabilities, per image (null: unreadable), averaged over `views` (default: the model's
+ * prediction views). The fast path reads caches; a bad file falls back to per-file.
+ */
+export async function scoreChunk(lib: Library, model: LoadedModel, chunk: ReadonlyArray<ChunkImage>, signal?: AbortSignal, opts: ViewOptions = {}): Promise<Array<Float32Array | null>> {
   const k = model.meta.classes.length;
   const split = (m: Float32Array) => chunk.map((_, i) => m.subarray(i * k, (i + 1) * k));
   try {
     if (model.meta.model === 'cnn') {
       // Train, val and test pixels are in the pixel cache from training at this size.
       const pixels = await decodeCached(lib, chunk, model.meta.imageSize, { signal });
-      return split(predictImages(model.main, pixels, model.meta.imageSize));
+      return split(predictImageViews(model.main, pixels, model.meta.imageSize, predictionViews(model.meta)));
     }
-    return split(await scoreLibraryImages(lib, model, chunk, signal));
+    return split(await scoreLibraryImages(lib, model, chunk, signal, opts));
   } catch (e) {
     if (signal?.aborted) throw e;
     return (await scoreFiles(model, chunk.map((c) => c.sourcePath), signal)).probs;

@@ -22,6 +22,10 @@ export interface ModelMeta {
   ownBase?: boolean;
   /** Where the shared base was when the run trained: a fallback when the usual lookup finds none. */
   baseDir?: string;
+  /** Predictions average the eight views of each image (data/views.ts). Absent in earlier runs: one view. */
+  testViews?: boolean;
+  /** A frozen MobileNetV2 head also trained on each image's secondView: in-sample images average those two views. */
+  secondView?: boolean;
 }
 
 export function modelDir(lib: Library, runId: string): string {

@@ -16,6 +16,8 @@ import type { RunClass } from '../repos/runs.repo';
 import { imageFile } from '../repos/images.repo';
 import { decodeImage, toBatch } from '../engine/data/images';
 import { gradCam, targetOf, upsampleHeat } from '../engine/explain/gradcam';
+import { predictionViews, scoreFiles } from '../engine/inference';
+import { argmax } from '../engine/metrics';
 import { FEATURE_SIZE, readMeta, type ModelMeta } from '../engine/saved-model';
 import { loadBase, writeAtomic } from '../engine/weights/find';
 import { calibrate, calibrationWithoutModel, runTemperature } from './calibration';
@@ -200,16 +202,19 @@ export async function explainImages(lib: Library, input: ExplainInput, emit: Emi
         }));
         const good = batch.filter((_, j) => px[j]);
         if (good.length) {
+          // A run with test-time views predicts the average of eight views: that prediction is shown and, unless
+          // a class was picked, explained (the heat map itself is of the image as it is).
+          const viewProbs = predictionViews(meta).length > 1 ? (await scoreFiles(model, good.map((i) => items[i]!.path), signal)).probs : null;
           const x = tf.tensor4d(toBatch(px.filter((p): p is Uint8Array => !!p), size, meta.normalisation), [good.length, size, size, 3]);
           let r: ReturnType<typeof gradCam>;
           try {
-            r = gradCam(target, x, picked);
+            r = gradCam(target, x, picked ?? viewProbs?.map((p) => argmax(Array.from(p!))) ?? null);
           } finally {
             x.dispose();
           }
           good.forEach((i, j) => {
             const item = items[i]!;
-            const probs = r.probabilities[j]!;
+            const probs = viewProbs?.[j] ?? r.probabilities[j]!;
             const k = r.classIndex[j]!;
             writeAtomic(probsFile(dir, item.sha!), JSON.stringify({ probabilities: Array.from(probs) } satisfies CachedProbs));
             writeAtomic(mapFile(dir, item.sha!, k), JSON.stringify({ classIndex: k, mapSize: r.mapSize, cam: Array.from(r.cam[j]!) } satisfies CachedMap));

@@ -37,6 +37,11 @@ export interface TrainCommon {
   earlyStopping: boolean;
   patience: number;
   backend: BackendChoice;
+  /**
+   * Test-time views: each prediction averages the class probabilities of the image's eight flips/quarter turns
+   * (a MobileNetV2 run with a fine-tuned base predicts the image as it is). Absent = false, as in earlier runs.
+   */
+  testViews?: boolean;
   /** Optional cap on images per class (quick experiments and tests). */
   maxPerClass?: number;
 }
@@ -154,6 +159,8 @@ export interface OnnxExportResult {
   output: { name: string; shape: [string, number] };
   /** onnxruntime-node loaded the written file and ran it. */
   verified: boolean;
+  /** 8: the run averages each image's eight flips/quarter turns; the file scores one image as given. */
+  views: number;
 }
 
 /** A run's predictions for the whole library (runs.predictAll). */

@@ -1,6 +1,6 @@
 // `paddy export-onnx --run ID OUT.onnx`: a trained run's model as a standalone ONNX file (raw RGB in,
 // class probabilities out, class names in the metadata).
-import { exportRunOnnx } from '../../engine/onnx/export/export-run';
+import { exportRunOnnx, VIEWS_NOTE } from '../../engine/onnx/export/export-run';
 import { withLibrary } from '../call';
 import { str, UsageError, type Command } from '../command';
 import { register } from './index';
@@ -22,6 +22,7 @@ export const exportOnnxCommand: Command = {
         io.out(`Wrote ${r.file} (${(r.bytes / 1e6).toFixed(1)} MB): ${r.model} run ${runId}, ${r.classes.length} classes ${r.classes.join(', ')}`);
         io.out(`  input  "${r.input.name}" [${r.input.shape.join(', ')}] ${r.input.format}`);
         io.out(`  output "${r.output.name}" [${r.output.shape.join(', ')}] class probabilities, in the order above`);
+        if (r.views > 1) io.out(`  views: ${VIEWS_NOTE}`);
         if (!r.verified) io.out('  (not test-loaded: onnxruntime-node is not available here)');
       }
       return 0;

@@ -52,6 +52,7 @@ function configFromArgs(args: ParsedArgs): Partial<TrainConfig> & { model: 'cnn'
     dropout: num(args, 'dropout'),
     // Both default on for some models (the CNN augments): each has its --no- form.
     augment: flag(args, 'augment'),
+    testViews: flag(args, 'test-views'),
     earlyStopping: flag(args, 'early-stopping'),
   };
   if (model === 'cnn') Object.assign(c, { imageSize: num(args, 'image-size'), filters: list(args, 'filters') });
@@ -79,12 +80,12 @@ export const trainCommand: Command = {
   name: 'train',
   summary: 'Train a model (custom CNN or MobileNetV2 transfer learning) on the library',
   usage:
-    'paddy train --model cnn|mobilenetv2 [--epochs N] [--batch-size N] [--lr X] [--image-size N] [--filters 16,32,64] [--dense 128] [--dropout X] [--alpha 1.0|0.35] [--weights DIR] [--fine-tune-blocks N] [--seed N] [--augment|--no-augment] [--early-stopping|--no-early-stopping] [--backend auto|tensorflow|wasm|cpu] [--max-per-class N] [--json]',
+    'paddy train --model cnn|mobilenetv2 [--epochs N] [--batch-size N] [--lr X] [--image-size N] [--filters 16,32,64] [--dense 128] [--dropout X] [--alpha 1.0|0.35] [--weights DIR] [--fine-tune-blocks N] [--seed N] [--augment|--no-augment] [--test-views|--no-test-views] [--early-stopping|--no-early-stopping] [--backend auto|tensorflow|wasm|cpu] [--max-per-class N] [--json]',
   options: {
     model: { type: 'string' }, epochs: { type: 'string' }, 'batch-size': { type: 'string' }, lr: { type: 'string' },
     'image-size': { type: 'string' }, filters: { type: 'string' }, dense: { type: 'string' }, dropout: { type: 'string' },
     alpha: { type: 'string' }, weights: { type: 'string' }, 'fine-tune-blocks': { type: 'string' }, seed: { type: 'string' },
-    augment: { type: 'boolean' }, 'no-augment': { type: 'boolean' }, 'early-stopping': { type: 'boolean' }, 'no-early-stopping': { type: 'boolean' }, backend: { type: 'string' }, 'max-per-class': { type: 'string' },
+    augment: { type: 'boolean' }, 'no-augment': { type: 'boolean' }, 'test-views': { type: 'boolean' }, 'no-test-views': { type: 'boolean' }, 'early-stopping': { type: 'boolean' }, 'no-early-stopping': { type: 'boolean' }, backend: { type: 'string' }, 'max-per-class': { type: 'string' },
   },
   async run(args, io) {
     const partial = configFromArgs(args);

@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import type { Library } from '../../library';
 import { cachedFeatures, countCachedFeatures, featureExtractors, imageFiles, storeFeatures } from '../../repos/features.repo';
 import { decodeMany, toBatch } from '../data/images';
+import { orient, secondView } from '../data/views';
 import { yieldToEventLoop } from '../random';
 import type { FeatureExtractor } from './extractor';
 import { createTfjsExtractor } from './tfjs-extractor';
@@ -23,7 +24,13 @@ export interface FeatureOptions {
   signal?: AbortSignal;
   /** Which extractor computed the missing rows (for the run record); called once if any were computed. */
   onExtractor?: (name: string) => void;
+  /** Features of which view of each image (data/views.ts): 0 (default) as it is, 1–7 a flip/quarter turn, 'second' each image's secondView. */
+  view?: FeatureView;
+  /** One extractor for several calls (one per view): created on first need and left here; the caller disposes it. */
+  shared?: { extractor: FeatureExtractor | null };
 }
+
+export type FeatureView = number | 'second';
 
 export interface Features {
   extractorKey: string;
@@ -31,11 +38,13 @@ export interface Features {
   matrix: Float32Array;
 }
 
-const keyPrefix = (alpha: Alpha) => `mnv2-${alpha === 1 ? '100' : '035'}-`;
+// Other views' rows are keyed apart ('mnv2v3-100-…', 'mnv2s-100-…'), outside the 'mnv2-' prefix that label
+// splits, similar images and the map read as "the image as it is".
+const keyPrefix = (alpha: Alpha, view: FeatureView = 0) => `mnv2${view === 0 ? '' : view === 'second' ? 's' : `v${view}`}-${alpha === 1 ? '100' : '035'}-`;
 
-export function extractorKey(modelDir: string, alpha: Alpha): string {
+export function extractorKey(modelDir: string, alpha: Alpha, view: FeatureView = 0): string {
   const h = crypto.createHash('sha256').update(`${weightsHash(modelDir)}|${alpha}|${PREPROCESSING}`).digest('hex');
-  return `${keyPrefix(alpha)}${h.slice(0, 24)}`;
+  return `${keyPrefix(alpha, view)}${h.slice(0, 24)}`;
 }
 
 /** The weights folder for an alpha: library models/ first, then weightsDir, then $PADDY_MOBILENET_DIR. */
@@ -48,10 +57,10 @@ export function weightsFor(lib: Library, alpha: Alpha, weightsDir?: string | nul
  * weights: nothing is left to extract. Only an unambiguous one is used (one set of weights for this alpha and
  * preprocessing); otherwise `missing` is rethrown with what kept the cache from standing in.
  */
-function keyCoveringAll(lib: Library, alpha: Alpha, shas: readonly string[], missing: Error): string {
+function keyCoveringAll(lib: Library, alpha: Alpha, view: FeatureView, shas: readonly string[], missing: Error): string {
   if (!shas.length) throw missing;
   // Keys of other weights (or of an older PREPROCESSING) share the prefix: coverage decides, ties are refused.
-  const covered = featureExtractors(lib.db, keyPrefix(alpha)).map((k) => ({ key: k, n: countCachedFeatures(lib.db, k, shas) }));
+  const covered = featureExtractors(lib.db, keyPrefix(alpha, view)).map((k) => ({ key: k, n: countCachedFeatures(lib.db, k, shas) }));
   const full = covered.filter((c) => c.n === shas.length);
   if (full.length === 1) return full[0]!.key;
   const best = Math.max(0, ...covered.map((c) => c.n));
@@ -88,22 +97,32 @@ export async function createExtractor(modelDir: string, alpha: Alpha): Promise<F
 export async function extractFiles(
   paths: readonly string[],
   extract: (x: Float32Array, n: number) => Promise<Float32Array>,
-  opts: { batchSize: number; signal?: AbortSignal; shouldStop?: () => boolean; onBatch: (start: number, out: Float32Array) => void },
+  opts: {
+    batchSize: number;
+    signal?: AbortSignal;
+    shouldStop?: () => boolean;
+    onBatch: (start: number, out: Float32Array) => void;
+    /** Turns the decoded pixels of paths[index] into the view to extract (data/views.ts orient). */
+    view?: (index: number, pixels: Uint8Array) => Uint8Array;
+  },
 ): Promise<boolean> {
   // Every prefetch gets a handler at once: a stop can end the loop before a prefetch is awaited, and an unhandled
   // rejection kills the process (the tfjs wasm backend's module rethrows from 'unhandledRejection').
-  const prefetch = (chunk: readonly string[]): Promise<Uint8Array[]> => {
-    const p = chunk.length ? decodeMany(chunk, FEATURE_SIZE, { signal: opts.signal }) : Promise.resolve([]);
+  const prefetch = (start: number): Promise<Uint8Array[]> => {
+    const chunk = paths.slice(start, start + opts.batchSize);
+    const view = opts.view;
+    const decoded = chunk.length ? decodeMany(chunk, FEATURE_SIZE, { signal: opts.signal }) : Promise.resolve([]);
+    const p = view ? decoded.then((px) => px.map((x, j) => view(start + j, x))) : decoded;
     p.catch(() => undefined); // surfaced when awaited
     return p;
   };
-  let pending = prefetch(paths.slice(0, opts.batchSize));
+  let pending = prefetch(0);
   for (let s = 0; s < paths.length; s += opts.batchSize) {
     await yieldToEventLoop();
     if (opts.signal?.aborted || opts.shouldStop?.()) return false;
     const n = Math.min(opts.batchSize, paths.length - s);
     const pixels = await pending;
-    pending = prefetch(paths.slice(s + opts.batchSize, s + 2 * opts.batchSize));
+    pending = prefetch(s + opts.batchSize);
     opts.onBatch(s, await extract(toBatch(pixels, FEATURE_SIZE, 'mobilenet'), n));
   }
   return true;
@@ -117,12 +136,13 @@ export async function ensureFeatures(lib: Library, imageIds: number[], opts: Fea
   // The weights are only needed for rows not cached yet: a scan over cached features runs without them.
   let modelDir: string | null = null;
   let key: string;
+  const view = opts.view ?? 0;
   try {
     modelDir = weightsFor(lib, opts.alpha, opts.weightsDir);
-    key = extractorKey(modelDir, opts.alpha);
+    key = extractorKey(modelDir, opts.alpha, view);
   } catch (e) {
     if (!(e instanceof Error) || !/weights not found/.test(e.message)) throw e;
-    key = keyCoveringAll(lib, opts.alpha, shas, e);
+    key = keyCoveringAll(lib, opts.alpha, view, shas, e);
   }
   const have = new Map<string, Float32Array>();
   for (let i = 0; i < shas.length; i += 5000) {
@@ -134,13 +154,16 @@ export async function ensureFeatures(lib: Library, imageIds: number[], opts: Fea
   if (todo.length) {
     const pathOf = new Map(imageIds.map((id) => [files.get(id)!.sha256, files.get(id)!.sourcePath]));
     // modelDir is set here: without weights only a key covering every image is used, leaving nothing to do.
-    const extractor = opts.extractor ?? (await createExtractor(modelDir!, opts.alpha));
+    const own = !opts.extractor && !opts.shared?.extractor;
+    const extractor = opts.extractor ?? opts.shared?.extractor ?? (await createExtractor(modelDir!, opts.alpha));
+    if (opts.shared) opts.shared.extractor = extractor;
     opts.onExtractor?.(extractor.name);
     try {
       const paths = todo.map((sha) => pathOf.get(sha)!);
       const completed = await extractFiles(paths, (x, n) => extractor.extract(x, n), {
         batchSize: BATCH,
         signal: opts.signal,
+        view: view === 0 ? undefined : (i, px) => orient(px, FEATURE_SIZE, view === 'second' ? secondView(todo[i]!) : view),
         onBatch: (start, feats) => {
           const dims = extractor.dims;
           const chunk = todo.slice(start, start + feats.length / dims);
@@ -152,11 +175,32 @@ export async function ensureFeatures(lib: Library, imageIds: number[], opts: Fea
       });
       if (!completed) throw new Error('cancelled');
     } finally {
-      if (!opts.extractor) await extractor.dispose();
+      if (own && !opts.shared) await extractor.dispose();
     }
   }
   const dims = have.get(shas[0]!)?.length ?? 0;
   const matrix = new Float32Array(imageIds.length * dims);
   imageIds.forEach((id, i) => matrix.set(have.get(files.get(id)!.sha256)!, i * dims));
   return { extractorKey: key, dims, matrix };
+}
+
+/**
+ * Features of several views of the same images (ensureFeatures per view, one extractor for all), one matrix per
+ * view in `views` order, with one progress count over every view's rows.
+ */
+export async function ensureViewFeatures(lib: Library, imageIds: number[], views: readonly FeatureView[], opts: Omit<FeatureOptions, 'view'>): Promise<Features[]> {
+  // A caller's slot (one extractor across many calls, e.g. chunk after chunk of a library) is the caller's to dispose.
+  const shared: { extractor: FeatureExtractor | null } = opts.shared ?? { extractor: opts.extractor ?? null };
+  const out: Features[] = [];
+  try {
+    for (const [i, view] of views.entries()) {
+      out.push(await ensureFeatures(lib, imageIds, {
+        ...opts, view, shared,
+        onProgress: opts.onProgress && ((done, total) => opts.onProgress!(i * total + done, views.length * total)),
+      }));
+    }
+  } finally {
+    if (!opts.extractor && !opts.shared) await shared.extractor?.dispose();
+  }
+  return out;
 }

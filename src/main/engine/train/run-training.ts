@@ -11,7 +11,9 @@ import { saveEpoch, savePredictions, saveSnapshot, setRunBackend, setRunEngine, 
 import { argmax, testMetrics } from '../metrics';
 import { useBackend } from '../backends';
 import { fitImages, predictImages } from './cnn-trainer';
-import { ensureFeatures, weightsFor } from '../features/feature-cache';
+import { ensureFeatures, ensureViewFeatures, weightsFor } from '../features/feature-cache';
+import { ALL_VIEWS, averageViews } from '../data/views';
+import { predictImageViews } from '../inference';
 import { predictHead, trainHead } from './head-trainer';
 import { buildCnn } from '../models/cnn';
 import { loadBase, weightsHash } from '../weights/find';
@@ -120,6 +122,13 @@ function predictionRows(snap: Snapshot, images: Snapshot['images'], probs: Float
 
 const labelsOf = (snap: Snapshot, images: Snapshot['images']) => Int32Array.from(images, (im) => snap.index.get(im.classId)!);
 
+function concat<T extends Float32Array | Int32Array>(a: T, b: T): T {
+  const out = new (a.constructor as new (n: number) => T)(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
 async function runCnn(ctx: Ctx, snap: Snapshot, cfg: CnnConfig & TrainCommon) {
   const size = cfg.imageSize;
   // Pixels come from the library's pixel cache when an earlier run decoded them at this size (pixel-cache.ts).
@@ -143,9 +152,10 @@ async function runCnn(ctx: Ctx, snap: Snapshot, cfg: CnnConfig & TrainCommon) {
     }));
     if (!completed) throw new Cancelled();
     ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'test', done: 0, total: test.length });
-    const probs = await timed(ctx, 'test', async () => predictImages(model, test, size));
+    const probs = await timed(ctx, 'test', async () => predictImageViews(model, test, size, cfg.testViews ? ALL_VIEWS : [0]));
     const bytes = await timed(ctx, 'save', () => saveRunModel(ctx.lib, ctx.runId, {
       format: 'paddy-model-1', model: 'cnn', classes: snap.classes.map((c) => c.name), imageSize: size, normalisation: 'unit',
+      ...(cfg.testViews ? { testViews: true } : {}),
     }, { main: model }));
     return { probs, params: model.countParams(), bytes };
   } finally {
@@ -180,11 +190,20 @@ async function runMobileNet(ctx: Ctx, snap: Snapshot, cfg: MobileNetConfig & Tra
     return out;
   };
   const { train, val, test } = snap.bySplit;
+  // With augment, the head also trains on one other view of each training image (data/views.ts secondView):
+  // its features are cached like the rest, so the second run on a library computes none of them again.
+  const second = cfg.augment ? await timed(ctx, 'features', async () => (await ensureViewFeatures(ctx.lib, train.map((i) => i.imageId), ['second'], {
+    alpha: cfg.alpha, weightsDir: cfg.weightsDir, signal: ctx.control.signal,
+    onProgress: (done, total) => ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'features', done: ids.length + done, total: ids.length + total }),
+    onExtractor: (name) => (extractor = name),
+  }))[0]!.matrix) : null;
+  const trainX = second ? concat(pick(train), second) : pick(train);
+  const trainY = second ? concat(labelsOf(snap, train), labelsOf(snap, train)) : labelsOf(snap, train);
   ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'train', done: 0, total: cfg.epochs });
   // A quarter of the head's epochs, at most FINETUNE_RECIPE.maxEpochs: a tuned epoch costs far more than a head's.
   const { learningRateFactor, maxEpochs, ...tuneRecipe } = FINETUNE_RECIPE;
   const tuneEpochs = cfg.fineTuneBlocks > 0 ? Math.max(1, Math.min(maxEpochs, Math.round(cfg.epochs / 4))) : 0;
-  const head = await timed(ctx, 'train', () => trainHead(pick(train), feats.dims, labelsOf(snap, train), snap.classes.length, {
+  const head = await timed(ctx, 'train', () => trainHead(trainX, feats.dims, trainY, snap.classes.length, {
     dense: cfg.dense, dropout: cfg.dropout, epochs: cfg.epochs, batchSize: cfg.batchSize, learningRate: cfg.learningRate, seed: cfg.seed, ...HEAD_RECIPE,
     validation: val.length ? { x: pick(val), y: labelsOf(snap, val) } : undefined,
     patience: cfg.earlyStopping ? cfg.patience : undefined,
@@ -222,8 +241,17 @@ async function runMobileNet(ctx: Ctx, snap: Snapshot, cfg: MobileNetConfig & Tra
       if (!tuned.completed) throw new Cancelled();
     }
     ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'test', done: 0, total: test.length });
-    const probs = testProbs ?? await timed(ctx, 'test', async () =>
-      base ? predictFiles(base, head, test.map((i) => i.sourcePath), 16, ctx.control.signal) : predictHead(head, pick(test), feats.dims));
+    const probs = testProbs ?? await timed(ctx, 'test', async () => {
+      if (base) return predictFiles(base, head, test.map((i) => i.sourcePath), 16, ctx.control.signal);
+      const asIs = predictHead(head, pick(test), feats.dims);
+      if (!cfg.testViews || !test.length) return asIs;
+      // Test-time views: the other seven flips/quarter turns of each test image (cached for the next run too).
+      const others = await ensureViewFeatures(ctx.lib, test.map((i) => i.imageId), ALL_VIEWS.slice(1), {
+        alpha: cfg.alpha, weightsDir: cfg.weightsDir, signal: ctx.control.signal,
+        onProgress: (done, total) => ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'test', done: Math.floor((done / total) * test.length), total: test.length }),
+      });
+      return averageViews([asIs, ...others.map((f) => predictHead(head, f.matrix, f.dims))]);
+    });
     const baseParams = base ? base.countParams() : await (async () => {
       const b = await loadBase(dir);
       const n = b.countParams();
@@ -233,6 +261,7 @@ async function runMobileNet(ctx: Ctx, snap: Snapshot, cfg: MobileNetConfig & Tra
     const bytes = await timed(ctx, 'save', () => saveRunModel(ctx.lib, ctx.runId, {
       format: 'paddy-model-1', model: 'mobilenetv2', classes: snap.classes.map((c) => c.name), imageSize: 224, normalisation: 'mobilenet',
       alpha: cfg.alpha, baseWeightsHash: weightsHash(dir), ownBase: Boolean(base), baseDir: dir,
+      ...(cfg.testViews && !base ? { testViews: true } : {}), ...(second ? { secondView: true } : {}),
     }, { main: head, base: base ?? undefined }));
     return { probs, params: baseParams + head.countParams(), bytes };
   } finally {
@@ -281,7 +310,9 @@ export async function runTraining(
     let snap = await takeCheckedSnapshot(lib, snapOpts);
     checkSnapshot(snap);
     saveSnapshot(lib.db, runId, snap.hash, snap.classes, snap.images, snap.excluded);
-    emit({ type: 'started', runId, backend, config, totalEpochs: config.epochs, batchesPerEpoch: Math.ceil(snap.bySplit.train.length / config.batchSize), excludedMissing: snap.excluded });
+    // A MobileNetV2 head with augment trains on two views of each training image (runMobileNet).
+    const rowsPerEpoch = snap.bySplit.train.length * (config.model === 'mobilenetv2' && config.augment ? 2 : 1);
+    emit({ type: 'started', runId, backend, config, totalEpochs: config.epochs, batchesPerEpoch: Math.ceil(rowsPerEpoch / config.batchSize), excludedMissing: snap.excluded });
     let out;
     for (let attempt = 1; ; attempt++) {
       try {

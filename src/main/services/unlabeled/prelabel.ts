@@ -6,7 +6,7 @@ import type { Emit } from '../../../shared/contract';
 import type { PrelabelResult, SkippedFile } from '../../../shared/types';
 import type { Library } from '../../library';
 import { checkSources } from '../../engine/data/source-check';
-import { scoreChunk } from '../../engine/inference';
+import { scoreChunk, type ViewOptions } from '../../engine/inference';
 import type { RunClass } from '../../repos/runs.repo';
 import { labeledLiveClasses, saveSuggestions, unlabeledImages, type SuggestionRow } from '../../repos/suggestions.repo';
 import { loadCompletedRunModel } from '../run-model';
@@ -62,12 +62,14 @@ export async function prelabelUnlabeled(lib: Library, runId: string, emit: Emit,
   const { model } = await loadCompletedRunModel(lib, runId, 'only a completed run can pre-label');
   const byClass: Record<string, number> = Object.fromEntries(classes.map((c) => [c.name, 0]));
   let predicted = 0;
+  // One feature extractor for all chunks (a run with test-time views extracts eight views of each image).
+  const shared: NonNullable<ViewOptions['shared']> = { extractor: null };
   try {
     emit('runs.prelabelProgress', { runId, done: 0, total: readable.length });
     for (let s = 0; s < readable.length; s += CHUNK) {
       if (signal?.aborted) throw new Error('cancelled');
       const chunk = readable.slice(s, s + CHUNK);
-      const probs = await scoreChunk(lib, model, chunk, signal);
+      const probs = await scoreChunk(lib, model, chunk, signal, { shared });
       const out: SuggestionRow[] = [];
       chunk.forEach((im, i) => {
         const p = probs[i];
@@ -86,6 +88,7 @@ export async function prelabelUnlabeled(lib: Library, runId: string, emit: Emit,
     }
   } finally {
     model.dispose();
+    await shared.extractor?.dispose();
   }
   emit('library.changed', { reason: 'suggestions' });
   return { runId, predicted, skipped, calibrated: temperature !== null, byClass, seconds: (Date.now() - started) / 1000 };

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import tf from '../../../../src/main/engine/tfjs.cjs';
 import { useBackend } from '../../../../src/main/engine/backends';
-import { ensureFeatures } from '../../../../src/main/engine/features/feature-cache';
+import { ensureFeatures, ensureViewFeatures, FEATURE_SIZE } from '../../../../src/main/engine/features/feature-cache';
+import { featureExtractors } from '../../../../src/main/repos/features.repo';
+import { decodeImage, toBatch } from '../../../../src/main/engine/data/images';
+import { orient, secondView } from '../../../../src/main/engine/data/views';
 import type { FeatureExtractor } from '../../../../src/main/engine/features/extractor';
 import { findWeights } from '../../../../src/main/engine/weights/find';
 import { makeTrainLibrary } from '../../../helpers/train-lib';
@@ -67,6 +70,38 @@ test('a cancel that lands before the first batch leaves no unhandled rejection b
     assert.deepEqual(stray, []);
   } finally {
     process.off('unhandledRejection', onStray);
+    lib.close();
+  }
+});
+
+test('view features: computed from the flipped/turned pixels, keyed apart from the image as it is, once per view', async () => {
+  await useBackend('wasm');
+  const lib = makeTrainLibrary(2, { classes: 1 });
+  const images = lib.db.prepare('SELECT id, sha256, source_path AS p FROM images ORDER BY id').all() as Array<{ id: number; sha256: string; p: string }>;
+  const ids = images.map((r) => r.id);
+  const real = (await import('../../../../src/main/engine/features/tfjs-extractor')).createTfjsExtractor;
+  const inner = await real(findWeights(0.35, { weightsDir: MOBILENET_DIR }), 0.35);
+  const seen: number[] = [];
+  const spy: FeatureExtractor = { name: inner.name, dims: inner.dims, extract: (b, n) => { seen.push(n); return inner.extract(b, n); }, dispose: () => undefined };
+  try {
+    const [asIs, v3, second] = await ensureViewFeatures(lib, ids, [0, 3, 'second'], { alpha: 0.35, weightsDir: MOBILENET_DIR, extractor: spy });
+    assert.equal(seen.reduce((a, b) => a + b, 0), 3 * ids.length);
+    assert.equal(new Set([asIs!.extractorKey, v3!.extractorKey, second!.extractorKey]).size, 3, 'each view has its own rows');
+    // "The image as it is" readers (label splits, similar images, the map) list 'mnv2-' keys: other views stay out.
+    assert.deepEqual(featureExtractors(lib.db, 'mnv2-'), [asIs!.extractorKey]);
+    for (const [i, im] of images.entries()) {
+      const px = await decodeImage(im.p, FEATURE_SIZE);
+      const want = await inner.extract(toBatch([orient(px, FEATURE_SIZE, 3)], FEATURE_SIZE, 'mobilenet'), 1);
+      assert.deepEqual(v3!.matrix.subarray(i * 1280, (i + 1) * 1280), want, 'view 3 is the features of the turned image');
+      const own = await inner.extract(toBatch([orient(px, FEATURE_SIZE, secondView(im.sha256))], FEATURE_SIZE, 'mobilenet'), 1);
+      assert.deepEqual(second!.matrix.subarray(i * 1280, (i + 1) * 1280), own, "'second' is each image's own second view");
+    }
+    assert.ok(asIs!.matrix.some((v, i) => Math.abs(v - v3!.matrix[i]!) > 1e-4), 'a turned grain has other features');
+    seen.length = 0;
+    await ensureViewFeatures(lib, ids, [3, 'second', 0], { alpha: 0.35, weightsDir: MOBILENET_DIR, extractor: spy });
+    assert.deepEqual(seen, [], 'cached: nothing computed again');
+  } finally {
+    await inner.dispose();
     lib.close();
   }
 });

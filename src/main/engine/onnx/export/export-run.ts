@@ -12,6 +12,10 @@ import { loadOrt } from '../runtime/extractor';
 import { kerasToOnnx, type ExportOptions } from './keras-to-onnx';
 import { PORTABLE_OPSET } from './onnx-graph';
 import { readLayersModel } from './layers-model';
+import { predictionViews } from '../../data/views';
+
+/** Said in the file's metadata and by `paddy export-onnx` when the run predicts with test-time views. */
+export const VIEWS_NOTE = 'Paddy averages the class probabilities of the 8 flips/quarter turns of each image (transpose × horizontal × vertical flip); this graph scores one image as given';
 
 export interface RunOnnxExport {
   file: string;
@@ -22,6 +26,12 @@ export interface RunOnnxExport {
   output: { name: string; shape: [string, number] };
   /** onnxruntime-node loaded the written file and ran it (false only when onnxruntime-node is unavailable). */
   verified: boolean;
+  /**
+   * 8 when the run predicts with test-time views: Paddy averages the probabilities of the image's eight
+   * flips/quarter turns (data/views.ts); the file scores one image as given, so a consumer averages the views to
+   * score as Paddy does. 1 otherwise.
+   */
+  views: number;
 }
 
 const PREPROCESS: Record<ModelMeta['normalisation'], NonNullable<ExportOptions['preprocess']>> = {
@@ -68,6 +78,7 @@ async function baseDirFor(lib: Library, runId: string, dir: string, meta: ModelM
 
 export async function exportRunOnnx(lib: Library, runId: string, outFile: string, opts: { weightsDir?: string | null } = {}): Promise<RunOnnxExport> {
   const { dir, meta } = readRunMeta(lib, runId);
+  const views = predictionViews(meta).length;
   const common: ExportOptions = {
     inputLayout: 'nhwc',
     opset: PORTABLE_OPSET,
@@ -78,6 +89,7 @@ export async function exportRunOnnx(lib: Library, runId: string, outFile: string
       'paddy.model': meta.model,
       'paddy.classes': JSON.stringify(meta.classes),
       'paddy.input': `float32 [N, ${meta.imageSize}, ${meta.imageSize}, 3] RGB 0-255 (NHWC); output: class probabilities`,
+      ...(views > 1 ? { 'paddy.views': VIEWS_NOTE } : {}),
     },
   };
   const out =
@@ -122,5 +134,6 @@ export async function exportRunOnnx(lib: Library, runId: string, outFile: string
     input: { name: out.inputName, shape: ['N', h, w, c], format: 'float32 RGB 0-255, NHWC' },
     output: { name: out.outputName, shape: ['N', meta.classes.length] },
     verified,
+    views,
   };
 }

@@ -181,6 +181,11 @@ function OnnxExport() {
           <div className="xs">
             input “{result.input.name}” [{result.input.shape.join(', ')}] · output “{result.output.name}” · {result.classes.join(', ')}
           </div>
+          {result.views > 1 && (
+            <div className="xs" data-testid="export-onnx-views">
+              This run averages each image’s {result.views} flips and quarter turns; the file scores one image as given — average the {result.views} views to score as Paddy does.
+            </div>
+          )}
         </Banner>
       )}
       {error && (

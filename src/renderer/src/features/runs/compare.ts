@@ -37,6 +37,7 @@ export function configSummary(run: RunSummary): string {
   else parts.push(`α ${c.alpha}`, `fine-tune ${c.fineTuneBlocks}`);
   parts.push(`${c.epochs} ep`, `bs ${c.batchSize}`, `lr ${c.learningRate}`);
   if (c.maxPerClass) parts.push(`≤${c.maxPerClass}/class`);
+  if (c.testViews) parts.push('8 views');
   return parts.join(' · ');
 }
 

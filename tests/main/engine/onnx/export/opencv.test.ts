@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { decodeImage } from '../../../../../src/main/engine/data/images';
+import { ALL_VIEWS, orient } from '../../../../../src/main/engine/data/views';
 import { makeTrainLibrary, RICE_CLASSES, riceFiles } from '../../../../helpers/train-lib';
 import { MOBILENET_DIR, tempDir } from '../../../../helpers/tmp';
 import { paddy } from '../../../../helpers/cli';
@@ -42,7 +43,7 @@ const CLASSES = RICE_CLASSES.slice(0, 3);
 // Images the runs never saw, 4 per class.
 const FILES = CLASSES.flatMap((c) => riceFiles(c, 4, 200));
 
-async function checkRun(libDir: string, trainArgs: string[], size: number, label: string): Promise<number> {
+async function checkRun(libDir: string, trainArgs: string[], size: number, label: string, wantViews: number): Promise<number> {
   if ('skip' in opencv) return 0;
   const t = await paddy(['train', ...trainArgs, '--epochs', '1', '--batch-size', '8', '--backend', 'wasm', '--library', libDir, '--json']);
   assert.equal(t.code, 0, t.err);
@@ -54,16 +55,23 @@ async function checkRun(libDir: string, trainArgs: string[], size: number, label
   assert.equal(pr.code, 0, pr.err);
   const paddyProbs = (JSON.parse(pr.out) as Array<{ probabilities: Record<string, number> }>).map((r) => CLASSES.map((c) => r.probabilities[c]!));
 
-  // The exact pixels Paddy scores: its own decoder at the run's input size.
+  // The exact pixels Paddy scores: its own decoder at the run's input size; with test-time views (the export says
+  // so) each of the eight flips/quarter turns, view-major, and OpenCV's probabilities averaged over them.
+  const { views } = JSON.parse(ex.out) as { views: number };
+  assert.equal(views, wantViews, `${label}: the export says how many views the run averages`);
+  const decoded = await Promise.all(FILES.map((f) => decodeImage(f, size)));
   const pixels = path.join(tempDir(), `${label}.u8`);
-  fs.writeFileSync(pixels, Buffer.concat(await Promise.all(FILES.map(async (f) => Buffer.from(await decodeImage(f, size))))));
-  const cv = spawnSync(opencv.python, ['-c', SCRIPT, file, pixels, String(FILES.length), String(size)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  fs.writeFileSync(pixels, Buffer.concat(ALL_VIEWS.slice(0, views).flatMap((v) => decoded.map((px) => Buffer.from(orient(px, size, v))))));
+  const cv = spawnSync(opencv.python, ['-c', SCRIPT, file, pixels, String(views * FILES.length), String(size)], { encoding: 'utf8', maxBuffer: 1 << 24 });
   assert.equal(cv.status, 0, `OpenCV ${opencv.version} could not run ${label}.onnx:\n${cv.stderr}`);
   // The exported model gives the raw probabilities; paddy predict applies the run's temperature (calibration, #13).
   const calLib = openLibrary(libDir);
   const T = getCalibration(calLib.db, runId)?.temperature ?? 1;
   calLib.close();
-  const cvProbs = (JSON.parse(cv.stdout) as number[][]).map((row) => calibrate(row, T));
+  const rows = JSON.parse(cv.stdout) as number[][];
+  const n = FILES.length;
+  const averaged = rows.slice(0, n).map((_, i) => rows[i]!.map((_, k) => ALL_VIEWS.slice(0, views).reduce((a, v) => a + rows[v * n + i]![k]!, 0) / views));
+  const cvProbs = averaged.map((row) => calibrate(row, T));
   assert.equal(cvProbs.length, FILES.length);
   let worst = 0;
   cvProbs.forEach((row, i) => {
@@ -78,7 +86,7 @@ test('a CNN run exported with paddy export-onnx scores like paddy predict in Ope
   const lib = makeTrainLibrary(6, { classes: CLASSES.length });
   const dir = lib.dir;
   lib.close();
-  const worst = await checkRun(dir, ['--model', 'cnn', '--image-size', '32', '--filters', '4,8', '--dense', '8'], 32, 'cnn');
+  const worst = await checkRun(dir, ['--model', 'cnn', '--image-size', '32', '--filters', '4,8', '--dense', '8'], 32, 'cnn', 1);
   t.diagnostic(`OpenCV ${'version' in opencv ? opencv.version : ''}: max |Δp| ${worst.toExponential(2)} over ${FILES.length} images`);
 });
 
@@ -86,6 +94,6 @@ test('a MobileNetV2 run exported with paddy export-onnx scores like paddy predic
   const lib = makeTrainLibrary(6, { classes: CLASSES.length });
   const dir = lib.dir;
   lib.close();
-  const worst = await checkRun(dir, ['--model', 'mobilenetv2', '--alpha', '0.35', '--weights', MOBILENET_DIR, '--dense', '8'], 224, 'mnv2');
+  const worst = await checkRun(dir, ['--model', 'mobilenetv2', '--alpha', '0.35', '--weights', MOBILENET_DIR, '--dense', '8'], 224, 'mnv2', 8);
   t.diagnostic(`OpenCV ${'version' in opencv ? opencv.version : ''}: max |Δp| ${worst.toExponential(2)} over ${FILES.length} images`);
 });
