@@ -22,6 +22,8 @@ import { loadBase } from '../src/main/engine/weights/find';
 import { splitBase, tryCutRunner } from '../src/main/engine/train/finetune-cut';
 import { fineTune } from '../src/main/engine/train/mobilenet-trainer';
 import { defaultConfig, HEAD_RECIPE } from '../src/main/engine/config';
+import { predictImageViews } from '../src/main/engine/inference';
+import { ALL_VIEWS } from '../src/main/engine/data/views';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RICE = path.resolve(root, '../shared/datasets/rice');
@@ -85,7 +87,9 @@ if (mode === 'cnn') {
     onEngine: (e) => console.error(`engine: ${e}`), // batch-norm CNN (issue 12): shows whether the ONNX step or tfjs trained it
   });
   const secs = (performance.now() - t0) / 1000;
-  record(`CNN ${JSON.stringify(cfg)}\ttrain=${tr.length}\theld-out ${score(predictImages(model, ho.map((i) => px[i]!), S), ho)}\ttrain ${secs.toFixed(0)} s\tparams ${model.countParams()}`);
+  // Test-time views (issue 12): the same model, each held-out image's eight flips/quarter turns averaged.
+  const tta = score(predictImageViews(model, ho.map((i) => px[i]!), S, ALL_VIEWS), ho);
+  record(`CNN ${JSON.stringify(cfg)}\ttrain=${tr.length}\theld-out ${score(predictImages(model, ho.map((i) => px[i]!), S), ho)} · eight-view average ${tta}\ttrain ${secs.toFixed(0)} s\tparams ${model.countParams()}`);
   model.dispose();
 } else if (mode === 'features') {
   await useBackend('auto', 'infer');
