@@ -138,9 +138,10 @@ for (const model of models) {
   const db = new Database(path.join(library, 'paddy.db'), { readonly: true });
   const c = JSON.parse((db.prepare('SELECT config FROM runs WHERE id = ?').get(run.runId) as { config: string }).config) as Record<string, unknown>;
   db.close();
+  const views = c.testViews ? ', 8 test-time views' : '';
   const setting = model === 'cnn'
-    ? `${c.imageSize}px, filters ${(c.filters as number[]).join('/')}, dense ${(c.dense as number[]).join('/') || '—'}, ${c.epochs} ep, batch ${c.batchSize}, lr ${c.learningRate}, augment ${c.augment}`
-    : `α${c.alpha}, head ${(c.dense as number[]).join('/') || '—'}, dropout ${c.dropout}, ${c.epochs} ep, batch ${c.batchSize}, lr ${c.learningRate}${c.fineTuneBlocks ? `, fine-tune ${c.fineTuneBlocks} blocks` : ''}`;
+    ? `${c.imageSize}px, filters ${(c.filters as number[]).join('/')}, dense ${(c.dense as number[]).join('/') || '—'}, ${c.epochs} ep, batch ${c.batchSize}, lr ${c.learningRate}, augment ${c.augment}${views}`
+    : `α${c.alpha}, head ${(c.dense as number[]).join('/') || '—'}, dropout ${c.dropout}, ${c.epochs} ep, batch ${c.batchSize}, lr ${c.learningRate}${c.augment ? ', head on 2 views' : ''}${views}${c.fineTuneBlocks ? `, fine-tune ${c.fineTuneBlocks} blocks` : ''}`;
   const line = `| ${date} | split ${splitSeed} | paddy ${model} (defaults: ${setting}) | **${pct(e.accuracy)}** (${wrong} wrong of ${e.n}) | ${pct(run.test!.accuracy)} (n=${run.test!.n}) | train ${train.seconds.toFixed(0)} s (${Object.entries(run.seconds).map(([k, v]) => `${k} ${s1(v)}`).join(', ')}); eval ${ev.seconds.toFixed(0)} s; CPU train ${train.cpu.toFixed(0)} s, eval ${ev.cpu.toFixed(0)} s | ${loadBefore} → ${load()} |`;
   console.log(line);
   console.error(`confusion (${e.classes.join(', ')}): ${JSON.stringify(e.confusion)}`);

@@ -36,7 +36,8 @@ before(async () => {
   studio = await openStudio(tempDir('paddy-e2e-exp-lib-'));
   page = studio.page;
   await api('import.folder', { folder: dataset });
-  const config = { model: 'cnn', imageSize: 32, filters: [4], dense: [8], epochs: 1, batchSize: 16, augment: false, earlyStopping: false, seed: 3 };
+  // Test-time views on: Predict and the export go through the eight-view average (#12).
+  const config = { model: 'cnn', imageSize: 32, filters: [4], dense: [8], epochs: 1, batchSize: 16, augment: false, earlyStopping: false, seed: 3, testViews: true };
   runId = (await api<{ runId: string }>('train.start', { config })).runId;
   for (let i = 0; i < 240; i++) {
     const r = await api<{ status: string; error: string | null }>('runs.get', { runId });
@@ -96,6 +97,7 @@ describe('export and predict in Chromium', { concurrency: false }, () => {
     const res = await session.run({ input: new ort.Tensor('float32', new Float32Array(32 * 32 * 3).fill(120), [1, 32, 32, 3]) });
     assert.equal((res.output!.data as Float32Array).length, 5);
     await session.release();
+    assert.match(await text(testId('export-onnx-views')), /averages each image’s 8 flips and quarter turns; the file scores one image as given/);
     await page.locator(testId('export-card')).scrollIntoViewIfNeeded();
     await shot(page, 'export-onnx-1440');
   });

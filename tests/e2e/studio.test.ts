@@ -244,6 +244,11 @@ describe('the studio in Chromium', { concurrency: false }, () => {
     // The settings beyond epochs, batch size and learning rate are collapsed under "Advanced settings".
     await (await page.waitForSelector(testId('train-advanced'), { state: 'attached' })).evaluate((d: any) => (d.open = true));
     await page.waitForSelector(testId('param-fineTuneBlocks'));
+    // MobileNetV2's defaults learn a second view of each image and predict with all eight (#12): both switches on.
+    assert.equal(await page.isChecked(testId('param-augment')), true);
+    assert.equal(await page.isChecked(testId('param-testViews')), true);
+    await page.locator(testId('param-testViews')).scrollIntoViewIfNeeded();
+    await shot(page, '12a-train-mobilenet-views');
     await page.fill(testId('param-epochs'), '1');
     await page.fill(testId('param-maxPerClass'), '4');
     const runsBefore = (await api<unknown[]>('runs.list', {})).length;

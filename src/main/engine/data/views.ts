@@ -5,7 +5,6 @@
 // of the defaults"): the MobileNetV2 head went from 99.08% / 99.17% to 99.50% / 99.63% on two splits.
 import crypto from 'node:crypto';
 import { augment } from './images';
-import type { ModelMeta } from '../saved-model';
 
 export const VIEW_COUNT = 8;
 /** Every view, the image as it is first. */
@@ -14,7 +13,7 @@ export const ALL_VIEWS: readonly number[] = [0, 1, 2, 3, 4, 5, 6, 7];
 export const ONE_VIEW: readonly number[] = [0];
 
 /** The views a run's predictions average: all eight with test-time views (not through a fine-tuned base). */
-export function predictionViews(meta: Pick<ModelMeta, 'testViews' | 'ownBase'>): readonly number[] {
+export function predictionViews(meta: { testViews?: boolean; ownBase?: boolean }): readonly number[] {
   return meta.testViews && !meta.ownBase ? ALL_VIEWS : ONE_VIEW;
 }
 

@@ -29,6 +29,15 @@ test('edited fields merge over the defaults into a config the contract accepts',
   assert.deepEqual(buildConfig(cnn, { dense: '' }).dense, []);
 });
 
+test('test-time views: a switch for both models, sent as a boolean the contract accepts', () => {
+  for (const m of ['cnn', 'mobilenetv2'] as const) assert.equal(fieldsFor(m).find((f) => f.key === 'testViews')?.kind, 'bool', m);
+  const on = buildConfig(cnn, { testViews: 'true' });
+  assert.equal(on.testViews, true);
+  assert.equal(trainConfigSchema.safeParse(on).success, true);
+  assert.equal(buildConfig(cnn, { testViews: 'false' }).testViews, false);
+  assert.equal(toText(fieldsFor('cnn').find((f) => f.key === 'testViews')!, undefined), '', 'absent in the defaults: off');
+});
+
 test('bad input names the field', () => {
   assert.throws(() => buildConfig(cnn, { epochs: 'two' }), /Epochs: "two" is not a whole number/);
   assert.throws(() => buildConfig(cnn, { filters: '8, -1' }), /Conv filters: "-1"/);
