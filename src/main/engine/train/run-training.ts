@@ -10,9 +10,9 @@ import type { Library } from '../../library';
 import { saveEpoch, savePredictions, saveSnapshot, setRunBackend, setRunEngine, type PredictionRow } from '../../repos/runs.repo';
 import { argmax, testMetrics } from '../metrics';
 import { useBackend } from '../backends';
-import { fitImages, predictImages } from './cnn-trainer';
+import { fitImages } from './cnn-trainer';
 import { ensureFeatures, ensureViewFeatures, weightsFor } from '../features/feature-cache';
-import { ALL_VIEWS, averageViews } from '../data/views';
+import { ALL_VIEWS, averageViews, ONE_VIEW } from '../data/views';
 import { predictImageViews } from '../inference';
 import { predictHead, trainHead } from './head-trainer';
 import { buildCnn } from '../models/cnn';
@@ -152,7 +152,7 @@ async function runCnn(ctx: Ctx, snap: Snapshot, cfg: CnnConfig & TrainCommon) {
     }));
     if (!completed) throw new Cancelled();
     ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'test', done: 0, total: test.length });
-    const probs = await timed(ctx, 'test', async () => predictImageViews(model, test, size, cfg.testViews ? ALL_VIEWS : [0]));
+    const probs = await timed(ctx, 'test', async () => predictImageViews(model, test, size, cfg.testViews ? ALL_VIEWS : ONE_VIEW));
     const bytes = await timed(ctx, 'save', () => saveRunModel(ctx.lib, ctx.runId, {
       format: 'paddy-model-1', model: 'cnn', classes: snap.classes.map((c) => c.name), imageSize: size, normalisation: 'unit',
       ...(cfg.testViews ? { testViews: true } : {}),
