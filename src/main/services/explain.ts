@@ -208,7 +208,8 @@ export async function explainImages(lib: Library, input: ExplainInput, emit: Emi
           const x = tf.tensor4d(toBatch(px.filter((p): p is Uint8Array => !!p), size, meta.normalisation), [good.length, size, size, 3]);
           let r: ReturnType<typeof gradCam>;
           try {
-            r = gradCam(target, x, picked ?? viewProbs?.map((p) => argmax(Array.from(p!))) ?? null);
+            // (A file the eight-view pass could not read after all keeps its own top class.)
+            r = gradCam(target, x, picked ?? viewProbs?.map((p) => (p ? argmax(Array.from(p)) : undefined)) ?? null);
           } finally {
             x.dispose();
           }

@@ -139,15 +139,15 @@ export interface GradCamResult {
 
 /**
  * Grad-CAM for a batch of n images (`x`: [n,s,s,3], normalised as the model expects). `classIndex`: one class for
- * all images, or null for each image's predicted class. Every tensor is disposed before it returns.
+ * all images, one per image, or null for each image's predicted class. Every tensor is disposed before it returns.
  */
-export function gradCam(target: GradCamTarget, x: tf.Tensor4D, classIndex: number | null | readonly number[]): GradCamResult {
+export function gradCam(target: GradCamTarget, x: tf.Tensor4D, classIndex: number | null | ReadonlyArray<number | undefined>): GradCamResult {
   const size = target.inputSize;
   const a = tf.tidy(() => target.toMap(x));
   try {
     const probs = tf.tidy(() => tf.softmax(target.toLogits(a)).arraySync() as number[][]);
     // One class for all, one per image (e.g. a run's eight-view prediction), or each image's own top class.
-    const classes = probs.map((p, i) => (Array.isArray(classIndex) ? classIndex[i]! : (classIndex as number | null)) ?? p.indexOf(Math.max(...p)));
+    const classes = probs.map((p, i) => (Array.isArray(classIndex) ? classIndex[i] : (classIndex as number | null)) ?? p.indexOf(Math.max(...p)));
     if (classes.some((c) => c < 0 || c >= probs[0]!.length)) throw new Error(`class index ${classIndex} is outside 0..${probs[0]!.length - 1}`);
     const [n, m, mw] = a.shape;
     if (m !== mw) throw new Error(`the activation map is ${m}×${mw}, not square`);
