@@ -2,7 +2,6 @@
 // visible after opening Browse, and frame times (requestAnimationFrame deltas) during a scripted scroll.
 // Thumbnails are synthetic: a few hundred small WebPs made with sharp, hard-linked under each row's sha256.
 // Usage: node --import tsx bench/grid.bench.ts [--images N] [--distinct N] [--frames N] [--keep]
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +10,7 @@ import sharp from 'sharp';
 import { openLibrary } from '../src/main/library';
 import { thumbPath } from '../src/main/services/import/thumbnails';
 import { openStudio, shot } from '../tests/e2e/harness';
+import { CLASSES, insertSyntheticImages } from './synthetic-library';
 
 // Code passed to page.evaluate runs in the page; these names exist there. Declared here (module scope, not
 // global) because the node tsconfig has no DOM library.
@@ -33,8 +33,6 @@ const { values } = parseArgs({
 const N = Number(values.images);
 const DISTINCT = Number(values.distinct);
 const FRAMES = Number(values.frames);
-const CLASSES = ['Arborio', 'Basmati', 'Ipsala', 'Jasmine', 'Karacadag'];
-const SPLITS = ['train', 'train', 'train', 'train', 'train', 'train', 'train', 'val', 'test', 'test'] as const;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paddy-bench-grid-'));
 const t0 = performance.now();
@@ -55,27 +53,11 @@ for (let i = 0; i < DISTINCT; i++) {
 
 // ---- the library: rows inserted directly (the import pipeline has its own benchmark)
 const lib = openLibrary(path.join(dir, 'library'), { create: true });
-const db = lib.db;
-const shas: string[] = [];
-db.transaction(() => {
-  const now = new Date().toISOString();
-  const classIds = CLASSES.map((c, i) => Number(db.prepare(`INSERT INTO classes (name, position, created_at) VALUES (?, ?, ?)`).run(c, i, now).lastInsertRowid));
-  const img = db.prepare(
-    `INSERT INTO images (sha256, source_path, file_name, width, height, format, bytes, imported_at, conflict) VALUES (?, ?, ?, 250, 250, 'webp', 4000, ?, 0)`,
-  );
-  const lab = db.prepare(`INSERT INTO labels (image_id, class_id, origin, updated_at) VALUES (?, ?, 'folder', ?)`);
-  const spl = db.prepare(`INSERT INTO splits (image_id, split, assigned_at) VALUES (?, ?, ?)`);
-  for (let n = 0; n < N; n++) {
-    const sha = crypto.createHash('sha256').update(`grid-bench-${n}`).digest('hex');
-    const cls = n % CLASSES.length;
-    const name = `${CLASSES[cls].toLowerCase()}-${String(n).padStart(6, '0')}.webp`;
-    // the "source" of the full image is a pool file too, so the detail panel has something to show
-    const id = Number(img.run(sha, poolFiles[n % DISTINCT], name, now).lastInsertRowid);
-    lab.run(id, classIds[cls], now);
-    spl.run(id, SPLITS[n % SPLITS.length], now);
-    shas.push(sha);
-  }
-})();
+// The "source" of the full image is a pool file too, so the detail panel has something to show.
+const { shas } = insertSyntheticImages(lib.db, N, {
+  tag: 'grid-bench', format: 'webp', source: (n) => poolFiles[n % DISTINCT]!,
+  name: (n) => `${CLASSES[n % CLASSES.length]!.toLowerCase()}-${String(n).padStart(6, '0')}.webp`,
+});
 for (let n = 0; n < N; n++) {
   const p = thumbPath(lib, shas[n]);
   fs.mkdirSync(path.dirname(p), { recursive: true });

@@ -18,6 +18,7 @@ import { cacheMap } from '../src/main/services/map';
 import { extractorKey, weightsFor } from '../src/main/engine/features/feature-cache';
 import { storeFeatures } from '../src/main/repos/features.repo';
 import { CHROMIUM_ARGS, openStudio, shot, testId } from '../tests/e2e/harness';
+import { CLASSES, insertSyntheticImages } from './synthetic-library';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any;
@@ -39,8 +40,6 @@ const { values } = parseArgs({
 });
 const N = Number(values.points);
 const FRAMES = Number(values.frames);
-const CLASSES = ['Arborio', 'Basmati', 'Ipsala', 'Jasmine', 'Karacadag'];
-const SPLITS = ['train', 'train', 'train', 'train', 'train', 'train', 'train', 'val', 'test', 'test'] as const;
 
 let seed = 7;
 const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
@@ -93,25 +92,7 @@ if (N > 0) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paddy-bench-mapfps-'));
   const t0 = performance.now();
   const lib = openLibrary(path.join(dir, 'library'), { create: true });
-  const db = lib.db;
-  const ids: number[] = [];
-  db.transaction(() => {
-    const now = new Date().toISOString();
-    const classIds = CLASSES.map((c, i) => Number(db.prepare(`INSERT INTO classes (name, position, created_at) VALUES (?, ?, ?)`).run(c, i, now).lastInsertRowid));
-    const img = db.prepare(
-      `INSERT INTO images (sha256, source_path, file_name, width, height, format, bytes, imported_at, conflict) VALUES (?, ?, ?, 250, 250, 'jpeg', 4000, ?, 0)`,
-    );
-    const lab = db.prepare(`INSERT INTO labels (image_id, class_id, origin, updated_at) VALUES (?, ?, 'folder', ?)`);
-    const spl = db.prepare(`INSERT INTO splits (image_id, split, assigned_at) VALUES (?, ?, ?)`);
-    for (let n = 0; n < N; n++) {
-      const sha = crypto.createHash('sha256').update(`map-fps-${n}`).digest('hex');
-      const cls = n % CLASSES.length;
-      const id = Number(img.run(sha, path.join(dir, `${n}.jpg`), `${n}.jpg`, now).lastInsertRowid);
-      lab.run(id, classIds[cls], now);
-      spl.run(id, SPLITS[n % SPLITS.length], now);
-      ids.push(id);
-    }
-  })();
+  const { ids } = insertSyntheticImages(lib.db, N, { tag: 'map-fps', format: 'jpeg', source: (n) => path.join(dir, `${n}.jpg`), name: (n) => `${n}.jpg` });
   // Five gaussian clusters on a ring, a few stragglers between them (what the rice map looks like).
   const points = ids.map((imageId, n) => {
     const c = n % CLASSES.length;
