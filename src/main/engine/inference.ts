@@ -26,8 +26,6 @@ export interface FileScores {
 const BATCH = 32;
 
 /** Which views to average (default: the model's prediction views) and one feature extractor to share across calls. */
-export { predictionViews };
-
 export interface ViewOptions {
   views?: readonly FeatureView[];
   shared?: { extractor: FeatureExtractor | null };
