@@ -122,6 +122,8 @@ describe('unlabeled images: import, pre-label, accept, review', { concurrency: f
   it('accept all at a threshold; the learning curve in Runs', async () => {
     await page.click(testId('nav-browse'));
     await page.waitForSelector(testId('accept-threshold'));
+    // The count follows the library's debounced refresh after the Review decisions: wait for it, then check it.
+    await page.waitForFunction(() => document.querySelector('[data-testid="unlabeled-count"] b')?.textContent === '8', null, { timeout: 5_000 }).catch(() => {});
     assert.equal(await unlabeledCount(), 8);
     await page.fill(testId('accept-threshold'), '0');
     await page.press(testId('accept-threshold'), 'Enter');
