@@ -70,6 +70,8 @@ export const trainConfigSchema = z.discriminatedUnion('model', [
       dense: z.array(z.number().int().min(1).max(8192)).max(4),
       dropout: z.number().min(0).max(0.95),
       weightsDir: path.optional(),
+      // the object's size and outline beside the frozen features (issue 12; engine/features/shape.ts)
+      shapeFeatures: z.boolean().optional(),
       ...trainCommon,
     })
     .strict(),

@@ -14,6 +14,7 @@ import { createExtractor, ensureViewFeatures, FEATURE_SIZE, type FeatureView } f
 import type { FeatureExtractor } from './features/extractor';
 import { averageViews, ONE_VIEW, orient, predictionViews } from './data/views';
 import { predictHead } from './train/head-trainer';
+import { ensureShapes, SHAPE_DIMS, shapeOf, withShapes } from './features/shape';
 import { predictFiles } from './train/mobilenet-trainer';
 import type { LoadedModel, ModelMeta } from './saved-model';
 
@@ -48,6 +49,12 @@ export function predictImageViews(model: tf.LayersModel, pixels: readonly Uint8A
   return averageViews(views.map((v) => predictImages(model, pixels.map((p) => orient(p, size, v)), size)));
 }
 
+function concatRows(rows: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(rows.reduce((n, r) => n + r.length, 0));
+  rows.reduce((at, r) => (out.set(r, at), at + r.length), 0);
+  return out;
+}
+
 export async function scoreFiles(model: LoadedModel, paths: readonly string[], signal?: AbortSignal): Promise<FileScores> {
   const k = model.meta.classes.length;
   const probs: Array<Float32Array | null> = new Array(paths.length).fill(null);
@@ -74,9 +81,11 @@ export async function scoreFiles(model: LoadedModel, paths: readonly string[], s
       if (model.meta.model === 'cnn') out = predictImageViews(model.main, good, size, views);
       else if (extractor) {
         const perView: Float32Array[] = [];
+        // The shape numbers are the same for every view: from the image as decoded.
+        const shapes = model.meta.shapeFeatures ? concatRows(good.map((p) => shapeOf(p, size))) : null;
         for (const v of views) {
           const feats = await extractor.extract(toBatch(good.map((p) => orient(p, size, v)), size, 'mobilenet'), good.length);
-          perView.push(predictHead(model.main, feats, extractor.dims));
+          perView.push(shapes ? predictHead(model.main, withShapes(feats, extractor.dims, shapes), extractor.dims + SHAPE_DIMS) : predictHead(model.main, feats, extractor.dims));
         }
         out = averageViews(perView);
       } else {
@@ -104,8 +113,10 @@ export async function scoreLibraryImages(
 ): Promise<Float32Array> {
   if (model.meta.model === 'mobilenetv2' && !model.base) {
     const views = opts.views ?? predictionViews(model.meta);
-    const feats = await ensureViewFeatures(lib, images.map((i) => i.imageId), views, { alpha: model.meta.alpha ?? 1, weightsDir: model.baseDir!, signal, shared: opts.shared });
-    return averageViews(feats.map((f) => predictHead(model.main, f.matrix, f.dims)));
+    const ids = images.map((i) => i.imageId);
+    const feats = await ensureViewFeatures(lib, ids, views, { alpha: model.meta.alpha ?? 1, weightsDir: model.baseDir!, signal, shared: opts.shared });
+    const shapes = model.meta.shapeFeatures ? await ensureShapes(lib, ids, FEATURE_SIZE, { signal }) : null;
+    return averageViews(feats.map((f) => (shapes ? predictHead(model.main, withShapes(f.matrix, f.dims, shapes), f.dims + SHAPE_DIMS) : predictHead(model.main, f.matrix, f.dims))));
   }
   if (model.meta.model === 'mobilenetv2') return predictFiles(model.base!, model.main, images.map((i) => i.sourcePath), 16, signal);
   const { probs, errors } = await scoreFiles(model, images.map((i) => i.sourcePath), signal);

@@ -26,6 +26,8 @@ export interface ModelMeta {
   testViews?: boolean;
   /** A frozen MobileNetV2 head also trained on each image's secondView: in-sample images average those two views. */
   secondView?: boolean;
+  /** A frozen MobileNetV2 head whose input is [features | the image's raw shape vector] (features/shape.ts). */
+  shapeFeatures?: boolean;
 }
 
 export function modelDir(lib: Library, runId: string): string {

@@ -19,6 +19,7 @@ import { gradCam, targetOf, upsampleHeat } from '../engine/explain/gradcam';
 import { scoreFiles } from '../engine/inference';
 import { predictionViews } from '../engine/data/views';
 import { argmax } from '../engine/metrics';
+import { SHAPE_DIMS, shapeOf } from '../engine/features/shape';
 import { FEATURE_SIZE, readMeta, type ModelMeta } from '../engine/saved-model';
 import { loadBase, writeAtomic } from '../engine/weights/find';
 import { calibrate, calibrationWithoutModel, runTemperature } from './calibration';
@@ -206,13 +207,17 @@ export async function explainImages(lib: Library, input: ExplainInput, emit: Emi
           // A run with test-time views predicts the average of eight views: that prediction is shown and, unless
           // a class was picked, explained (the heat map itself is of the image as it is).
           const viewProbs = predictionViews(meta).length > 1 ? (await scoreFiles(model, good.map((i) => items[i]!.path), signal)).probs : null;
-          const x = tf.tensor4d(toBatch(px.filter((p): p is Uint8Array => !!p), size, meta.normalisation), [good.length, size, size, 3]);
+          const goodPx = px.filter((p): p is Uint8Array => !!p);
+          const x = tf.tensor4d(toBatch(goodPx, size, meta.normalisation), [good.length, size, size, 3]);
+          // A head that also takes the object's shape numbers gets each image's (features/shape.ts).
+          const extra = meta.shapeFeatures ? tf.tensor2d(Float32Array.from(goodPx.flatMap((p) => Array.from(shapeOf(p, size)))), [good.length, SHAPE_DIMS]) : undefined;
           let r: ReturnType<typeof gradCam>;
           try {
             // (A file the eight-view pass could not read after all keeps its own top class.)
-            r = gradCam(target, x, picked ?? viewProbs?.map((p) => (p ? argmax(Array.from(p)) : undefined)) ?? null);
+            r = gradCam(target, x, picked ?? viewProbs?.map((p) => (p ? argmax(Array.from(p)) : undefined)) ?? null, extra);
           } finally {
             x.dispose();
+            extra?.dispose();
           }
           good.forEach((i, j) => {
             const item = items[i]!;

@@ -26,6 +26,8 @@ export interface MobileNetConfig {
   dense: number[];
   dropout: number;
   weightsDir?: string;
+  /** The head also sees the object's size and outline (main/engine/features/shape.ts); frozen base only. */
+  shapeFeatures?: boolean;
 }
 
 export interface TrainCommon {
@@ -161,6 +163,8 @@ export interface OnnxExportResult {
   verified: boolean;
   /** 8: the run averages each image's eight flips/quarter turns; the file scores one image as given. */
   views: number;
+  /** A second input: the object's shape numbers the head also takes (Paddy's features/shape.ts), with how to compute them. */
+  shapeInput?: { name: string; shape: [string, number, number, number]; note: string };
 }
 
 /** A run's predictions for the whole library (runs.predictAll). */

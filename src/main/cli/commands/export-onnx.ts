@@ -23,6 +23,7 @@ export const exportOnnxCommand: Command = {
         io.out(`  input  "${r.input.name}" [${r.input.shape.join(', ')}] ${r.input.format}`);
         io.out(`  output "${r.output.name}" [${r.output.shape.join(', ')}] class probabilities, in the order above`);
         if (r.views > 1) io.out(`  views: ${VIEWS_NOTE}`);
+        if (r.shapeInput) io.out(`  input  "${r.shapeInput.name}" [${r.shapeInput.shape.join(', ')}]: ${r.shapeInput.note}`);
         if (!r.verified) io.out('  (not test-loaded: onnxruntime-node is not available here)');
       }
       return 0;

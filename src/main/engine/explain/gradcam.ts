@@ -13,8 +13,9 @@ export interface GradCamTarget {
   inputSize: number;
   /** Input batch [n,s,s,3] (normalised as the model expects) → activation map [n,h,w,c]. */
   toMap(x: tf.Tensor4D): tf.Tensor4D;
-  /** Activation map → pre-softmax class scores [n,k]. */
-  toLogits(a: tf.Tensor4D): tf.Tensor2D;
+  /** Activation map → pre-softmax class scores [n,k]; `extra`: per-image numbers the head also takes (the object's
+   * shape, features/shape.ts), constant for the gradient. */
+  toLogits(a: tf.Tensor4D, extra?: tf.Tensor2D): tf.Tensor2D;
   /** What the map is, for messages and the bench ("conv_1 8×8×16"). */
   describe(): string;
 }
@@ -65,7 +66,7 @@ export function mobilenetTarget(base: tf.LayersModel, head: tf.LayersModel): Gra
   return {
     inputSize: base.inputs[0]!.shape[1] as number,
     toMap: (x) => base.apply(x, { training: false }) as tf.Tensor4D,
-    toLogits: (a) => logitsOf(last, applyAll(hidden, a.mean([1, 2]))),
+    toLogits: (a, extra) => logitsOf(last, applyAll(hidden, extra ? tf.concat([a.mean([1, 2]) as tf.Tensor2D, extra], 1) : a.mean([1, 2]))),
     describe: () => `${base.outputs[0]!.name.split('/')[0]} ${shape.slice(1).join('×')}`,
   };
 }
@@ -83,11 +84,11 @@ export function targetOf(model: LoadedModel, base?: tf.LayersModel | null): Grad
  * activation map; `classes[i]` the class of image i. Images are independent (inference mode), so one gradient of
  * the summed scores gives every image's own.
  */
-export function channelWeights(target: GradCamTarget, a: tf.Tensor4D, classes: readonly number[], numClasses: number): tf.Tensor2D {
+export function channelWeights(target: GradCamTarget, a: tf.Tensor4D, classes: readonly number[], numClasses: number, extra?: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => {
     const k = numClasses;
     const mask = tf.oneHot(tf.tensor1d(classes as number[], 'int32'), k).toFloat();
-    const score = (m: tf.Tensor): tf.Scalar => tf.sum(tf.mul(target.toLogits(m as tf.Tensor4D), mask));
+    const score = (m: tf.Tensor): tf.Scalar => tf.sum(tf.mul(target.toLogits(m as tf.Tensor4D, extra), mask));
     const g = tf.grad(score)(a) as tf.Tensor4D;
     return g.mean([1, 2]) as tf.Tensor2D;
   });
@@ -139,20 +140,21 @@ export interface GradCamResult {
 
 /**
  * Grad-CAM for a batch of n images (`x`: [n,s,s,3], normalised as the model expects). `classIndex`: one class for
- * all images, one per image, or null for each image's predicted class. Every tensor is disposed before it returns.
+ * all images, one per image, or null for each image's predicted class; `extra` as in toLogits. Every tensor is
+ * disposed before it returns (except `x` and `extra`, the caller's).
  */
-export function gradCam(target: GradCamTarget, x: tf.Tensor4D, classIndex: number | null | ReadonlyArray<number | undefined>): GradCamResult {
+export function gradCam(target: GradCamTarget, x: tf.Tensor4D, classIndex: number | null | ReadonlyArray<number | undefined>, extra?: tf.Tensor2D): GradCamResult {
   const size = target.inputSize;
   const a = tf.tidy(() => target.toMap(x));
   try {
-    const probs = tf.tidy(() => tf.softmax(target.toLogits(a)).arraySync() as number[][]);
+    const probs = tf.tidy(() => tf.softmax(target.toLogits(a, extra)).arraySync() as number[][]);
     // One class for all, one per image (e.g. a run's eight-view prediction), or each image's own top class.
     const classes = probs.map((p, i) => (Array.isArray(classIndex) ? classIndex[i] : (classIndex as number | null)) ?? p.indexOf(Math.max(...p)));
     if (classes.some((c) => c < 0 || c >= probs[0]!.length)) throw new Error(`class index ${classIndex} is outside 0..${probs[0]!.length - 1}`);
     const [n, m, mw] = a.shape;
     if (m !== mw) throw new Error(`the activation map is ${m}×${mw}, not square`);
     const camT = tf.tidy(() => {
-      const w = channelWeights(target, a, classes, probs[0]!.length);
+      const w = channelWeights(target, a, classes, probs[0]!.length, extra);
       return tf.relu(tf.sum(tf.mul(a, w.reshape([n, 1, 1, -1])), 3)).reshape([n, m * m]);
     });
     const flat = camT.dataSync() as Float32Array;

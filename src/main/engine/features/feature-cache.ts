@@ -9,6 +9,7 @@ import { orient, secondView } from '../data/views';
 import { yieldToEventLoop } from '../random';
 import type { FeatureExtractor } from './extractor';
 import { createTfjsExtractor } from './tfjs-extractor';
+import { shapeOf, storeShapes } from './shape';
 import { findWeights, weightsHash, type Alpha } from '../weights/find';
 
 /** Bump when decoding/resizing/normalisation changes: old cache rows then stop matching. */
@@ -160,15 +161,22 @@ export async function ensureFeatures(lib: Library, imageIds: number[], opts: Fea
     opts.onExtractor?.(extractor.name);
     try {
       const paths = todo.map((sha) => pathOf.get(sha)!);
+      // The image as it is also gives its shape vector (shape.ts) while its pixels are at hand: a run that uses
+      // them then decodes nothing again.
+      const shapes = new Map<string, Float32Array>();
       const completed = await extractFiles(paths, (x, n) => extractor.extract(x, n), {
         batchSize: BATCH,
         signal: opts.signal,
-        view: view === 0 ? undefined : (i, px) => orient(px, FEATURE_SIZE, view === 'second' ? secondView(todo[i]!) : view),
+        view: view === 0
+          ? (i, px) => (shapes.set(todo[i]!, shapeOf(px, FEATURE_SIZE)), px)
+          : (i, px) => orient(px, FEATURE_SIZE, view === 'second' ? secondView(todo[i]!) : view),
         onBatch: (start, feats) => {
           const dims = extractor.dims;
           const chunk = todo.slice(start, start + feats.length / dims);
           const rows = chunk.map((sha, i) => ({ sha256: sha, vec: feats.slice(i * dims, (i + 1) * dims) }));
           storeFeatures(lib.db, key, rows);
+          storeShapes(lib, chunk.flatMap((sha) => (shapes.has(sha) ? [{ sha256: sha, vec: shapes.get(sha)! }] : [])));
+          for (const sha of chunk) shapes.delete(sha);
           for (const r of rows) have.set(r.sha256, r.vec);
           opts.onProgress?.(total - todo.length + start + chunk.length, total);
         },

@@ -11,7 +11,9 @@ import { saveEpoch, savePredictions, saveSnapshot, setRunBackend, setRunEngine, 
 import { argmax, testMetrics } from '../metrics';
 import { useBackend } from '../backends';
 import { fitImages } from './cnn-trainer';
-import { ensureFeatures, ensureViewFeatures, weightsFor } from '../features/feature-cache';
+import { ensureFeatures, ensureViewFeatures, FEATURE_SIZE, weightsFor } from '../features/feature-cache';
+import { applyShapeScaling, ensureShapes, SHAPE_DIMS, standardiseShapes, withShapes } from '../features/shape';
+import { foldShapeIntoHead } from './shape-head';
 import { ALL_VIEWS, averageViews, ONE_VIEW } from '../data/views';
 import { predictImageViews } from '../inference';
 import { predictHead, trainHead } from './head-trainer';
@@ -184,10 +186,22 @@ async function runMobileNet(ctx: Ctx, snap: Snapshot, cfg: MobileNetConfig & Tra
     engineRecorder(ctx)(`features: ${extractor} · head: ${head}${tune}`);
   };
   const row = new Map(ids.map((id, i) => [id, i]));
+  // The object's shape numbers beside the features (features/shape.ts) for a frozen base; mostly cached by the
+  // feature pass, which computes them from the pixels it decodes.
+  const shapes = cfg.shapeFeatures && cfg.fineTuneBlocks === 0
+    ? await timed(ctx, 'features', () => ensureShapes(ctx.lib, ids, FEATURE_SIZE, { signal: ctx.control.signal }))
+    : null;
+  const shapesOf = (list: Snapshot['images']) => {
+    const out = new Float32Array(list.length * SHAPE_DIMS);
+    list.forEach((im, i) => out.set(shapes!.subarray(row.get(im.imageId)! * SHAPE_DIMS, (row.get(im.imageId)! + 1) * SHAPE_DIMS), i * SHAPE_DIMS));
+    return out;
+  };
+  const withShape = (m: Float32Array, list: Snapshot['images']) => (shapes ? withShapes(m, feats.dims, shapesOf(list)) : m);
+  const dims = shapes ? feats.dims + SHAPE_DIMS : feats.dims;
   const pick = (list: Snapshot['images']) => {
     const out = new Float32Array(list.length * feats.dims);
     list.forEach((im, i) => out.set(feats.matrix.subarray(row.get(im.imageId)! * feats.dims, (row.get(im.imageId)! + 1) * feats.dims), i * feats.dims));
-    return out;
+    return withShape(out, list);
   };
   const { train, val, test } = snap.bySplit;
   // With augment, the head also trains on one other view of each training image (data/views.ts secondView):
@@ -197,18 +211,21 @@ async function runMobileNet(ctx: Ctx, snap: Snapshot, cfg: MobileNetConfig & Tra
     onProgress: (done, total) => ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'features', done: ids.length + done, total: ids.length + total }),
     onExtractor: (name) => (extractor = name),
   }))[0]!.matrix) : null;
-  const trainX = second ? concat(pick(train), second) : pick(train);
+  const trainX = second ? concat(pick(train), withShape(second, train)) : pick(train);
+  // The head learns on standardised shape columns; the statistics are folded into it after training.
+  const scaling = shapes ? standardiseShapes(trainX, feats.dims) : null;
   const trainY = second ? concat(labelsOf(snap, train), labelsOf(snap, train)) : labelsOf(snap, train);
   ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'train', done: 0, total: cfg.epochs });
   // A quarter of the head's epochs, at most FINETUNE_RECIPE.maxEpochs: a tuned epoch costs far more than a head's.
   const { learningRateFactor, maxEpochs, ...tuneRecipe } = FINETUNE_RECIPE;
   const tuneEpochs = cfg.fineTuneBlocks > 0 ? Math.max(1, Math.min(maxEpochs, Math.round(cfg.epochs / 4))) : 0;
-  const head = await timed(ctx, 'train', () => trainHead(trainX, feats.dims, trainY, snap.classes.length, {
+  const head = await timed(ctx, 'train', () => trainHead(trainX, dims, trainY, snap.classes.length, {
     dense: cfg.dense, dropout: cfg.dropout, epochs: cfg.epochs, batchSize: cfg.batchSize, learningRate: cfg.learningRate, seed: cfg.seed, ...HEAD_RECIPE,
-    validation: val.length ? { x: pick(val), y: labelsOf(snap, val) } : undefined,
+    validation: val.length ? { x: scaling ? applyShapeScaling(pick(val), feats.dims, scaling) : pick(val), y: labelsOf(snap, val) } : undefined,
     patience: cfg.earlyStopping ? cfg.patience : undefined,
     onBatch: batchReporter(ctx, cfg.epochs), onEpoch: epochSaver(ctx), shouldStop: () => ctx.control.cancelled(), onEngine: recordEngine,
   }));
+  if (scaling) foldShapeIntoHead(head, feats.dims, scaling);
   let base: tf.LayersModel | null = null;
   // Fine-tuning above a cut scores the test images itself, from the activations it already holds.
   let testProbs: Float32Array | null = null;
@@ -243,14 +260,14 @@ async function runMobileNet(ctx: Ctx, snap: Snapshot, cfg: MobileNetConfig & Tra
     ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'test', done: 0, total: test.length });
     const probs = testProbs ?? await timed(ctx, 'test', async () => {
       if (base) return predictFiles(base, head, test.map((i) => i.sourcePath), 16, ctx.control.signal);
-      const asIs = predictHead(head, pick(test), feats.dims);
+      const asIs = predictHead(head, pick(test), dims);
       if (!cfg.testViews || !test.length) return asIs;
       // Test-time views: the other seven flips/quarter turns of each test image (cached for the next run too).
       const others = await ensureViewFeatures(ctx.lib, test.map((i) => i.imageId), ALL_VIEWS.slice(1), {
         alpha: cfg.alpha, weightsDir: cfg.weightsDir, signal: ctx.control.signal,
         onProgress: (done, total) => ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'test', done: Math.floor((done / total) * test.length), total: test.length }),
       });
-      return averageViews([asIs, ...others.map((f) => predictHead(head, f.matrix, f.dims))]);
+      return averageViews([asIs, ...others.map((f) => predictHead(head, withShape(f.matrix, test), dims))]);
     });
     const baseParams = base ? base.countParams() : await (async () => {
       const b = await loadBase(dir);
@@ -261,7 +278,7 @@ async function runMobileNet(ctx: Ctx, snap: Snapshot, cfg: MobileNetConfig & Tra
     const bytes = await timed(ctx, 'save', () => saveRunModel(ctx.lib, ctx.runId, {
       format: 'paddy-model-1', model: 'mobilenetv2', classes: snap.classes.map((c) => c.name), imageSize: 224, normalisation: 'mobilenet',
       alpha: cfg.alpha, baseWeightsHash: weightsHash(dir), ownBase: Boolean(base), baseDir: dir,
-      ...(cfg.testViews && !base ? { testViews: true } : {}), ...(second ? { secondView: true } : {}),
+      ...(cfg.testViews && !base ? { testViews: true } : {}), ...(second ? { secondView: true } : {}), ...(shapes ? { shapeFeatures: true } : {}),
     }, { main: head, base: base ?? undefined }));
     return { probs, params: baseParams + head.countParams(), bytes };
   } finally {

@@ -22,6 +22,8 @@ import { makeTrainLibrary } from '../../../helpers/train-lib';
 import { explainImages } from '../../../../src/main/services/explain';
 import { argmax } from '../../../../src/main/engine/metrics';
 import { MOBILENET_DIR } from '../../../helpers/tmp';
+import { ensureShapes, SHAPE_DIMS, withShapes } from '../../../../src/main/engine/features/shape';
+import type { LoadedModel } from '../../../../src/main/engine/saved-model';
 
 const control = () => {
   const ac = new AbortController();
@@ -33,6 +35,11 @@ const stored = (lib: ReturnType<typeof makeTrainLibrary>, runId: string, split: 
   lib.db.prepare(`SELECT p.image_id AS imageId, p.split, p.probs, i.source_path AS sourcePath FROM run_predictions p JOIN images i ON i.id = p.image_id
     WHERE p.run_id = ? AND p.split = ? ORDER BY p.image_id`).all(runId, split) as Row[];
 const rowsOf = (rows: Row[]) => rows.map((r) => JSON.parse(r.probs) as number[]);
+/** The head's probabilities for cached features, with the images' cached shape numbers when the head takes them. */
+async function headProbs(lib: ReturnType<typeof makeTrainLibrary>, model: LoadedModel, ids: number[], f: { matrix: Float32Array; dims: number }): Promise<Float32Array> {
+  if (!model.meta.shapeFeatures) return predictHead(model.main, f.matrix, f.dims);
+  return predictHead(model.main, withShapes(f.matrix, f.dims, await ensureShapes(lib, ids, 224)), f.dims + SHAPE_DIMS);
+}
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what: string) => {
   assert.equal(a.length, b.length, what);
   for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i]! - b[i]!) <= tol, `${what}: [${i}] ${a[i]} vs ${b[i]}`);
@@ -61,13 +68,14 @@ test('MobileNetV2 with test-time views: test, val and new files average eight vi
   const meta = JSON.parse(fs.readFileSync(path.join(lib.paths.models, runId, 'meta.json'), 'utf8'));
   assert.equal(meta.testViews, true);
   assert.equal(meta.secondView, true);
+  assert.equal(meta.shapeFeatures, true, 'the head also takes the object shape numbers by default');
 
   const model = await loadRunModel(lib, runId, MOBILENET_DIR);
   try {
     // Every view's features are cached by now (the run computed them): nothing is extracted again here.
     const probsOf = async (rows: Row[], views: Parameters<typeof ensureViewFeatures>[2]) => {
       const feats = await ensureViewFeatures(lib, rows.map((r) => r.imageId), views, { alpha: 0.35, weightsDir: MOBILENET_DIR });
-      return feats.map((f) => predictHead(model.main, f.matrix, f.dims));
+      return Promise.all(feats.map((f) => headProbs(lib, model, rows.map((r) => r.imageId), f)));
     };
     for (const s of ['test', 'val']) {
       const rows = stored(lib, runId, s);
@@ -95,7 +103,7 @@ test('MobileNetV2 with test-time views: test, val and new files average eight vi
   try {
     const rows = stored(lib, oneId, 'test');
     const [f] = await ensureViewFeatures(lib, rows.map((r) => r.imageId), [0], { alpha: 0.35, weightsDir: MOBILENET_DIR });
-    close(rowsOf(rows).flat(), predictHead(m1.main, f!.matrix, f!.dims), 1e-5, 'one view');
+    close(rowsOf(rows).flat(), await headProbs(lib, m1, rows.map((r) => r.imageId), f!), 1e-5, 'one view');
   } finally {
     m1.dispose();
   }

@@ -38,6 +38,16 @@ test('test-time views: a switch for both models, sent as a boolean the contract 
   assert.equal(toText(fieldsFor('cnn').find((f) => f.key === 'testViews')!, undefined), '', 'absent in the defaults: off');
 });
 
+test('object shape: a MobileNetV2 switch only, sent as a boolean the contract accepts', () => {
+  assert.equal(fieldsFor('mobilenetv2').find((f) => f.key === 'shapeFeatures')?.kind, 'bool');
+  assert.ok(!fieldsFor('cnn').some((f) => f.key === 'shapeFeatures'));
+  const mnv2 = { model: 'mobilenetv2', alpha: 1, fineTuneBlocks: 0, dense: [128], dropout: 0.3, epochs: 40, learningRate: 0.001, batchSize: 128, seed: 42, augment: true, earlyStopping: false, patience: 3, backend: 'auto', testViews: true, shapeFeatures: true } satisfies TrainConfig;
+  const off = buildConfig(mnv2, { shapeFeatures: 'false' });
+  assert.equal(off.model === 'mobilenetv2' && off.shapeFeatures, false);
+  assert.equal(trainConfigSchema.safeParse(off).success, true);
+  assert.equal(trainConfigSchema.safeParse({ ...mnv2, shapeFeatures: 'yes' }).success, false);
+});
+
 test('bad input names the field', () => {
   assert.throws(() => buildConfig(cnn, { epochs: 'two' }), /Epochs: "two" is not a whole number/);
   assert.throws(() => buildConfig(cnn, { filters: '8, -1' }), /Conv filters: "-1"/);

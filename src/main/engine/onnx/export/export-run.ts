@@ -13,9 +13,14 @@ import { kerasToOnnx, type ExportOptions } from './keras-to-onnx';
 import { PORTABLE_OPSET } from './onnx-graph';
 import { readLayersModel } from './layers-model';
 import { predictionViews } from '../../data/views';
+import { SHAPE_DIMS } from '../../features/shape';
 
 /** Said in the file's metadata and by `paddy export-onnx` when the run predicts with test-time views. */
 export const VIEWS_NOTE = 'Paddy averages the class probabilities of the 8 flips/quarter turns of each image (transpose × horizontal × vertical flip); this graph scores one image as given';
+
+/** Said in the file's metadata and by `paddy export-onnx` when the run's head also takes the object's shape numbers. */
+export const SHAPE_NOTE =
+  `second input object_shape: float32 [N, ${SHAPE_DIMS}, 1, 1], the object's shape numbers Paddy computes from the image at 224 px (src/main/engine/features/shape.ts shapeOf: the pixels brighter than Otsu's threshold of the grey image)`;
 
 export interface RunOnnxExport {
   file: string;
@@ -32,6 +37,8 @@ export interface RunOnnxExport {
    * score as Paddy does. 1 otherwise.
    */
   views: number;
+  /** The head's second input, when the run's head also takes the object's shape numbers. */
+  shapeInput?: { name: string; shape: [string, number, number, number]; note: string };
 }
 
 const PREPROCESS: Record<ModelMeta['normalisation'], NonNullable<ExportOptions['preprocess']>> = {
@@ -90,6 +97,7 @@ export async function exportRunOnnx(lib: Library, runId: string, outFile: string
       'paddy.classes': JSON.stringify(meta.classes),
       'paddy.input': `float32 [N, ${meta.imageSize}, ${meta.imageSize}, 3] RGB 0-255 (NHWC); output: class probabilities`,
       ...(views > 1 ? { 'paddy.views': VIEWS_NOTE } : {}),
+      ...(meta.shapeFeatures ? { 'paddy.shape': SHAPE_NOTE } : {}),
     },
   };
   const out =
@@ -99,6 +107,7 @@ export async function exportRunOnnx(lib: Library, runId: string, outFile: string
           ...common,
           pool: 'avg',
           head: readLayersModel(path.join(dir, 'head')),
+          ...(meta.shapeFeatures ? { extraInput: { name: 'object_shape', dims: SHAPE_DIMS } } : {}),
         });
   const [h, w, c] = out.inputHwc;
   if (out.outputShape.length !== 1 || out.outputShape[0] !== meta.classes.length) {
@@ -115,7 +124,10 @@ export async function exportRunOnnx(lib: Library, runId: string, outFile: string
     if (ort) {
       // Load what was written and run one grey image: the file must work before it takes the user's name.
       const session = await ort.InferenceSession.create(tmp);
-      const res = await session.run({ [out.inputName]: new ort.Tensor('float32', new Float32Array(h * w * c).fill(128), [1, h, w, c]) });
+      const res = await session.run({
+        [out.inputName]: new ort.Tensor('float32', new Float32Array(h * w * c).fill(128), [1, h, w, c]),
+        ...(out.extraInputName ? { [out.extraInputName]: new ort.Tensor('float32', new Float32Array(SHAPE_DIMS), [1, SHAPE_DIMS, 1, 1]) } : {}),
+      });
       const probs = res[out.outputName].data as Float32Array;
       await session.release();
       if (probs.length !== meta.classes.length || probs.some((p) => !Number.isFinite(p))) throw new Error('the exported model gave no valid output');
@@ -135,5 +147,6 @@ export async function exportRunOnnx(lib: Library, runId: string, outFile: string
     output: { name: out.outputName, shape: ['N', meta.classes.length] },
     verified,
     views,
+    ...(out.extraInputName ? { shapeInput: { name: out.extraInputName, shape: ['N', SHAPE_DIMS, 1, 1] as [string, number, number, number], note: SHAPE_NOTE } } : {}),
   };
 }

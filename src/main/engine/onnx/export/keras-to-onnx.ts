@@ -29,6 +29,9 @@ export interface ExportOptions {
   metadata?: Record<string, string>;
   /** 13 by default (the graphs Paddy runs itself); PORTABLE_OPSET for files other consumers load. */
   opset?: Opset;
+  /** A second graph input [N, dims, 1, 1] appended to the pooled features before the head (a head that also takes the
+   * object's shape numbers). */
+  extraInput?: { name: string; dims: number };
 }
 
 export interface ExportResult {
@@ -39,6 +42,8 @@ export interface ExportResult {
   inputHwc: [number, number, number];
   /** Output shape without the batch dimension (features: [dims]; a 4-D output is reported NHWC). */
   outputShape: number[];
+  /** The second input's name, when there is one. */
+  extraInputName?: string;
 }
 
 
@@ -52,6 +57,13 @@ export function kerasToOnnx(model: KerasModel, opts: ExportOptions): ExportResul
     const [gap] = g.node('GlobalAveragePool', [out.tensor], 'global_pool');
     const [flat] = g.node('Flatten', [gap], 'global_pool_flat', { axis: 1 });
     out = { tensor: flat, shape: { rank: 2, f: out.shape.c } };
+  }
+  if (opts.extraInput) {
+    if (out.shape.rank !== 2) throw new ExportError('extraInput: the features before the head are not [N, dims]');
+    // Declared [N, dims, 1, 1]: OpenCV's importer (4.6) takes a dynamic batch only on inputs of rank 3 or more.
+    const [flat] = g.node('Flatten', [opts.extraInput.name], 'extra_input_flat', { axis: 1 });
+    const [cat] = g.node('Concat', [out.tensor, flat], 'with_extra_input', { axis: 1 });
+    out = { tensor: cat, shape: { rank: 2, f: out.shape.f + opts.extraInput.dims } };
   }
   if (opts.head) out = new Converter(g, opts.head, opts.inputLayout, out).run();
   out = materializePad(g, out);
@@ -67,10 +79,10 @@ export function kerasToOnnx(model: KerasModel, opts: ExportOptions): ExportResul
   if (!input) throw new ExportError('the model has no input layer');
   const bytes = g.build({
     name: opts.name ?? 'paddy',
-    inputs: [input.spec],
+    inputs: [input.spec, ...(opts.extraInput ? [{ name: opts.extraInput.name, dims: ['N', opts.extraInput.dims, 1, 1] }] : [])],
     outputs: [{ name: outputName, dims: ['N', ...outputShape] }],
     metadata: opts.metadata,
   });
-  return { bytes, inputName: input.spec.name, outputName, inputHwc: input.hwc, outputShape };
+  return { bytes, inputName: input.spec.name, outputName, inputHwc: input.hwc, outputShape, ...(opts.extraInput ? { extraInputName: opts.extraInput.name } : {}) };
 }
 

@@ -186,6 +186,11 @@ function OnnxExport() {
               This run averages each image’s {result.views} flips and quarter turns; the file scores one image as given — average the {result.views} views to score as Paddy does.
             </div>
           )}
+          {result.shapeInput && (
+            <div className="xs" data-testid="export-onnx-shape">
+              A second input “{result.shapeInput.name}” [{result.shapeInput.shape.join(', ')}] takes the object’s shape numbers: {result.shapeInput.note.replace(/^[^,]*, /, '')}.
+            </div>
+          )}
         </Banner>
       )}
       {error && (

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { decodeImage } from '../../../../../src/main/engine/data/images';
 import { ALL_VIEWS, orient } from '../../../../../src/main/engine/data/views';
+import { shapeOf } from '../../../../../src/main/engine/features/shape';
 import { makeTrainLibrary, RICE_CLASSES, riceFiles } from '../../../../helpers/train-lib';
 import { MOBILENET_DIR, tempDir } from '../../../../helpers/tmp';
 import { paddy } from '../../../../helpers/cli';
@@ -28,13 +29,18 @@ function findOpenCv(): { python: string; version: string } | { skip: string } {
   return { skip: sawPython ? 'python3 has no cv2 module (apt-get install python3-opencv)' : 'python3 is not installed' };
 }
 
-// Loads the model with cv2.dnn.readNetFromONNX, feeds [N, H, W, 3] float32 RGB 0–255, prints the output rows.
+// Loads the model with cv2.dnn.readNetFromONNX, feeds [N, H, W, 3] float32 RGB 0–255 (and, for a head that takes
+// the object's shape numbers, [N, 13, 1, 1] float32 as its second input), prints the output rows.
 const SCRIPT = `
 import sys, json, cv2, numpy as np
 model, pixels, n, size = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 x = np.fromfile(pixels, dtype=np.uint8).astype(np.float32).reshape(n, size, size, 3)
 net = cv2.dnn.readNetFromONNX(model)
-net.setInput(x)
+if len(sys.argv) > 7:
+    net.setInput(x, sys.argv[7])
+    net.setInput(np.fromfile(sys.argv[5], dtype=np.float32).reshape(n, -1, 1, 1), sys.argv[6])
+else:
+    net.setInput(x)
 print(json.dumps(net.forward().tolist()))
 `;
 
@@ -43,7 +49,7 @@ const CLASSES = RICE_CLASSES.slice(0, 3);
 // Images the runs never saw, 4 per class.
 const FILES = CLASSES.flatMap((c) => riceFiles(c, 4, 200));
 
-async function checkRun(libDir: string, trainArgs: string[], size: number, label: string, wantViews: number): Promise<number> {
+async function checkRun(libDir: string, trainArgs: string[], size: number, label: string, wantViews: number, wantShape = false): Promise<number> {
   if ('skip' in opencv) return 0;
   const t = await paddy(['train', ...trainArgs, '--epochs', '1', '--batch-size', '8', '--backend', 'wasm', '--library', libDir, '--json']);
   assert.equal(t.code, 0, t.err);
@@ -57,12 +63,21 @@ async function checkRun(libDir: string, trainArgs: string[], size: number, label
 
   // The exact pixels Paddy scores: its own decoder at the run's input size; with test-time views (the export says
   // so) each of the eight flips/quarter turns, view-major, and OpenCV's probabilities averaged over them.
-  const { views } = JSON.parse(ex.out) as { views: number };
+  const { views, shapeInput, input } = JSON.parse(ex.out) as { views: number; shapeInput?: { name: string }; input: { name: string } };
   assert.equal(views, wantViews, `${label}: the export says how many views the run averages`);
+  assert.equal(Boolean(shapeInput), wantShape, `${label}: the export names the shape input when the head takes one`);
   const decoded = await Promise.all(FILES.map((f) => decodeImage(f, size)));
   const pixels = path.join(tempDir(), `${label}.u8`);
   fs.writeFileSync(pixels, Buffer.concat(ALL_VIEWS.slice(0, views).flatMap((v) => decoded.map((px) => Buffer.from(orient(px, size, v))))));
-  const cv = spawnSync(opencv.python, ['-c', SCRIPT, file, pixels, String(views * FILES.length), String(size)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  // The shape numbers are the same for every view (features/shape.ts): Paddy's own, repeated view-major.
+  const shapeArgs: string[] = [];
+  if (shapeInput) {
+    const shapes = path.join(tempDir(), `${label}.f32`);
+    const rows = decoded.map((px) => shapeOf(px, size));
+    fs.writeFileSync(shapes, Buffer.concat(ALL_VIEWS.slice(0, views).flatMap(() => rows.map((r) => Buffer.from(r.buffer, r.byteOffset, r.byteLength)))));
+    shapeArgs.push(shapes, shapeInput.name, input.name);
+  }
+  const cv = spawnSync(opencv.python, ['-c', SCRIPT, file, pixels, String(views * FILES.length), String(size), ...shapeArgs], { encoding: 'utf8', maxBuffer: 1 << 24 });
   assert.equal(cv.status, 0, `OpenCV ${opencv.version} could not run ${label}.onnx:\n${cv.stderr}`);
   // The exported model gives the raw probabilities; paddy predict applies the run's temperature (calibration, #13).
   const calLib = openLibrary(libDir);
@@ -94,6 +109,6 @@ test('a MobileNetV2 run exported with paddy export-onnx scores like paddy predic
   const lib = makeTrainLibrary(6, { classes: CLASSES.length });
   const dir = lib.dir;
   lib.close();
-  const worst = await checkRun(dir, ['--model', 'mobilenetv2', '--alpha', '0.35', '--weights', MOBILENET_DIR, '--dense', '8'], 224, 'mnv2', 8);
+  const worst = await checkRun(dir, ['--model', 'mobilenetv2', '--alpha', '0.35', '--weights', MOBILENET_DIR, '--dense', '8'], 224, 'mnv2', 8, true);
   t.diagnostic(`OpenCV ${'version' in opencv ? opencv.version : ''}: max |Δp| ${worst.toExponential(2)} over ${FILES.length} images`);
 });
