@@ -25,6 +25,15 @@ if (!selected.length) {
 }
 // The CLI's bundle, built once here rather than by the first test that runs a command.
 await cliBundle();
+// The studio for the end-to-end tests, likewise: left to them, the first two (run side by side) each saw it
+// missing in a fresh clone and built it at the same time into the same folder.
+if (selected.some((f) => f.startsWith(path.join('tests', 'e2e')))) {
+  const code = await new Promise((resolve) => {
+    const build = `import('./src/main/web/build-studio.ts').then(async (m) => { if (m.studioBuildNeeded()) await m.buildStudio(); })`;
+    spawn(process.execPath, ['--import', 'tsx', '-e', build], { cwd: root, stdio: 'inherit' }).on('close', resolve);
+  });
+  if (code !== 0) console.log('warning: building the studio failed; the end-to-end tests will say why');
+}
 const args = ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...selected];
 const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
 let tail = '';

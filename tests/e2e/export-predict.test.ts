@@ -10,7 +10,7 @@ import path from 'node:path';
 import ort from 'onnxruntime-node';
 import type { Page } from 'playwright-core';
 import { riceFiles, riceSubset } from '../helpers/rice-subset';
-import { RICE_DIR, tempDir } from '../helpers/tmp';
+import { MOBILENET_DIR, RICE_DIR, tempDir } from '../helpers/tmp';
 import { openStudio, shot, type Studio, hostApi, testId } from './harness';
 
 // Code passed to page.evaluate runs in the page (the node tsconfig has no DOM library).
@@ -148,6 +148,36 @@ describe('export and predict in Chromium', { concurrency: false }, () => {
     await page.locator(testId('export-card')).scrollIntoViewIfNeeded();
     assert.ok((await overflowX()) <= 0, 'the export card fits at 1024×700');
     await shot(page, 'export-1024');
+    assert.deepEqual(studio.errors, []);
+  });
+
+  it("exports a MobileNetV2 run whose head takes the object's shape numbers, and says how to feed them", async () => {
+    const config = { model: 'mobilenetv2', alpha: 0.35, weightsDir: MOBILENET_DIR, dense: [8], epochs: 1, maxPerClass: 4, seed: 3 };
+    const mnv2 = (await api<{ runId: string }>('train.start', { config })).runId;
+    for (let i = 0; i < 240; i++) {
+      const r = await api<{ status: string; error: string | null }>('runs.get', { runId: mnv2 });
+      if (r.status === 'completed') break;
+      if (r.status === 'failed' || r.status === 'cancelled') throw new Error(`the MobileNetV2 run ${r.status}: ${r.error}`);
+      await new Promise((res) => setTimeout(res, 500));
+    }
+    await page.reload();
+    await page.waitForSelector(testId('export-card'));
+    await page.selectOption(testId('export-onnx-run'), mnv2);
+    const file = path.join(out, 'models', 'rice-mnv2.onnx');
+    await page.fill(testId('export-onnx-file'), file);
+    await page.click(testId('export-onnx'));
+    await page.waitForSelector(testId('export-onnx-done'), { timeout: 60_000 });
+    assert.match(await text(testId('export-onnx-shape')), /second input “object_shape” \[N, 13, 1, 1\] takes the object's shape numbers Paddy computes from the image at 224 px/);
+    const session = await ort.InferenceSession.create(file);
+    assert.deepEqual(session.inputNames, ['input', 'object_shape']);
+    await session.release();
+    for (const [w, h] of [[1440, 900], [1024, 700]] as const) {
+      await page.setViewportSize({ width: w, height: h });
+      await page.locator(testId('export-onnx-shape')).scrollIntoViewIfNeeded();
+      assert.ok(await page.isVisible(testId('export-onnx-shape')));
+      assert.ok((await overflowX()) <= 0, `no sideways scrolling at ${w}×${h}`);
+      await shot(page, `export-onnx-shape-${w}`);
+    }
     assert.deepEqual(studio.errors, []);
   });
 });

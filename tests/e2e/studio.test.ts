@@ -247,7 +247,9 @@ describe('the studio in Chromium', { concurrency: false }, () => {
     // MobileNetV2's defaults learn a second view of each image and predict with all eight (#12): both switches on.
     assert.equal(await page.isChecked(testId('param-augment')), true);
     assert.equal(await page.isChecked(testId('param-testViews')), true);
-    await page.locator(testId('param-testViews')).scrollIntoViewIfNeeded();
+    // …and its head also takes the object's shape numbers (#12), a MobileNetV2 switch only.
+    assert.equal(await page.isChecked(testId('param-shapeFeatures')), true);
+    await page.locator(testId('param-shapeFeatures')).scrollIntoViewIfNeeded();
     await shot(page, '12a-train-mobilenet-views');
     await page.fill(testId('param-epochs'), '1');
     await page.fill(testId('param-maxPerClass'), '4');

@@ -18,9 +18,10 @@ import { SHAPE_DIMS } from '../../features/shape';
 /** Said in the file's metadata and by `paddy export-onnx` when the run predicts with test-time views. */
 export const VIEWS_NOTE = 'Paddy averages the class probabilities of the 8 flips/quarter turns of each image (transpose × horizontal × vertical flip); this graph scores one image as given';
 
-/** Said in the file's metadata and by `paddy export-onnx` when the run's head also takes the object's shape numbers. */
+/** Said in the file's metadata, by `paddy export-onnx` and the Export card when the run's head also takes the
+ * object's shape numbers: what its second input holds. */
 export const SHAPE_NOTE =
-  `second input object_shape: float32 [N, ${SHAPE_DIMS}, 1, 1], the object's shape numbers Paddy computes from the image at 224 px (src/main/engine/features/shape.ts shapeOf: the pixels brighter than Otsu's threshold of the grey image)`;
+  "the object's shape numbers Paddy computes from the image at 224 px (src/main/engine/features/shape.ts shapeOf: size, axes, perimeter, roundness and colour of the pixels brighter than Otsu's threshold of the grey image); the same for every flip/quarter turn";
 
 export interface RunOnnxExport {
   file: string;
@@ -97,7 +98,7 @@ export async function exportRunOnnx(lib: Library, runId: string, outFile: string
       'paddy.classes': JSON.stringify(meta.classes),
       'paddy.input': `float32 [N, ${meta.imageSize}, ${meta.imageSize}, 3] RGB 0-255 (NHWC); output: class probabilities`,
       ...(views > 1 ? { 'paddy.views': VIEWS_NOTE } : {}),
-      ...(meta.shapeFeatures ? { 'paddy.shape': SHAPE_NOTE } : {}),
+      ...(meta.shapeFeatures ? { 'paddy.shape': `second input object_shape, float32 [N, ${SHAPE_DIMS}, 1, 1]: ${SHAPE_NOTE}` } : {}),
     },
   };
   const out =

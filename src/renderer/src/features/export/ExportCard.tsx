@@ -188,7 +188,7 @@ function OnnxExport() {
           )}
           {result.shapeInput && (
             <div className="xs" data-testid="export-onnx-shape">
-              A second input “{result.shapeInput.name}” [{result.shapeInput.shape.join(', ')}] takes the object’s shape numbers: {result.shapeInput.note.replace(/^[^,]*, /, '')}.
+              A second input “{result.shapeInput.name}” [{result.shapeInput.shape.join(', ')}] takes {result.shapeInput.note}.
             </div>
           )}
         </Banner>
