@@ -46,6 +46,8 @@ const trainCommon = {
   backend: backendChoice,
   maxPerClass: z.number().int().positive().optional(),
   testViews: z.boolean().optional(),
+  // the object's size and outline inform the prediction (issue 12; engine/features/shape.ts)
+  shapeFeatures: z.boolean().optional(),
 };
 
 export const trainConfigSchema = z.discriminatedUnion('model', [
@@ -70,8 +72,6 @@ export const trainConfigSchema = z.discriminatedUnion('model', [
       dense: z.array(z.number().int().min(1).max(8192)).max(4),
       dropout: z.number().min(0).max(0.95),
       weightsDir: path.optional(),
-      // the object's size and outline beside the frozen features (issue 12; engine/features/shape.ts)
-      shapeFeatures: z.boolean().optional(),
       ...trainCommon,
     })
     .strict(),

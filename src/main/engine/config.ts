@@ -13,7 +13,9 @@ export function defaultConfig(model: ModelKind): TrainConfig {
     // (CNN_RECIPE) lets more epochs pay. Batch norm in each block with global average pooling and no hidden dense
     // layer (batches of 64, rate 3e-3; trained on the ONNX Runtime step) scored 99.42% against 99.17% for the same
     // blocks without it, at a quarter of the parameters. Test-time views gained nothing at 80 px: off.
-    return { model: 'cnn', imageSize: 80, filters: [16, 32, 64, 128], dense: [], dropout: 0.2, batchNorm: true, globalPool: true, epochs: 12, learningRate: 0.003, ...common, augment: true, batchSize: 64 };
+    // A classifier on the object's shape numbers weighed in at 0.25 (train/shape-head.ts) cut its errors on two
+    // libraries' val + test splits from 31 to 18 of 5,760.
+    return { model: 'cnn', imageSize: 80, filters: [16, 32, 64, 128], dense: [], dropout: 0.2, batchNorm: true, globalPool: true, epochs: 12, learningRate: 0.003, ...common, augment: true, batchSize: 64, shapeFeatures: true };
   }
   // Frozen base + head on cached features: many cheap epochs. A 128-unit head with HEAD_RECIPE (label smoothing,
   // cosine decay) and 40 epochs measured 99.08% on held-out rice against 98.42% for the former 64 units, 20 epochs

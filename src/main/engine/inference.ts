@@ -15,6 +15,7 @@ import type { FeatureExtractor } from './features/extractor';
 import { averageViews, ONE_VIEW, orient, predictionViews } from './data/views';
 import { predictHead } from './train/head-trainer';
 import { ensureShapes, SHAPE_DIMS, shapeOf, withShapes } from './features/shape';
+import { withShapeFusion } from './train/shape-head';
 import { predictFiles } from './train/mobilenet-trainer';
 import type { LoadedModel, ModelMeta } from './saved-model';
 
@@ -49,6 +50,12 @@ export function predictImageViews(model: tf.LayersModel, pixels: readonly Uint8A
   return averageViews(views.map((v) => predictImages(model, pixels.map((p) => orient(p, size, v)), size)));
 }
 
+/** A CNN run's probabilities: its views averaged, with its shape classifier weighed in when it has one. */
+function cnnProbs(model: LoadedModel, pixels: readonly Uint8Array[], views: readonly FeatureView[]): Float32Array {
+  const size = model.meta.imageSize;
+  return withShapeFusion(predictImageViews(model.main, pixels, size, views as readonly number[]), model.shape, pixels, size, model.meta.classes.length);
+}
+
 function concatRows(rows: readonly Float32Array[]): Float32Array {
   const out = new Float32Array(rows.reduce((n, r) => n + r.length, 0));
   rows.reduce((at, r) => (out.set(r, at), at + r.length), 0);
@@ -78,7 +85,7 @@ export async function scoreFiles(model: LoadedModel, paths: readonly string[], s
       if (!good.length) continue;
       let out: Float32Array;
       const views = predictionViews(model.meta);
-      if (model.meta.model === 'cnn') out = predictImageViews(model.main, good, size, views);
+      if (model.meta.model === 'cnn') out = cnnProbs(model, good, views);
       else if (extractor) {
         const perView: Float32Array[] = [];
         // The shape numbers are the same for every view: from the image as decoded.
@@ -115,7 +122,7 @@ export async function scoreLibraryImages(
     const views = opts.views ?? predictionViews(model.meta);
     const ids = images.map((i) => i.imageId);
     const feats = await ensureViewFeatures(lib, ids, views, { alpha: model.meta.alpha ?? 1, weightsDir: model.baseDir!, signal, shared: opts.shared });
-    const shapes = model.meta.shapeFeatures ? await ensureShapes(lib, ids, FEATURE_SIZE, { signal }) : null;
+    const shapes = model.meta.shapeFeatures ? await ensureShapes(lib, ids, { signal }) : null;
     return averageViews(feats.map((f) => (shapes ? predictHead(model.main, withShapes(f.matrix, f.dims, shapes), f.dims + SHAPE_DIMS) : predictHead(model.main, f.matrix, f.dims))));
   }
   if (model.meta.model === 'mobilenetv2') return predictFiles(model.base!, model.main, images.map((i) => i.sourcePath), 16, signal);
@@ -214,7 +221,7 @@ export async function scoreChunk(lib: Library, model: LoadedModel, chunk: Readon
     if (model.meta.model === 'cnn') {
       // Train, val and test pixels are in the pixel cache from training at this size.
       const pixels = await decodeCached(lib, chunk, model.meta.imageSize, { signal });
-      return split(predictImageViews(model.main, pixels, model.meta.imageSize, predictionViews(model.meta)));
+      return split(cnnProbs(model, pixels, predictionViews(model.meta)));
     }
     return split(await scoreLibraryImages(lib, model, chunk, signal, opts));
   } catch (e) {

@@ -28,6 +28,9 @@ export interface ModelMeta {
   secondView?: boolean;
   /** A frozen MobileNetV2 head whose input is [features | the image's raw shape vector] (features/shape.ts). */
   shapeFeatures?: boolean;
+  /** A CNN whose probabilities weigh in its shape classifier (shape/, input: the raw shape numbers of its input
+   * pixels) by this weight (train/shape-head.ts SHAPE_FUSION). */
+  shapeFusion?: number;
 }
 
 export function modelDir(lib: Library, runId: string): string {
@@ -44,12 +47,13 @@ export function dirBytes(dir: string): number {
 }
 
 /** Save into a temp folder and rename: a kill never leaves a half-written model under the run's name. */
-export async function saveRunModel(lib: Library, runId: string, meta: ModelMeta, parts: { main: tf.LayersModel; base?: tf.LayersModel }): Promise<number> {
+export async function saveRunModel(lib: Library, runId: string, meta: ModelMeta, parts: { main: tf.LayersModel; base?: tf.LayersModel; shape?: tf.LayersModel }): Promise<number> {
   const final = modelDir(lib, runId);
   const tmp = `${final}.partial-${process.pid}`;
   fs.rmSync(tmp, { recursive: true, force: true });
   await parts.main.save(fileSaver(path.join(tmp, meta.model === 'cnn' ? 'model' : 'head')));
   if (parts.base) await parts.base.save(fileSaver(path.join(tmp, 'base')));
+  if (parts.shape) await parts.shape.save(fileSaver(path.join(tmp, 'shape')));
   writeAtomic(path.join(tmp, 'meta.json'), JSON.stringify(meta, null, 2));
   fs.rmSync(final, { recursive: true, force: true });
   fs.renameSync(tmp, final);
@@ -70,6 +74,8 @@ export interface LoadedModel {
   base: tf.LayersModel | null;
   /** The shared base folder (frozen MobileNetV2), checked against the saved hash. */
   baseDir: string | null;
+  /** A CNN's shape classifier (meta.shapeFusion), else null. */
+  shape: tf.LayersModel | null;
   dispose(): void;
 }
 
@@ -97,7 +103,8 @@ export async function loadRunModel(lib: Library, runId: string, weightsDir?: str
       }
     }
   }
-  return { meta, main, base, baseDir, dispose: () => { main.dispose(); base?.dispose(); } };
+  const shape = meta.shapeFusion ? await tf.loadLayersModel(fileLoader(path.join(dir, 'shape'))) : null;
+  return { meta, main, base, baseDir, shape, dispose: () => { main.dispose(); base?.dispose(); shape?.dispose(); } };
 }
 
 export { FEATURE_SIZE };

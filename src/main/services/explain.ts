@@ -204,9 +204,10 @@ export async function explainImages(lib: Library, input: ExplainInput, emit: Emi
         }));
         const good = batch.filter((_, j) => px[j]);
         if (good.length) {
-          // A run with test-time views predicts the average of eight views: that prediction is shown and, unless
-          // a class was picked, explained (the heat map itself is of the image as it is).
-          const viewProbs = predictionViews(meta).length > 1 ? (await scoreFiles(model, good.map((i) => items[i]!.path), signal)).probs : null;
+          // A run with test-time views predicts the average of eight views, a CNN with a shape classifier weighs it
+          // in: that prediction is shown and, unless a class was picked, explained (the heat map is the CNN's, of
+          // the image as it is).
+          const viewProbs = predictionViews(meta).length > 1 || model.shape ? (await scoreFiles(model, good.map((i) => items[i]!.path), signal)).probs : null;
           const goodPx = px.filter((p): p is Uint8Array => !!p);
           const x = tf.tensor4d(toBatch(goodPx, size, meta.normalisation), [good.length, size, size, 3]);
           // A head that also takes the object's shape numbers gets each image's (features/shape.ts).

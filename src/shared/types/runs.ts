@@ -26,8 +26,6 @@ export interface MobileNetConfig {
   dense: number[];
   dropout: number;
   weightsDir?: string;
-  /** The head also sees the object's size and outline (main/engine/features/shape.ts); frozen base only. */
-  shapeFeatures?: boolean;
 }
 
 export interface TrainCommon {
@@ -44,6 +42,9 @@ export interface TrainCommon {
    * (a MobileNetV2 run with a fine-tuned base predicts the image as it is). Absent = false, as in earlier runs.
    */
   testViews?: boolean;
+  /** The object's size and outline inform the prediction (main/engine/features/shape.ts): a frozen MobileNetV2 head
+   * takes them beside its features, a CNN weighs in a classifier on them. */
+  shapeFeatures?: boolean;
   /** Optional cap on images per class (quick experiments and tests). */
   maxPerClass?: number;
 }

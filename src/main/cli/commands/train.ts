@@ -38,7 +38,7 @@ function configFromArgs(args: ParsedArgs): Partial<TrainConfig> & { model: 'cnn'
   if (backend !== undefined && !['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new UsageError(`--backend must be auto, tensorflow, wasm or cpu (got "${backend}")`);
   const alphaRaw = str(args, 'alpha');
   if (alphaRaw !== undefined && !['1', '1.0', '0.35'].includes(alphaRaw)) throw new UsageError(`--alpha must be 1.0 or 0.35 (got "${alphaRaw}")`);
-  if (model === 'cnn') for (const k of ['alpha', 'weights', 'fine-tune-blocks', 'shape', 'no-shape']) if (args.values[k] !== undefined) throw new UsageError(`--${k} applies to --model mobilenetv2 only`);
+  if (model === 'cnn') for (const k of ['alpha', 'weights', 'fine-tune-blocks']) if (args.values[k] !== undefined) throw new UsageError(`--${k} applies to --model mobilenetv2 only`);
   if (model === 'mobilenetv2') for (const k of ['image-size', 'filters']) if (args.values[k] !== undefined) throw new UsageError(`--${k} applies to --model cnn only`);
   const c: Record<string, unknown> = {
     model,
@@ -53,10 +53,11 @@ function configFromArgs(args: ParsedArgs): Partial<TrainConfig> & { model: 'cnn'
     // Both default on for some models (the CNN augments): each has its --no- form.
     augment: flag(args, 'augment'),
     testViews: flag(args, 'test-views'),
+    shapeFeatures: flag(args, 'shape'),
     earlyStopping: flag(args, 'early-stopping'),
   };
   if (model === 'cnn') Object.assign(c, { imageSize: num(args, 'image-size'), filters: list(args, 'filters') });
-  else Object.assign(c, { alpha: alphaRaw === undefined ? undefined : Number(alphaRaw), weightsDir: weightsArg(args), fineTuneBlocks: num(args, 'fine-tune-blocks'), shapeFeatures: flag(args, 'shape') });
+  else Object.assign(c, { alpha: alphaRaw === undefined ? undefined : Number(alphaRaw), weightsDir: weightsArg(args), fineTuneBlocks: num(args, 'fine-tune-blocks') });
   for (const k of Object.keys(c)) if (c[k] === undefined) delete c[k];
   return c as Partial<TrainConfig> & { model: 'cnn' | 'mobilenetv2' };
 }
@@ -80,7 +81,7 @@ export const trainCommand: Command = {
   name: 'train',
   summary: 'Train a model (custom CNN or MobileNetV2 transfer learning) on the library',
   usage:
-    'paddy train --model cnn|mobilenetv2 [--epochs N] [--batch-size N] [--lr X] [--image-size N] [--filters 16,32,64] [--dense 128] [--dropout X] [--alpha 1.0|0.35] [--weights DIR] [--fine-tune-blocks N] [--shape|--no-shape] [--seed N] [--augment|--no-augment] [--test-views|--no-test-views] [--early-stopping|--no-early-stopping] [--backend auto|tensorflow|wasm|cpu] [--max-per-class N] [--json]',
+    'paddy train --model cnn|mobilenetv2 [--epochs N] [--batch-size N] [--lr X] [--image-size N] [--filters 16,32,64] [--dense 128] [--dropout X] [--alpha 1.0|0.35] [--weights DIR] [--fine-tune-blocks N] [--seed N] [--augment|--no-augment] [--test-views|--no-test-views] [--shape|--no-shape] [--early-stopping|--no-early-stopping] [--backend auto|tensorflow|wasm|cpu] [--max-per-class N] [--json]',
   options: {
     model: { type: 'string' }, epochs: { type: 'string' }, 'batch-size': { type: 'string' }, lr: { type: 'string' },
     'image-size': { type: 'string' }, filters: { type: 'string' }, dense: { type: 'string' }, dropout: { type: 'string' },

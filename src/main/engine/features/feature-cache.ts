@@ -9,12 +9,13 @@ import { orient, secondView } from '../data/views';
 import { yieldToEventLoop } from '../random';
 import type { FeatureExtractor } from './extractor';
 import { createTfjsExtractor } from './tfjs-extractor';
-import { shapeOf, storeShapes } from './shape';
+import { SHAPE_CACHE_SIZE, shapeOf, storeShapes } from './shape';
 import { findWeights, weightsHash, type Alpha } from '../weights/find';
 
 /** Bump when decoding/resizing/normalisation changes: old cache rows then stop matching. */
 const PREPROCESSING = 'rgb-fill-lanczos3-224-x/127.5-1-v1';
-export const FEATURE_SIZE = 224;
+/** MobileNetV2's input size; the cached shape numbers are measured on the same decode (shape.ts). */
+export const FEATURE_SIZE = SHAPE_CACHE_SIZE;
 const BATCH = 32;
 
 export interface FeatureOptions {
@@ -168,7 +169,7 @@ export async function ensureFeatures(lib: Library, imageIds: number[], opts: Fea
         batchSize: BATCH,
         signal: opts.signal,
         view: view === 0
-          ? (i, px) => (shapes.set(todo[i]!, shapeOf(px, FEATURE_SIZE)), px)
+          ? (i, px) => (shapes.set(todo[i]!, shapeOf(px, SHAPE_CACHE_SIZE)), px)
           : (i, px) => orient(px, FEATURE_SIZE, view === 'second' ? secondView(todo[i]!) : view),
         onBatch: (start, feats) => {
           const dims = extractor.dims;

@@ -113,11 +113,14 @@ export function storeShapes(lib: Library, rows: ReadonlyArray<{ sha256: string; 
 
 const DECODE_BATCH = 64;
 
-/** Shape vectors of library images (n × SHAPE_DIMS), from the cache or decoded at `size` and cached. */
+/** The size the cached numbers are measured at: MobileNetV2's input (feature-cache FEATURE_SIZE), whose pass
+ * computes them. A CNN measures its own input pixels instead and caches nothing. */
+export const SHAPE_CACHE_SIZE = 224;
+
+/** Shape vectors of library images (n × SHAPE_DIMS), from the cache or decoded at SHAPE_CACHE_SIZE and cached. */
 export async function ensureShapes(
   lib: Library,
   imageIds: readonly number[],
-  size: number,
   opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<Float32Array> {
   const files = imageFiles(lib.db, imageIds as number[]);
@@ -130,8 +133,8 @@ export async function ensureShapes(
   for (let s = 0; s < todo.length; s += DECODE_BATCH) {
     if (opts.signal?.aborted) throw new Error('cancelled');
     const chunk = todo.slice(s, s + DECODE_BATCH);
-    const pixels = await decodeMany(chunk.map((sha) => pathOf.get(sha)!), size, { signal: opts.signal });
-    const rows = chunk.map((sha, i) => ({ sha256: sha, vec: shapeOf(pixels[i]!, size) }));
+    const pixels = await decodeMany(chunk.map((sha) => pathOf.get(sha)!), SHAPE_CACHE_SIZE, { signal: opts.signal });
+    const rows = chunk.map((sha, i) => ({ sha256: sha, vec: shapeOf(pixels[i]!, SHAPE_CACHE_SIZE) }));
     storeShapes(lib, rows);
     for (const r of rows) have.set(r.sha256, r.vec);
     opts.onProgress?.(s + chunk.length, todo.length);

@@ -13,7 +13,7 @@ import { useBackend } from '../backends';
 import { fitImages } from './cnn-trainer';
 import { ensureFeatures, ensureViewFeatures, FEATURE_SIZE, weightsFor } from '../features/feature-cache';
 import { applyShapeScaling, ensureShapes, SHAPE_DIMS, standardiseShapes, withShapes } from '../features/shape';
-import { foldShapeIntoHead } from './shape-head';
+import { foldShapeIntoHead, SHAPE_FUSION, shapesOfPixels, trainShapeClassifier, withShapeFusion } from './shape-head';
 import { ALL_VIEWS, averageViews, ONE_VIEW } from '../data/views';
 import { predictImageViews } from '../inference';
 import { predictHead, trainHead } from './head-trainer';
@@ -142,6 +142,7 @@ async function runCnn(ctx: Ctx, snap: Snapshot, cfg: CnnConfig & TrainCommon) {
     });
     return [all.slice(0, a.length), all.slice(a.length, a.length + b.length), all.slice(a.length + b.length)] as const;
   });
+  let shape: tf.LayersModel | null = null;
   const model = buildCnn({ imageSize: size, filters: cfg.filters, dense: cfg.dense, dropout: cfg.dropout, numClasses: snap.classes.length, seed: cfg.seed, batchNorm: cfg.batchNorm, globalPool: cfg.globalPool });
   try {
     ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'train', done: 0, total: cfg.epochs });
@@ -153,15 +154,19 @@ async function runCnn(ctx: Ctx, snap: Snapshot, cfg: CnnConfig & TrainCommon) {
       onEngine: engineRecorder(ctx),
     }));
     if (!completed) throw new Cancelled();
+    // The shape classifier weighed in beside the CNN (train/shape-head.ts), on the numbers of the same pixels.
+    shape = cfg.shapeFeatures ? await timed(ctx, 'train', () => trainShapeClassifier(shapesOfPixels(train, size), labelsOf(snap, snap.bySplit.train), snap.classes.length, cfg.seed)) : null;
     ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'test', done: 0, total: test.length });
-    const probs = await timed(ctx, 'test', async () => predictImageViews(model, test, size, cfg.testViews ? ALL_VIEWS : ONE_VIEW));
+    const k = snap.classes.length;
+    const probs = await timed(ctx, 'test', async () => withShapeFusion(predictImageViews(model, test, size, cfg.testViews ? ALL_VIEWS : ONE_VIEW), shape, test, size, k));
     const bytes = await timed(ctx, 'save', () => saveRunModel(ctx.lib, ctx.runId, {
       format: 'paddy-model-1', model: 'cnn', classes: snap.classes.map((c) => c.name), imageSize: size, normalisation: 'unit',
-      ...(cfg.testViews ? { testViews: true } : {}),
-    }, { main: model }));
-    return { probs, params: model.countParams(), bytes };
+      ...(cfg.testViews ? { testViews: true } : {}), ...(shape ? { shapeFusion: SHAPE_FUSION.weight } : {}),
+    }, { main: model, shape: shape ?? undefined }));
+    return { probs, params: model.countParams() + (shape?.countParams() ?? 0), bytes };
   } finally {
     model.dispose();
+    shape?.dispose();
   }
 }
 
@@ -189,7 +194,7 @@ async function runMobileNet(ctx: Ctx, snap: Snapshot, cfg: MobileNetConfig & Tra
   // The object's shape numbers beside the features (features/shape.ts) for a frozen base; mostly cached by the
   // feature pass, which computes them from the pixels it decodes.
   const shapes = cfg.shapeFeatures && cfg.fineTuneBlocks === 0
-    ? await timed(ctx, 'features', () => ensureShapes(ctx.lib, ids, FEATURE_SIZE, { signal: ctx.control.signal }))
+    ? await timed(ctx, 'features', () => ensureShapes(ctx.lib, ids, { signal: ctx.control.signal }))
     : null;
   const shapesOf = (list: Snapshot['images']) => {
     const out = new Float32Array(list.length * SHAPE_DIMS);

@@ -10,6 +10,7 @@ import { ALL_VIEWS, orient } from '../../../../src/main/engine/data/views';
 import { applyShapeScaling, ensureShapes, foldShapeScaling, SHAPE_DIMS, SHAPE_KEY, shapeOf, standardiseShapes, withShapes } from '../../../../src/main/engine/features/shape';
 import { ensureFeatures } from '../../../../src/main/engine/features/feature-cache';
 import { makeTrainLibrary, riceFiles } from '../../../helpers/train-lib';
+import { fuseWithShape } from '../../../../src/main/engine/train/shape-head';
 import { MOBILENET_DIR } from '../../../helpers/tmp';
 
 /** A size×size RGB image: black, with `inside(x, y)` painted in `rgb`. */
@@ -80,19 +81,32 @@ test('shape numbers are cached once per image, by the feature pass too, and read
     await ensureFeatures(lib, ids.slice(0, 2), { alpha: 0.35, weightsDir: MOBILENET_DIR });
     assert.equal(count(), 2);
     const paths = (lib.db.prepare('SELECT source_path AS p FROM images ORDER BY id').all() as Array<{ p: string }>).map((r) => r.p);
-    const fromPass = await ensureShapes(lib, ids.slice(0, 2), 224);
+    const fromPass = await ensureShapes(lib, ids.slice(0, 2));
     const direct = (await decodeMany(paths.slice(0, 2), 224)).map((px) => shapeOf(px, 224));
     assert.deepEqual(Array.from(fromPass), direct.flatMap((s) => Array.from(s)));
     const progress: number[] = [];
-    const all = await ensureShapes(lib, ids, 224, { onProgress: (d) => progress.push(d) });
+    const all = await ensureShapes(lib, ids, { onProgress: (d) => progress.push(d) });
     assert.equal(count(), ids.length);
     assert.equal(progress.at(-1), ids.length - 2, 'only the images not cached were decoded');
     // Cached: the sources can be gone (the library points elsewhere; ../shared is never touched).
     const gone = path.join(path.dirname(lib.paths.root), 'gone');
     lib.db.prepare(`UPDATE images SET source_path = ? || '/' || file_name`).run(gone);
     assert.ok(!fs.existsSync(gone));
-    assert.deepEqual(await ensureShapes(lib, ids, 224), all);
+    assert.deepEqual(await ensureShapes(lib, ids), all);
   } finally {
     lib.close();
   }
+});
+
+test('a CNN weighs in its shape classifier: softmax(log p + w log q), p itself at weight 0, rows apart', () => {
+  const p = Float32Array.of(0.7, 0.2, 0.1, 0.1, 0.1, 0.8);
+  const q = Float32Array.of(0.1, 0.8, 0.1, 1 / 3, 1 / 3, 1 / 3);
+  const fused = fuseWithShape(p, q, 3, 0.25);
+  const row0 = [0, 1, 2].map((j) => Math.exp(Math.log(p[j]!) + 0.25 * Math.log(q[j]!)));
+  const z = row0.reduce((a, v) => a + v, 0);
+  row0.forEach((v, j) => assert.ok(Math.abs(fused[j]! - v / z) < 1e-6));
+  // A uniform q changes nothing; weight 0 gives p back; a zero probability is clamped, not -Infinity.
+  [3, 4, 5].forEach((j) => assert.ok(Math.abs(fused[j]! - p[j]!) < 1e-6));
+  assert.ok(fuseWithShape(p, q, 3, 0).every((v, j) => Math.abs(v - p[j]!) < 1e-6));
+  assert.ok(fuseWithShape(Float32Array.of(1, 0), Float32Array.of(0, 1), 2).every(Number.isFinite));
 });

@@ -23,6 +23,7 @@ import { explainImages } from '../../../../src/main/services/explain';
 import { argmax } from '../../../../src/main/engine/metrics';
 import { MOBILENET_DIR } from '../../../helpers/tmp';
 import { ensureShapes, SHAPE_DIMS, withShapes } from '../../../../src/main/engine/features/shape';
+import { fuseWithShape, shapesOfPixels } from '../../../../src/main/engine/train/shape-head';
 import type { LoadedModel } from '../../../../src/main/engine/saved-model';
 
 const control = () => {
@@ -38,7 +39,7 @@ const rowsOf = (rows: Row[]) => rows.map((r) => JSON.parse(r.probs) as number[])
 /** The head's probabilities for cached features, with the images' cached shape numbers when the head takes them. */
 async function headProbs(lib: ReturnType<typeof makeTrainLibrary>, model: LoadedModel, ids: number[], f: { matrix: Float32Array; dims: number }): Promise<Float32Array> {
   if (!model.meta.shapeFeatures) return predictHead(model.main, f.matrix, f.dims);
-  return predictHead(model.main, withShapes(f.matrix, f.dims, await ensureShapes(lib, ids, 224)), f.dims + SHAPE_DIMS);
+  return predictHead(model.main, withShapes(f.matrix, f.dims, await ensureShapes(lib, ids)), f.dims + SHAPE_DIMS);
 }
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what: string) => {
   assert.equal(a.length, b.length, what);
@@ -123,7 +124,11 @@ test('a CNN with test-time views averages the eight views of its test images, an
       const rows = stored(lib, runId, s);
       const px = await decodeMany(rows.map((r) => r.sourcePath), 16);
       const perView = ALL_VIEWS.map((v) => predictImages(model.main, px.map((p) => orient(p, 16, v)), 16));
-      close(rowsOf(rows).flat(), averageViews(perView), 1e-5, `${s}: the average of the eight views`);
+      // The default shape classifier is weighed into the average (train/shape-head.ts).
+      assert.ok(model.shape && model.meta.shapeFusion === 0.25, 'the CNN weighs in its shape classifier by default');
+      const shapeProbs = predictHead(model.shape, shapesOfPixels(px, 16), SHAPE_DIMS);
+      close(rowsOf(rows).flat(), fuseWithShape(averageViews(perView), shapeProbs, 2), 1e-5, `${s}: the average of the eight views, with the shape classifier`);
+      assert.ok(averageViews(perView).some((v, i) => Math.abs(v - rowsOf(rows).flat()[i]!) > 1e-4), `${s}: which it moves`);
     }
     const test = stored(lib, runId, 'test');
     const files = await scoreFiles(model, test.map((r) => r.sourcePath));

@@ -38,9 +38,9 @@ test('test-time views: a switch for both models, sent as a boolean the contract 
   assert.equal(toText(fieldsFor('cnn').find((f) => f.key === 'testViews')!, undefined), '', 'absent in the defaults: off');
 });
 
-test('object shape: a MobileNetV2 switch only, sent as a boolean the contract accepts', () => {
-  assert.equal(fieldsFor('mobilenetv2').find((f) => f.key === 'shapeFeatures')?.kind, 'bool');
-  assert.ok(!fieldsFor('cnn').some((f) => f.key === 'shapeFeatures'));
+test('object shape: a switch for both models, sent as a boolean the contract accepts', () => {
+  for (const m of ['cnn', 'mobilenetv2'] as const) assert.equal(fieldsFor(m).find((f) => f.key === 'shapeFeatures')?.kind, 'bool', m);
+  assert.equal(buildConfig(cnn, { shapeFeatures: 'true' }).shapeFeatures, true);
   const mnv2 = { model: 'mobilenetv2', alpha: 1, fineTuneBlocks: 0, dense: [128], dropout: 0.3, epochs: 40, learningRate: 0.001, batchSize: 128, seed: 42, augment: true, earlyStopping: false, patience: 3, backend: 'auto', testViews: true, shapeFeatures: true } satisfies TrainConfig;
   const off = buildConfig(mnv2, { shapeFeatures: 'false' });
   assert.equal(off.model === 'mobilenetv2' && off.shapeFeatures, false);

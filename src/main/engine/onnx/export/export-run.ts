@@ -18,10 +18,11 @@ import { SHAPE_DIMS } from '../../features/shape';
 /** Said in the file's metadata and by `paddy export-onnx` when the run predicts with test-time views. */
 export const VIEWS_NOTE = 'Paddy averages the class probabilities of the 8 flips/quarter turns of each image (transpose × horizontal × vertical flip); this graph scores one image as given';
 
-/** Said in the file's metadata, by `paddy export-onnx` and the Export card when the run's head also takes the
+/** Said in the file's metadata, by `paddy export-onnx` and the Export card when the run's prediction also takes the
  * object's shape numbers: what its second input holds. */
-export const SHAPE_NOTE =
-  "the object's shape numbers Paddy computes from the image at 224 px (src/main/engine/features/shape.ts shapeOf: size, axes, perimeter, roundness and colour of the pixels brighter than Otsu's threshold of the grey image); the same for every flip/quarter turn";
+export function shapeNote(size: number, fused: boolean): string {
+  return `the object's shape numbers Paddy computes from the image at ${size} px (src/main/engine/features/shape.ts shapeOf: size, axes, perimeter, roundness and colour of the pixels brighter than Otsu's threshold of the grey image); the same for every flip/quarter turn${fused ? '; the graph weighs its classifier on them into the CNN’s probabilities' : ''}`;
+}
 
 export interface RunOnnxExport {
   file: string;
@@ -87,6 +88,8 @@ async function baseDirFor(lib: Library, runId: string, dir: string, meta: ModelM
 export async function exportRunOnnx(lib: Library, runId: string, outFile: string, opts: { weightsDir?: string | null } = {}): Promise<RunOnnxExport> {
   const { dir, meta } = readRunMeta(lib, runId);
   const views = predictionViews(meta).length;
+  // The object's shape numbers: beside a frozen MobileNetV2 head's features, or a CNN's classifier weighed in.
+  const shaped = Boolean(meta.shapeFeatures || meta.shapeFusion);
   const common: ExportOptions = {
     inputLayout: 'nhwc',
     opset: PORTABLE_OPSET,
@@ -98,12 +101,15 @@ export async function exportRunOnnx(lib: Library, runId: string, outFile: string
       'paddy.classes': JSON.stringify(meta.classes),
       'paddy.input': `float32 [N, ${meta.imageSize}, ${meta.imageSize}, 3] RGB 0-255 (NHWC); output: class probabilities`,
       ...(views > 1 ? { 'paddy.views': VIEWS_NOTE } : {}),
-      ...(meta.shapeFeatures ? { 'paddy.shape': `second input object_shape, float32 [N, ${SHAPE_DIMS}, 1, 1]: ${SHAPE_NOTE}` } : {}),
+      ...(shaped ? { 'paddy.shape': `second input object_shape, float32 [N, ${SHAPE_DIMS}, 1, 1]: ${shapeNote(meta.imageSize, !!meta.shapeFusion)}` } : {}),
     },
   };
   const out =
     meta.model === 'cnn'
-      ? kerasToOnnx(readLayersModel(path.join(dir, 'model')), common)
+      ? kerasToOnnx(readLayersModel(path.join(dir, 'model')), {
+          ...common,
+          ...(meta.shapeFusion ? { extraInput: { name: 'object_shape', dims: SHAPE_DIMS }, fuse: { model: readLayersModel(path.join(dir, 'shape')), weight: meta.shapeFusion } } : {}),
+        })
       : kerasToOnnx(readLayersModel(await baseDirFor(lib, runId, dir, meta, opts.weightsDir)), {
           ...common,
           pool: 'avg',
@@ -148,6 +154,6 @@ export async function exportRunOnnx(lib: Library, runId: string, outFile: string
     output: { name: out.outputName, shape: ['N', meta.classes.length] },
     verified,
     views,
-    ...(out.extraInputName ? { shapeInput: { name: out.extraInputName, shape: ['N', SHAPE_DIMS, 1, 1] as [string, number, number, number], note: SHAPE_NOTE } } : {}),
+    ...(out.extraInputName ? { shapeInput: { name: out.extraInputName, shape: ['N', SHAPE_DIMS, 1, 1] as [string, number, number, number], note: shapeNote(meta.imageSize, !!meta.shapeFusion) } } : {}),
   };
 }

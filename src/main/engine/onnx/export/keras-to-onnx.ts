@@ -29,9 +29,12 @@ export interface ExportOptions {
   metadata?: Record<string, string>;
   /** 13 by default (the graphs Paddy runs itself); PORTABLE_OPSET for files other consumers load. */
   opset?: Opset;
-  /** A second graph input [N, dims, 1, 1] appended to the pooled features before the head (a head that also takes the
-   * object's shape numbers). */
+  /** A second graph input [N, dims, 1, 1]: appended to the pooled features before the head (a head that also takes the
+   * object's shape numbers), or fed to `fuse`. */
   extraInput?: { name: string; dims: number };
+  /** A classifier on the extra input weighed into the model's probabilities: softmax(log p + weight · log q), both
+   * clamped to ≥ 1e-9 first (train/shape-head.ts fuseWithShape). */
+  fuse?: { model: KerasModel; weight: number };
 }
 
 export interface ExportResult {
@@ -58,15 +61,29 @@ export function kerasToOnnx(model: KerasModel, opts: ExportOptions): ExportResul
     const [flat] = g.node('Flatten', [gap], 'global_pool_flat', { axis: 1 });
     out = { tensor: flat, shape: { rank: 2, f: out.shape.c } };
   }
-  if (opts.extraInput) {
+  // Declared [N, dims, 1, 1]: OpenCV's importer (4.6) takes a dynamic batch only on inputs of rank 3 or more.
+  const extra = opts.extraInput ? g.node('Flatten', [opts.extraInput.name], 'extra_input_flat', { axis: 1 })[0]! : null;
+  if (opts.extraInput && !opts.fuse) {
     if (out.shape.rank !== 2) throw new ExportError('extraInput: the features before the head are not [N, dims]');
-    // Declared [N, dims, 1, 1]: OpenCV's importer (4.6) takes a dynamic batch only on inputs of rank 3 or more.
-    const [flat] = g.node('Flatten', [opts.extraInput.name], 'extra_input_flat', { axis: 1 });
-    const [cat] = g.node('Concat', [out.tensor, flat], 'with_extra_input', { axis: 1 });
+    const [cat] = g.node('Concat', [out.tensor, extra!], 'with_extra_input', { axis: 1 });
     out = { tensor: cat, shape: { rank: 2, f: out.shape.f + opts.extraInput.dims } };
   }
   if (opts.head) out = new Converter(g, opts.head, opts.inputLayout, out).run();
   out = materializePad(g, out);
+  if (opts.fuse) {
+    if (!opts.extraInput || out.shape.rank !== 2) throw new ExportError('fuse: needs extraInput and [N, classes] probabilities');
+    const q = materializePad(g, new Converter(g, opts.fuse.model, opts.inputLayout, { tensor: extra!, shape: { rank: 2, f: opts.extraInput.dims } }).run());
+    // Clip's bounds are attributes before opset 11 (the form OpenCV parses), inputs after.
+    const clip = (t: string, name: string) => (g.opset < 11
+      ? g.node('Clip', [t], name, { min: { float: 1e-9 }, max: { float: 1 } })
+      : g.node('Clip', [t, g.floatTensor(`${name}/min`, [], Float32Array.of(1e-9)), g.floatTensor(`${name}/max`, [], Float32Array.of(1))], name))[0]!;
+    const logOf = (t: string, name: string) => g.node('Log', [clip(t, `${name}_clip`)], name)[0]!;
+    const weight = g.floatTensor('fuse_weight', [1], Float32Array.of(opts.fuse.weight));
+    const [wq] = g.node('Mul', [logOf(q.tensor, 'log_q'), weight], 'weighted_log_q');
+    const [sum] = g.node('Add', [logOf(out.tensor, 'log_p'), wq], 'fused_log');
+    const [fused] = g.node('Softmax', [sum], 'fused', { axis: 1 });
+    out = { tensor: fused, shape: out.shape };
+  }
   let outputShape: number[];
   if (out.shape.rank === 4) {
     const { c, h, w } = out.shape;

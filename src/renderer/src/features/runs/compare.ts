@@ -38,7 +38,7 @@ export function configSummary(run: RunSummary): string {
   parts.push(`${c.epochs} ep`, `bs ${c.batchSize}`, `lr ${c.learningRate}`);
   if (c.maxPerClass) parts.push(`≤${c.maxPerClass}/class`);
   if (c.testViews) parts.push('8 views');
-  if (c.shapeFeatures && !c.fineTuneBlocks) parts.push('+ shape');
+  if (c.shapeFeatures && !(run.model === 'mobilenetv2' && c.fineTuneBlocks)) parts.push('+ shape');
   return parts.join(' · ');
 }
 

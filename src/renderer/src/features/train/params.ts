@@ -41,7 +41,7 @@ const PARAM_FIELDS: ParamField[] = [
   { key: 'maxPerClass', label: 'Max per class', help: 'Cap on images per class for quick experiments; empty uses all.', kind: 'int', models: both, optional: true },
   { key: 'seed', label: 'Seed', help: 'Same seed, same data order and initial weights: runs are reproducible.', kind: 'int', models: both },
   { key: 'augment', label: 'Augment', help: 'Flips and quarter turns of training images (MobileNetV2: its head also learns a second view of each image).', kind: 'bool', models: both },
-  { key: 'shapeFeatures', label: 'Object shape', help: "The head also sees the object's size and outline (area, length, width, roundness, colour) measured on the image: frozen base only.", kind: 'bool', models: ['mobilenetv2'] },
+  { key: 'shapeFeatures', label: 'Object shape', help: "The object's size and outline (area, length, width, roundness, colour), measured on the image, inform the prediction (MobileNetV2: frozen base only).", kind: 'bool', models: both },
   { key: 'testViews', label: 'Test-time views', help: 'Each prediction averages the 8 flips and quarter turns of the image: steadier on new photos, 8× the cost of predicting.', kind: 'bool', models: both },
   { key: 'earlyStopping', label: 'Early stopping', help: 'Stop when validation loss has not improved for "patience" epochs.', kind: 'bool', models: both },
   { key: 'patience', label: 'Patience', help: 'Epochs without improvement before early stopping.', kind: 'int', models: both },
