@@ -140,7 +140,7 @@ for (const model of models) {
   db.close();
   const views = c.testViews ? ', 8 test-time views' : '';
   const setting = model === 'cnn'
-    ? `${c.imageSize}px, filters ${(c.filters as number[]).join('/')}, dense ${(c.dense as number[]).join('/') || '—'}, ${c.epochs} ep, batch ${c.batchSize}, lr ${c.learningRate}, augment ${c.augment}${views}`
+    ? `${c.imageSize}px, filters ${(c.filters as number[]).join('/')}, dense ${(c.dense as number[]).join('/') || '—'}, ${c.epochs} ep, batch ${c.batchSize}, lr ${c.learningRate}, augment ${c.augment}${views}${c.shapeFeatures ? ', + shape classifier (0.25)' : ''}`
     : `α${c.alpha}, head ${(c.dense as number[]).join('/') || '—'}, dropout ${c.dropout}, ${c.epochs} ep, batch ${c.batchSize}, lr ${c.learningRate}${c.augment ? ', head on 2 views' : ''}${views}${c.shapeFeatures ? ', + object shape' : ''}${c.fineTuneBlocks ? `, fine-tune ${c.fineTuneBlocks} blocks` : ''}`;
   const line = `| ${date} | split ${splitSeed} | paddy ${model} (defaults: ${setting}) | **${pct(e.accuracy)}** (${wrong} wrong of ${e.n}) | ${pct(run.test!.accuracy)} (n=${run.test!.n}) | train ${train.seconds.toFixed(0)} s (${Object.entries(run.seconds).map(([k, v]) => `${k} ${s1(v)}`).join(', ')}); eval ${ev.seconds.toFixed(0)} s; CPU train ${train.cpu.toFixed(0)} s, eval ${ev.cpu.toFixed(0)} s | ${loadBefore} → ${load()} |`;
   console.log(line);
