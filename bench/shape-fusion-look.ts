@@ -1,5 +1,9 @@
+// Quick look (issue 12): a classifier on the object's shape numbers weighed into a finished CNN run's stored
+// probabilities, softmax(log p + w log q), counted on the run's val and test splits. The numbers are measured on
+// the pixels at SZ px (default 80, the CNN's input). The chosen setting is train/shape-head.ts SHAPE_FUSION.
+// SZ=80 node --import tsx bench/shape-fusion-look.ts LIBRARY CNN_RUN_ID
 import { openLibrary } from '../src/main/library';
-import { ensureShapes, SHAPE_DIMS, standardiseShapes, applyShapeScaling } from '../src/main/engine/features/shape';
+import { SHAPE_DIMS, standardiseShapes, applyShapeScaling } from '../src/main/engine/features/shape';
 import { predictHead, trainHead } from '../src/main/engine/train/head-trainer';
 import { useBackend } from '../src/main/engine/backends';
 import { argmax } from '../src/main/engine/metrics';
@@ -11,7 +15,7 @@ const classIds = [...new Set(rows.map((r) => r.c))].sort((a, b) => a - b);
 const preds = new Map((lib.db.prepare(`SELECT image_id AS id, probs FROM run_predictions WHERE run_id = ?`).all(runId) as Array<{ id: number; probs: string }>).map((r) => [r.id, JSON.parse(r.probs) as number[]]));
 const train = rows.filter((r) => r.split === 'train');
 const t0 = performance.now();
-const SZ = Number(process.env.SZ ?? 224);
+const SZ = Number(process.env.SZ ?? 80);
 const { decodeCached } = await import('../src/main/engine/data/pixel-cache');
 const { shapeOf } = await import('../src/main/engine/features/shape');
 const imgs = lib.db.prepare(`SELECT id AS imageId, sha256, source_path AS sourcePath FROM images WHERE id IN (${rows.map((r) => r.id).join(',')}) ORDER BY id`).all() as Array<{ imageId: number; sha256: string; sourcePath: string }>;
