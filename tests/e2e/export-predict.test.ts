@@ -94,7 +94,12 @@ describe('export and predict in Chromium', { concurrency: false }, () => {
     await page.waitForSelector(testId('export-onnx-done'), { timeout: 60_000 });
     assert.equal(await text(testId('export-onnx-location')), file);
     const session = await ort.InferenceSession.create(file);
-    const res = await session.run({ input: new ort.Tensor('float32', new Float32Array(32 * 32 * 3).fill(120), [1, 32, 32, 3]) });
+    // The CNN weighs in its shape classifier (the default): the graph takes the shape numbers as a second input.
+    assert.deepEqual(session.inputNames, ['input', 'object_shape']);
+    const res = await session.run({
+      input: new ort.Tensor('float32', new Float32Array(32 * 32 * 3).fill(120), [1, 32, 32, 3]),
+      object_shape: new ort.Tensor('float32', new Float32Array(13), [1, 13, 1, 1]),
+    });
     assert.equal((res.output!.data as Float32Array).length, 5);
     await session.release();
     assert.match(await text(testId('export-onnx-views')), /averages each image’s 8 flips and quarter turns; the file scores one image as given/);

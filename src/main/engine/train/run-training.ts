@@ -11,7 +11,7 @@ import { saveEpoch, savePredictions, saveSnapshot, setRunBackend, setRunEngine, 
 import { argmax, testMetrics } from '../metrics';
 import { useBackend } from '../backends';
 import { fitImages } from './cnn-trainer';
-import { ensureFeatures, ensureViewFeatures, FEATURE_SIZE, weightsFor } from '../features/feature-cache';
+import { ensureFeatures, ensureViewFeatures, weightsFor } from '../features/feature-cache';
 import { applyShapeScaling, ensureShapes, SHAPE_DIMS, standardiseShapes, withShapes } from '../features/shape';
 import { foldShapeIntoHead, SHAPE_FUSION, shapesOfPixels, trainShapeClassifier, withShapeFusion } from './shape-head';
 import { ALL_VIEWS, averageViews, ONE_VIEW } from '../data/views';
