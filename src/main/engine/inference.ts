@@ -53,7 +53,7 @@ export function predictImageViews(model: tf.LayersModel, pixels: readonly Uint8A
 /** A CNN run's probabilities: its views averaged, with its shape classifier weighed in when it has one. */
 function cnnProbs(model: LoadedModel, pixels: readonly Uint8Array[], views: readonly FeatureView[]): Float32Array {
   const size = model.meta.imageSize;
-  return withShapeFusion(predictImageViews(model.main, pixels, size, views as readonly number[]), model.shape, pixels, size, model.meta.classes.length);
+  return withShapeFusion(predictImageViews(model.main, pixels, size, views as readonly number[]), model.shape, pixels, size, model.meta.classes.length, model.meta.shapeFusion ?? 0);
 }
 
 function concatRows(rows: readonly Float32Array[]): Float32Array {

@@ -158,7 +158,7 @@ async function runCnn(ctx: Ctx, snap: Snapshot, cfg: CnnConfig & TrainCommon) {
     shape = cfg.shapeFeatures ? await timed(ctx, 'train', () => trainShapeClassifier(shapesOfPixels(train, size), labelsOf(snap, snap.bySplit.train), snap.classes.length, cfg.seed)) : null;
     ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'test', done: 0, total: test.length });
     const k = snap.classes.length;
-    const probs = await timed(ctx, 'test', async () => withShapeFusion(predictImageViews(model, test, size, cfg.testViews ? ALL_VIEWS : ONE_VIEW), shape, test, size, k));
+    const probs = await timed(ctx, 'test', async () => withShapeFusion(predictImageViews(model, test, size, cfg.testViews ? ALL_VIEWS : ONE_VIEW), shape, test, size, k, SHAPE_FUSION.weight));
     const bytes = await timed(ctx, 'save', () => saveRunModel(ctx.lib, ctx.runId, {
       format: 'paddy-model-1', model: 'cnn', classes: snap.classes.map((c) => c.name), imageSize: size, normalisation: 'unit',
       ...(cfg.testViews ? { testViews: true } : {}), ...(shape ? { shapeFusion: SHAPE_FUSION.weight } : {}),

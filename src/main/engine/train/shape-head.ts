@@ -1,6 +1,7 @@
-// A frozen MobileNetV2 head with the object's shape numbers beside the features (features/shape.ts): it trains on
-// standardised shape columns, then the standardisation is folded into its first layer, so the saved head takes
-// [features | raw shape] and every caller only appends the image's raw shape vector.
+// The object's shape numbers (features/shape.ts) in a run's prediction. A frozen MobileNetV2 head takes them beside
+// the features: it trains on standardised shape columns, then the standardisation is folded into its first layer,
+// so the saved head takes [features | raw shape] and every caller only appends the image's raw shape vector. A custom
+// CNN weighs in a classifier on them instead (SHAPE_FUSION).
 import tf from '../tfjs.cjs';
 import { foldShapeScaling, SHAPE_DIMS, shapeOf, standardiseShapes, type ShapeScaling } from '../features/shape';
 import { predictHead, trainHead } from './head-trainer';
@@ -61,8 +62,8 @@ export function shapesOfPixels(pixels: readonly Uint8Array[], size: number): Flo
   return out;
 }
 
-/** A CNN's probabilities with its shape classifier weighed in, when it has one. */
-export function withShapeFusion(probs: Float32Array, shape: tf.LayersModel | null | undefined, pixels: readonly Uint8Array[], size: number, k: number): Float32Array {
+/** A CNN's probabilities with its shape classifier weighed in by `weight` (the run's, from its meta), when it has one. */
+export function withShapeFusion(probs: Float32Array, shape: tf.LayersModel | null | undefined, pixels: readonly Uint8Array[], size: number, k: number, weight: number): Float32Array {
   if (!shape) return probs;
-  return fuseWithShape(probs, predictHead(shape, shapesOfPixels(pixels, size), SHAPE_DIMS), k);
+  return fuseWithShape(probs, predictHead(shape, shapesOfPixels(pixels, size), SHAPE_DIMS), k, weight);
 }
