@@ -14,8 +14,8 @@ import { createExtractor, ensureViewFeatures, FEATURE_SIZE, type FeatureView } f
 import type { FeatureExtractor } from './features/extractor';
 import { averageViews, ONE_VIEW, orient, predictionViews } from './data/views';
 import { predictHead } from './train/head-trainer';
-import { ensureShapes, SHAPE_DIMS, shapeOf, withShapes } from './features/shape';
-import { withShapeFusion } from './train/shape-head';
+import { ensureShapes, SHAPE_DIMS, withShapes } from './features/shape';
+import { shapesOfPixels, withShapeFusion } from './train/shape-head';
 import { predictFiles } from './train/mobilenet-trainer';
 import type { LoadedModel, ModelMeta } from './saved-model';
 
@@ -56,12 +56,6 @@ function cnnProbs(model: LoadedModel, pixels: readonly Uint8Array[], views: read
   return withShapeFusion(predictImageViews(model.main, pixels, size, views as readonly number[]), model.shape, pixels, size, model.meta.classes.length, model.meta.shapeFusion ?? 0);
 }
 
-function concatRows(rows: readonly Float32Array[]): Float32Array {
-  const out = new Float32Array(rows.reduce((n, r) => n + r.length, 0));
-  rows.reduce((at, r) => (out.set(r, at), at + r.length), 0);
-  return out;
-}
-
 export async function scoreFiles(model: LoadedModel, paths: readonly string[], signal?: AbortSignal): Promise<FileScores> {
   const k = model.meta.classes.length;
   const probs: Array<Float32Array | null> = new Array(paths.length).fill(null);
@@ -89,7 +83,7 @@ export async function scoreFiles(model: LoadedModel, paths: readonly string[], s
       else if (extractor) {
         const perView: Float32Array[] = [];
         // The shape numbers are the same for every view: from the image as decoded.
-        const shapes = model.meta.shapeFeatures ? concatRows(good.map((p) => shapeOf(p, size))) : null;
+        const shapes = model.meta.shapeFeatures ? shapesOfPixels(good, size) : null;
         for (const v of views) {
           const feats = await extractor.extract(toBatch(good.map((p) => orient(p, size, v)), size, 'mobilenet'), good.length);
           perView.push(shapes ? predictHead(model.main, withShapes(feats, extractor.dims, shapes), extractor.dims + SHAPE_DIMS) : predictHead(model.main, feats, extractor.dims));

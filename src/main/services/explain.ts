@@ -19,7 +19,8 @@ import { gradCam, targetOf, upsampleHeat } from '../engine/explain/gradcam';
 import { scoreFiles } from '../engine/inference';
 import { predictionViews } from '../engine/data/views';
 import { argmax } from '../engine/metrics';
-import { SHAPE_DIMS, shapeOf } from '../engine/features/shape';
+import { SHAPE_DIMS } from '../engine/features/shape';
+import { shapesOfPixels } from '../engine/train/shape-head';
 import { FEATURE_SIZE, readMeta, type ModelMeta } from '../engine/saved-model';
 import { loadBase, writeAtomic } from '../engine/weights/find';
 import { calibrate, calibrationWithoutModel, runTemperature } from './calibration';
@@ -211,7 +212,7 @@ export async function explainImages(lib: Library, input: ExplainInput, emit: Emi
           const goodPx = px.filter((p): p is Uint8Array => !!p);
           const x = tf.tensor4d(toBatch(goodPx, size, meta.normalisation), [good.length, size, size, 3]);
           // A head that also takes the object's shape numbers gets each image's (features/shape.ts).
-          const extra = meta.shapeFeatures ? tf.tensor2d(Float32Array.from(goodPx.flatMap((p) => Array.from(shapeOf(p, size)))), [good.length, SHAPE_DIMS]) : undefined;
+          const extra = meta.shapeFeatures ? tf.tensor2d(shapesOfPixels(goodPx, size), [good.length, SHAPE_DIMS]) : undefined;
           let r: ReturnType<typeof gradCam>;
           try {
             // (A file the eight-view pass could not read after all keeps its own top class.)

@@ -146,10 +146,7 @@ export async function ensureFeatures(lib: Library, imageIds: number[], opts: Fea
     if (!(e instanceof Error) || !/weights not found/.test(e.message)) throw e;
     key = keyCoveringAll(lib, opts.alpha, view, shas, e);
   }
-  const have = new Map<string, Float32Array>();
-  for (let i = 0; i < shas.length; i += 5000) {
-    for (const [k, v] of cachedFeatures(lib.db, key, shas.slice(i, i + 5000))) have.set(k, v);
-  }
+  const have = cachedFeatures(lib.db, key, shas);
   const todo = shas.filter((s) => !have.has(s));
   const total = shas.length;
   opts.onProgress?.(total - todo.length, total);

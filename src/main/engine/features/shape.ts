@@ -1,11 +1,11 @@
-// The object's silhouette as numbers, beside the frozen MobileNetV2 features (issue 12). A frozen ImageNet base
-// pools its map into a vector that keeps what an object looks like but little of how big it is in the frame; for
-// single objects photographed the same way (rice grains on black) size and outline are what tells Arborio from
-// Karacadag and Basmati from Jasmine. On the rice library's held-out images a head on features + these numbers
-// made 3 errors of 2,880 where the features alone made 10 (BENCHMARKS.md, "Shape features").
+// The object's silhouette as numbers (issue 12), beside the frozen MobileNetV2 features or weighed into a CNN's
+// prediction (train/shape-head.ts). A frozen ImageNet base pools its map into a vector that keeps what an object
+// looks like but little of how big it is in the frame; for single objects photographed the same way (rice grains on
+// black) size and outline are what tells Arborio from Karacadag and Basmati from Jasmine. On a rice library's val +
+// test images a head on features + these numbers made 3 errors of 2,880 where the features alone made 10
+// (BENCHMARKS.md, "Seventh session").
 //
-// The object is every pixel brighter than Otsu's threshold of the grey image (the image as the extractor sees it,
-// FEATURE_SIZE square); lengths are in frame widths, so they do not depend on the decode size. Every number is
+// The object is every pixel brighter than Otsu's threshold of the grey image (the image as the model sees it); lengths are in frame widths, so they do not depend on the decode size. Every number is
 // the same for the eight flips/quarter turns of an image (data/views.ts), so one vector serves every view.
 import type { Library } from '../../library';
 import { cachedFeatures, imageFiles, storeFeatures } from '../../repos/features.repo';
@@ -126,8 +126,7 @@ export async function ensureShapes(
   const files = imageFiles(lib.db, imageIds as number[]);
   const shas = [...new Set(imageIds.map((id) => files.get(id)?.sha256 ?? ''))];
   if (shas.includes('')) throw new Error(`ensureShapes: unknown image id(s) ${imageIds.filter((id) => !files.has(id)).slice(0, 5).join(', ')}`);
-  const have = new Map<string, Float32Array>();
-  for (let i = 0; i < shas.length; i += 5000) for (const [k, v] of cachedFeatures(lib.db, SHAPE_KEY, shas.slice(i, i + 5000))) have.set(k, v);
+  const have = cachedFeatures(lib.db, SHAPE_KEY, shas);
   const todo = shas.filter((s) => !have.has(s));
   const pathOf = new Map(imageIds.map((id) => [files.get(id)!.sha256, files.get(id)!.sourcePath]));
   for (let s = 0; s < todo.length; s += DECODE_BATCH) {

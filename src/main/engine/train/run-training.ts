@@ -16,7 +16,7 @@ import { applyShapeScaling, ensureShapes, SHAPE_DIMS, standardiseShapes, withSha
 import { foldShapeIntoHead, SHAPE_FUSION, shapesOfPixels, trainShapeClassifier, withShapeFusion } from './shape-head';
 import { ALL_VIEWS, averageViews, ONE_VIEW } from '../data/views';
 import { predictImageViews } from '../inference';
-import { predictHead, trainHead } from './head-trainer';
+import { gather, predictHead, trainHead } from './head-trainer';
 import { buildCnn } from '../models/cnn';
 import { loadBase, weightsHash } from '../weights/find';
 import { fineTune, predictFiles } from './mobilenet-trainer';
@@ -196,18 +196,10 @@ async function runMobileNet(ctx: Ctx, snap: Snapshot, cfg: MobileNetConfig & Tra
   const shapes = cfg.shapeFeatures && cfg.fineTuneBlocks === 0
     ? await timed(ctx, 'features', () => ensureShapes(ctx.lib, ids, { signal: ctx.control.signal }))
     : null;
-  const shapesOf = (list: Snapshot['images']) => {
-    const out = new Float32Array(list.length * SHAPE_DIMS);
-    list.forEach((im, i) => out.set(shapes!.subarray(row.get(im.imageId)! * SHAPE_DIMS, (row.get(im.imageId)! + 1) * SHAPE_DIMS), i * SHAPE_DIMS));
-    return out;
-  };
-  const withShape = (m: Float32Array, list: Snapshot['images']) => (shapes ? withShapes(m, feats.dims, shapesOf(list)) : m);
+  const rowsOf = (list: Snapshot['images']) => list.map((im) => row.get(im.imageId)!);
+  const withShape = (m: Float32Array, list: Snapshot['images']) => (shapes ? withShapes(m, feats.dims, gather(shapes, SHAPE_DIMS, rowsOf(list))) : m);
   const dims = shapes ? feats.dims + SHAPE_DIMS : feats.dims;
-  const pick = (list: Snapshot['images']) => {
-    const out = new Float32Array(list.length * feats.dims);
-    list.forEach((im, i) => out.set(feats.matrix.subarray(row.get(im.imageId)! * feats.dims, (row.get(im.imageId)! + 1) * feats.dims), i * feats.dims));
-    return withShape(out, list);
-  };
+  const pick = (list: Snapshot['images']) => withShape(gather(feats.matrix, feats.dims, rowsOf(list)), list);
   const { train, val, test } = snap.bySplit;
   // With augment, the head also trains on one other view of each training image (data/views.ts secondView):
   // its features are cached like the rest, so the second run on a library computes none of them again.
